@@ -1,0 +1,49 @@
+import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { formBody } from './common/web/form-body.middleware';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ClsModule } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module';
+import { AuthModule } from './auth/auth.module';
+import { CommonModule } from './common/common.module';
+import { ExceptionsFilter } from './common/errors/exceptions.filter';
+import { loggerOptions } from './common/logging/logger.options';
+import { HomeController } from './common/web/home.controller';
+import { createValidationPipe } from './common/validation/validation.pipe';
+import { FormViewGuard } from './common/web/form-view.guard';
+import { AccessGuard } from './auth/access.guard';
+import { AppConfig } from './config/app-config.service';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
+import { HealthModule } from './health/health.module';
+import { TenancyModule } from './tenancy/tenancy.module';
+
+@Module({
+  imports: [
+    AppConfigModule,
+    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerOptions }),
+    ClsModule.forRoot({ global: true, middleware: { mount: true, generateId: true, idGenerator: (request) => request.id } }),
+    CommonModule,
+    DatabaseModule,
+    AuditModule,
+    TenancyModule,
+    AuthModule,
+    HealthModule,
+  ],
+  controllers: [HomeController],
+  providers: [
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_FILTER, useClass: ExceptionsFilter },
+    // Guards run in this order: the form view is known before access is checked.
+    { provide: APP_GUARD, useClass: FormViewGuard },
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_INTERCEPTOR, useClass: RequestTransactionInterceptor },
+  ],
+})
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Module middleware runs after the body parsers.
+    consumer.apply(formBody).forRoutes('*path');
+  }
+}

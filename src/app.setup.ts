@@ -1,0 +1,83 @@
+import { INestApplication } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import connectPgSimple from 'connect-pg-simple';
+import session from 'express-session';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import passport from 'passport';
+import { join } from 'node:path';
+import type { Pool } from 'pg';
+import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { projectRoot } from './common/project-root';
+import { registerViewHelpers } from './common/web/view-helpers';
+import { pageLocals } from './common/web/page-locals.middleware';
+import { requestId } from './common/web/request-id.middleware';
+import { AppConfig } from './config/app-config.service';
+import { SessionSecret } from './config/session-secret.provider';
+
+const SESSION_HOURS = 12;
+
+/** Everything an Adhere application needs around its modules: the same for `npm start` and the tests. */
+export function configureApp(nest: INestApplication): NestExpressApplication {
+  const app = nest as NestExpressApplication;
+  const config = app.get(AppConfig);
+  const root = projectRoot();
+
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.use(requestId);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: config.secureCookies ? [] : null,
+        },
+      },
+    }),
+  );
+
+  const PgStore = connectPgSimple(session);
+  // Sessions live in PostgreSQL, in the application's own connection pool, so every instance shares them.
+  const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
+  app.use(
+    session({
+      name: 'adhere.sid',
+      secret: app.get(SessionSecret).value,
+      store: new PgStore({ pool, tableName: 'sessions', pruneSessionInterval: 15 * 60 }),
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_HOURS * 3_600_000 },
+    }),
+  );
+  if (config.secureCookies) app.set('trust proxy', 'loopback');
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(pageLocals);
+
+  app.setBaseViewsDir(join(root, 'views'));
+  app.setViewEngine('hbs');
+  registerViewHelpers(join(root, 'views', 'partials'));
+  app.useStaticAssets(join(root, 'node_modules', '@picocss', 'pico', 'css'), { prefix: '/assets/pico/' });
+  app.useStaticAssets(join(root, 'views', 'assets'), { prefix: '/assets/' });
+
+  const openApi = new DocumentBuilder()
+    .setTitle('Adhere API')
+    .setDescription('Declarations of adherence to codes of conduct, their verification and the public register.')
+    .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An organization API token (adh_…)' }, 'token')
+    .addCookieAuth('adhere.sid', { type: 'apiKey', in: 'cookie' }, 'session')
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi), { jsonDocumentUrl: 'api/docs/openapi.json' });
+
+  app.enableShutdownHooks();
+  return app;
+}

@@ -1,0 +1,16 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+
+export class AuditPageQuery {
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  limit = 50;
+
+  /** The id of the last event of the previous page. */
+  @IsOptional()
+  @Matches(/^\d{1,18}$/, { message: 'before must be an event id' })
+  before?: string;
+}

@@ -1,0 +1,33 @@
+import { Controller, Get, Query, Render } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { OrgAccess } from '../auth/access.decorator';
+import { Permission } from '../auth/permissions';
+import { AuditPageQuery } from './audit-page.query';
+import { AuditService } from './audit.service';
+
+@ApiTags('audit')
+@Controller()
+export class AuditController {
+  constructor(private readonly audit: AuditService) {}
+
+  @Get('api/v1/orgs/:org/audit')
+  @OrgAccess(Permission.AuditRead)
+  list(@Query() query: AuditPageQuery) {
+    return this.audit.list(query.limit, query.before);
+  }
+
+  @Get('api/v1/orgs/:org/audit/verify')
+  @OrgAccess(Permission.AuditRead)
+  verify() {
+    return this.audit.verify();
+  }
+
+  @Get('app/:org/audit')
+  @OrgAccess(Permission.AuditRead)
+  @Render('audit/log')
+  async page(@Query() query: AuditPageQuery) {
+    const page = await this.audit.list(query.limit, query.before);
+    const verification = await this.audit.verify();
+    return { title: 'Audit log', page, verification };
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { TenantContext } from '../common/tenant-context';
+import { TransactionHost } from '../database/transaction-host';
+import { AuditEvent } from './audit-event.entity';
+import { auditHash } from './audit-hash';
+
+export interface AuditRecord {
+  action: string;
+  targetType: string;
+  targetId?: string | null;
+  data?: Record<string, unknown>;
+  /** Defaults to the request's organization; `null` for account-level events. */
+  organizationId?: string | null;
+  /** Defaults to the request's caller. */
+  actorUserId?: string | null;
+}
+
+export interface ChainVerification {
+  valid: boolean;
+  checked: number;
+  brokenAt?: string;
+}
+
+export interface AuditPage {
+  items: AuditEvent[];
+  nextCursor: string | null;
+}
+
+/** The append-only, hash-chained log of every state change, written in the change's own transaction. */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: TenantContext,
+  ) {}
+
+  async record(record: AuditRecord): Promise<AuditEvent> {
+    const manager = this.tx.manager;
+    const organizationId = record.organizationId === undefined ? this.context.organizationId : record.organizationId;
+    // One writer per chain at a time, so two transactions never link to the same predecessor.
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))`, [organizationId ?? 'account']);
+    const previous = await manager
+      .getRepository(AuditEvent)
+      .createQueryBuilder('event')
+      .select('event.hash', 'hash')
+      .where(organizationId ? 'event.organizationId = :organizationId' : 'event.organizationId IS NULL', { organizationId })
+      .orderBy('event.id', 'DESC')
+      .limit(1)
+      .getRawOne<{ hash: string }>();
+    const caller = this.context.caller;
+    const event = manager.getRepository(AuditEvent).create({
+      organizationId,
+      actorUserId: record.actorUserId === undefined ? caller?.userId ?? null : record.actorUserId,
+      actorTokenId: caller?.tokenId ?? null,
+      action: record.action,
+      targetType: record.targetType,
+      targetId: record.targetId ?? null,
+      data: record.data ?? {},
+      occurredAt: new Date(),
+      requestId: this.context.requestId ?? null,
+      previousHash: previous?.hash ?? null,
+    });
+    event.hash = auditHash(event);
+    return manager.getRepository(AuditEvent).save(event);
+  }
+
+  /** The current organization's events, newest first, `limit` at a time. */
+  async list(limit: number, before?: string): Promise<AuditPage> {
+    const query = this.tx.manager
+      .getRepository(AuditEvent)
+      .createQueryBuilder('event')
+      .where('event.organizationId = :organizationId', { organizationId: this.context.organizationId })
+      .orderBy('event.id', 'DESC')
+      .limit(limit + 1);
+    if (before) query.andWhere('event.id < :before', { before });
+    const rows = await query.getMany();
+    const items = rows.slice(0, limit);
+    return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+  }
+
+  /** Recomputes the current organization's chain from its first event and names the first broken link. */
+  async verify(): Promise<ChainVerification> {
+    const events = await this.tx.manager
+      .getRepository(AuditEvent)
+      .find({ where: { organizationId: this.context.organizationId }, order: { id: 'ASC' } });
+    let previousHash: string | null = null;
+    for (const [index, event] of events.entries()) {
+      if (event.previousHash !== previousHash || auditHash(event) !== event.hash) {
+        return { valid: false, checked: index + 1, brokenAt: event.id };
+      }
+      previousHash = event.hash;
+    }
+    return { valid: true, checked: events.length };
+  }
+}

@@ -1,0 +1,123 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Request, Response } from 'express';
+import passport from 'passport';
+import { Caller } from '../common/request-context';
+import { TenantContext } from '../common/tenant-context';
+import { isApiRequest } from '../common/web/is-api-request';
+import { MembershipsService } from '../tenancy/memberships.service';
+import { OrganizationsService } from '../tenancy/organizations.service';
+import { ACCESS_RULE, AccessRule } from './access.decorator';
+import { ApiToken } from './api-token.entity';
+import { AuthErrorCode, AuthException } from './auth.exception';
+import { csrf, SAFE_METHODS } from './csrf';
+import { BEARER_STRATEGY } from './strategies/bearer.strategy';
+import { SessionUser } from './session-user';
+import { Permission, roleAllows, tokenAllows } from './permissions';
+
+/**
+ * The single gate of every route: it authenticates the caller (API token or session), checks the
+ * route's declared rule, verifies the CSRF token of cookie-authenticated writes, and puts the caller
+ * and organization into the request context. A route that declares no rule is refused.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger(AccessGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly context: TenantContext,
+    private readonly organizations: OrganizationsService,
+    private readonly memberships: MembershipsService,
+  ) {}
+
+  async canActivate(execution: ExecutionContext): Promise<boolean> {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [execution.getHandler(), execution.getClass()]);
+    const request = execution.switchToHttp().getRequest<Request>();
+    if (!rule) {
+      this.logger.error(`${request.method} ${request.route?.path ?? request.path} declares no access rule; refused`);
+      throw new AuthException(AuthErrorCode.NoAccessRule, 'This route is not open to anyone.');
+    }
+    const caller = await this.authenticate(request, execution.switchToHttp().getResponse<Response>());
+    if (caller) this.context.setCaller(caller);
+    this.checkCsrf(request, caller);
+
+    switch (rule.kind) {
+      case 'public':
+        return true;
+      case 'signed-in':
+        this.requireSession(caller);
+        return true;
+      case 'operator':
+        this.requireSession(caller);
+        if (!caller!.isOperator) throw new AuthException(AuthErrorCode.OperatorOnly, 'Only a platform operator may do this.');
+        return true;
+      case 'organization':
+        await this.authorizeInOrganization(request, caller, rule.permission);
+        return true;
+    }
+  }
+
+  private async authenticate(request: Request, response: Response): Promise<Caller | undefined> {
+    if (request.headers.authorization) {
+      const token = await this.bearerToken(request, response);
+      return { tokenId: token.id, tokenOrganizationId: token.organizationId, tokenScopes: token.scopes, isOperator: false };
+    }
+    const user = request.user as SessionUser | undefined;
+    return user ? { userId: user.id, isOperator: user.isOperator } : undefined;
+  }
+
+  private bearerToken(request: Request, response: Response): Promise<ApiToken> {
+    return new Promise((resolve, reject) => {
+      passport.authenticate(BEARER_STRATEGY, { session: false }, (error: unknown, token: ApiToken | false) => {
+        if (error) return reject(error);
+        if (!token) return reject(new AuthException(AuthErrorCode.TokenInvalid, 'Send the API token as "Authorization: Bearer <token>".'));
+        resolve(token);
+      })(request, response, reject);
+    });
+  }
+
+  /** Cookie-carried credentials can be ridden by another site; a token in the page proves the origin. */
+  private checkCsrf(request: Request, caller: Caller | undefined): void {
+    if (SAFE_METHODS.has(request.method) || caller?.tokenId) return;
+    const cookieAuthenticated = caller?.userId !== undefined;
+    if (!cookieAuthenticated && isApiRequest(request)) return;
+    const valid = csrf.isRequestValid(request);
+    // The token has done its work; the form's own fields are validated without it.
+    if (request.body && typeof request.body === 'object') delete (request.body as Record<string, unknown>)._csrf;
+    if (!valid) {
+      throw new AuthException(AuthErrorCode.CsrfInvalid, 'The form has expired or did not come from this site; reload the page and try again. API calls send the token from GET /api/v1/auth/session in X-CSRF-Token.');
+    }
+  }
+
+  private requireSession(caller: Caller | undefined): void {
+    if (!caller) throw new AuthException(AuthErrorCode.NotSignedIn, 'Sign in first.');
+    if (!caller.userId) throw new AuthException(AuthErrorCode.SessionRequired, 'API tokens act for an organization; this needs a signed-in person.');
+  }
+
+  private async authorizeInOrganization(request: Request, caller: Caller | undefined, permission: Permission): Promise<void> {
+    if (!caller) throw new AuthException(AuthErrorCode.NotSignedIn, 'Sign in first.');
+    const slug = request.params.org;
+    if (typeof slug !== 'string') throw new Error(`Route ${request.route?.path} has an organization rule but no :org parameter`);
+    const organization = await this.organizations.findBySlug(slug);
+    // Another organization's routes answer exactly as a missing one does, so existence never leaks.
+    const notFound = new AuthException(AuthErrorCode.NotFound, 'No such organization, or you are not a member of it.');
+    if (!organization) throw notFound;
+
+    let role: string | undefined;
+    if (caller.tokenId) {
+      if (caller.tokenOrganizationId !== organization.id) throw notFound;
+      if (!tokenAllows(caller.tokenScopes ?? [], permission)) {
+        throw new AuthException(AuthErrorCode.Forbidden, `This API token's scopes (${(caller.tokenScopes ?? []).join(', ')}) do not allow ${permission}.`);
+      }
+    } else {
+      const memberRole = await this.memberships.roleOf(organization.id, caller.userId!);
+      if (!memberRole) throw notFound;
+      if (!roleAllows(memberRole, permission)) {
+        throw new AuthException(AuthErrorCode.Forbidden, `Your role (${memberRole}) does not allow ${permission}.`);
+      }
+      role = memberRole;
+    }
+    this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind, role });
+  }
+}

@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
+import { AccessGuard } from './access.guard';
+import { AccountService } from './account.service';
+import { ApiToken } from './api-token.entity';
+import { ApiTokensController } from './api-tokens.controller';
+import { ApiTokensService } from './api-tokens.service';
+import { AuthController } from './auth.controller';
+import { AuthPagesController } from './auth.pages.controller';
+import { InvitationAcceptanceController } from './invitation-acceptance.controller';
+import { OperatorSetupService } from './operator-setup.service';
+import { SessionSerializer } from './session.serializer';
+import { SignInService } from './sign-in.service';
+import { SignUpService } from './sign-up.service';
+import { BearerStrategy } from './strategies/bearer.strategy';
+import { LocalStrategy } from './strategies/local.strategy';
+import { TokensPagesController } from './tokens.pages.controller';
+
+@Module({
+  imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
+  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController],
+  providers: [
+    AccessGuard,
+    ApiTokensService,
+    SignInService,
+    SignUpService,
+    AccountService,
+    OperatorSetupService,
+    SessionSerializer,
+    LocalStrategy,
+    BearerStrategy,
+  ],
+  exports: [ApiTokensService, AccessGuard],
+})
+export class AuthModule {}

@@ -1,0 +1,22 @@
+import { Transform, Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, Length, MinDate } from 'class-validator';
+import type { TokenScope } from '../api-token.entity';
+
+export class CreateTokenDto {
+  @IsString()
+  @Length(1, 80)
+  name: string;
+
+  // A form with one box ticked sends a single value.
+  @Transform(({ value }) => (typeof value === 'string' ? [value] : value))
+  @IsArray()
+  @ArrayMinSize(1, { message: 'scopes must contain read, write or both' })
+  @IsIn(['read', 'write'], { each: true, message: 'each scope must be read or write' })
+  scopes: TokenScope[];
+
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate({ message: 'expiresAt must be a date-time such as 2027-01-31T00:00:00Z' })
+  @MinDate(() => new Date(), { message: 'expiresAt must be in the future' })
+  expiresAt?: Date;
+}

@@ -1,0 +1,40 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { TransactionHost } from '../database/transaction-host';
+import { WithoutTransaction } from '../database/without-transaction.decorator';
+import { InvitationsService } from '../tenancy/invitations.service';
+import { organizationView, userView } from '../tenancy/tenancy.views';
+import { Public } from './access.decorator';
+import { AcceptInvitationDto } from './dto/accept-invitation.dto';
+import { startSession } from './session';
+import { SessionUser } from './session-user';
+
+/** The invitation link is the credential: anyone holding it may look at it and accept it. */
+@ApiTags('invitations')
+@Controller('api/v1/invitations/:token')
+export class InvitationAcceptanceController {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly invitations: InvitationsService,
+  ) {}
+
+  @Get()
+  @Public()
+  preview(@Param('token') token: string) {
+    return this.invitations.preview(token);
+  }
+
+  @Post('accept')
+  @HttpCode(200)
+  @Public()
+  @WithoutTransaction()
+  async accept(@Param('token') token: string, @Body() dto: AcceptInvitationDto, @Req() request: Request) {
+    const signedIn = request.user as SessionUser | undefined;
+    const { user, organization } = await this.tx.runScoped({ userId: signedIn?.id }, () =>
+      this.invitations.accept(token, signedIn?.id, dto.name || dto.password ? { name: dto.name ?? '', password: dto.password ?? '' } : undefined),
+    );
+    if (!signedIn) await startSession(request, user);
+    return { user: userView(user), organization: organizationView(organization) };
+  }
+}

@@ -1,0 +1,74 @@
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { hashSecretToken, newSecretToken } from '../common/secret-token';
+import { AppConfig } from '../config/app-config.service';
+import { TransactionHost } from '../database/transaction-host';
+import { User } from '../tenancy/entities/user.entity';
+import { UsersService } from '../tenancy/users.service';
+import { AuthErrorCode, AuthException } from './auth.exception';
+
+const SETUP_LINK_HOURS = 24;
+
+/**
+ * Makes sure the platform has an operator: from OPERATOR_EMAIL and OPERATOR_PASSWORD for unattended
+ * installs, or else through a one-time setup link printed at start-up while no operator exists.
+ */
+@Injectable()
+export class OperatorSetupService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Setup');
+
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const credentials = this.config.operatorCredentials;
+    if (credentials) {
+      await this.tx.runScoped({}, async () => {
+        const existing = await this.users.findByEmail(credentials.email);
+        if (!existing) {
+          const user = await this.users.create({ email: credentials.email, name: 'Operator', password: credentials.password, isOperator: true });
+          await this.audit.record({ organizationId: null, actorUserId: null, action: 'account.operator_created', targetType: 'user', targetId: user.id });
+          this.logger.log(`Created the operator account ${credentials.email}.`);
+        } else if (!existing.isOperator) {
+          await this.users.makeOperator(existing.id);
+          this.logger.log(`Made ${credentials.email} an operator.`);
+        }
+      });
+      return;
+    }
+    const token = await this.tx.runScoped({}, async () => {
+      if (await this.users.anyOperatorExists()) return undefined;
+      const { token, hash } = newSecretToken();
+      await this.tx.manager.query(`DELETE FROM setup_tokens WHERE used_at IS NULL`);
+      await this.tx.manager.query(`INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, now() + make_interval(hours => $2))`, [hash, SETUP_LINK_HOURS]);
+      return token;
+    });
+    if (token) {
+      this.logger.warn(`No operator account exists yet. Create it within ${SETUP_LINK_HOURS} hours at: ${this.config.publicUrl}/setup/${token}`);
+    }
+  }
+
+  /** Whether a setup link can still be used; answers as "not found" otherwise. */
+  async checkLink(token: string): Promise<void> {
+    const [row] = (await this.tx.manager.query(
+      `SELECT 1 FROM setup_tokens WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()`,
+      [hashSecretToken(token)],
+    )) as unknown[];
+    if (!row || (await this.users.anyOperatorExists())) {
+      throw new AuthException(AuthErrorCode.SetupUnavailable, 'This setup link is not valid: it was used, it expired, or an operator already exists.');
+    }
+  }
+
+  async createOperator(token: string, input: { email: string; name: string; password: string }): Promise<User> {
+    await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('operator-setup', 0))`);
+    await this.checkLink(token);
+    const user = await this.users.create({ ...input, isOperator: true });
+    await this.tx.manager.query(`UPDATE setup_tokens SET used_at = now() WHERE token_hash = $1`, [hashSecretToken(token)]);
+    await this.audit.record({ organizationId: null, actorUserId: user.id, action: 'account.operator_created', targetType: 'user', targetId: user.id });
+    return user;
+  }
+}

@@ -1,0 +1,45 @@
+import type { Role } from '../tenancy/roles';
+
+export enum Permission {
+  OrganizationRead = 'organization.read',
+  OrganizationUpdate = 'organization.update',
+  MembersRead = 'members.read',
+  MembersManage = 'members.manage',
+  TokensManage = 'tokens.manage',
+  AuditRead = 'audit.read',
+}
+
+/**
+ * What an API token needs to use a permission: a scope, or `member` for administration that only a
+ * signed-in person may do (a token must never be able to mint tokens or change who belongs).
+ */
+export const TOKEN_REQUIREMENT: Record<Permission, 'read' | 'write' | 'member'> = {
+  [Permission.OrganizationRead]: 'read',
+  [Permission.OrganizationUpdate]: 'member',
+  [Permission.MembersRead]: 'read',
+  [Permission.MembersManage]: 'member',
+  [Permission.TokensManage]: 'member',
+  [Permission.AuditRead]: 'read',
+};
+
+const EVERYONE = [Permission.OrganizationRead, Permission.MembersRead];
+const ADMINISTRATION = [Permission.OrganizationUpdate, Permission.MembersManage, Permission.TokensManage, Permission.AuditRead];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  owner: [...EVERYONE, ...ADMINISTRATION],
+  editor: [...EVERYONE],
+  viewer: [...EVERYONE],
+  admin: [...EVERYONE, ...ADMINISTRATION],
+  reviewer: [...EVERYONE],
+};
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return ROLE_PERMISSIONS[role].includes(permission);
+}
+
+export function tokenAllows(scopes: readonly string[], permission: Permission): boolean {
+  const needed = TOKEN_REQUIREMENT[permission];
+  if (needed === 'member') return false;
+  // A write token can also read.
+  return scopes.includes(needed) || (needed === 'read' && scopes.includes('write'));
+}

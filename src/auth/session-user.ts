@@ -1,0 +1,10 @@
+import type { MembershipSummary } from '../tenancy/memberships.service';
+
+/** What a session restores on each request: the person and the organizations they belong to. */
+export interface SessionUser {
+  id: string;
+  email: string;
+  name: string;
+  isOperator: boolean;
+  memberships: MembershipSummary[];
+}

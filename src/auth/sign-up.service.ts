@@ -1,0 +1,35 @@
+import { Injectable } from '@nestjs/common';
+import { TenantContext } from '../common/tenant-context';
+import { TransactionHost } from '../database/transaction-host';
+import { Organization } from '../tenancy/entities/organization.entity';
+import { User } from '../tenancy/entities/user.entity';
+import { FoundingService } from '../tenancy/founding.service';
+import { NewOrganization } from '../tenancy/organizations.service';
+import { UsersService } from '../tenancy/users.service';
+
+export interface SignUp {
+  email: string;
+  password: string;
+  name: string;
+  organization: NewOrganization;
+}
+
+/** Creates a person's account and the organization they found, in one transaction. */
+@Injectable()
+export class SignUpService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: TenantContext,
+    private readonly users: UsersService,
+    private readonly founding: FoundingService,
+  ) {}
+
+  signUp(input: SignUp): Promise<{ user: User; organization: Organization }> {
+    return this.tx.runScoped({}, async () => {
+      const user = await this.users.create({ email: input.email, name: input.name, password: input.password });
+      this.context.setCaller({ userId: user.id, isOperator: false });
+      const organization = await this.founding.found(user.id, input.organization);
+      return { user, organization };
+    });
+  }
+}

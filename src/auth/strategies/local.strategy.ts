@@ -1,0 +1,19 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Request } from 'express';
+import { Strategy } from 'passport-local';
+import { SignInService } from '../sign-in.service';
+
+export const LOCAL_STRATEGY = 'local';
+
+@Injectable()
+export class LocalStrategy extends PassportStrategy(Strategy, LOCAL_STRATEGY) {
+  constructor(private readonly signIn: SignInService) {
+    super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
+  }
+
+  async validate(request: Request, email: string, password: string): Promise<{ id: string }> {
+    const user = await this.signIn.verify(email, password, request.ip ?? 'unknown');
+    return { id: user.id };
+  }
+}

@@ -1,0 +1,52 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Request } from 'express';
+import { TenantContext } from '../common/tenant-context';
+import { FormView } from '../common/web/form-view.decorator';
+import { setFlash } from '../common/web/page-locals.middleware';
+import { OrgAccess } from './access.decorator';
+import { apiTokenView } from './api-tokens.controller';
+import { ApiTokensService } from './api-tokens.service';
+import { CreateTokenDto } from './dto/create-token.dto';
+import { Permission } from './permissions';
+
+@ApiExcludeController()
+@Controller('app/:org/tokens')
+export class TokensPagesController {
+  constructor(
+    private readonly context: TenantContext,
+    private readonly tokens: ApiTokensService,
+  ) {}
+
+  @Get()
+  @OrgAccess(Permission.TokensManage)
+  @Render('tokens/list')
+  async list() {
+    return { title: 'API tokens', org: this.context.organization, tokens: (await this.tokens.list()).map(apiTokenView) };
+  }
+
+  @Get('new')
+  @OrgAccess(Permission.TokensManage)
+  @Render('tokens/new')
+  form() {
+    return { title: 'New API token', org: this.context.organization, values: { scopes: ['read'] } };
+  }
+
+  @Post()
+  @OrgAccess(Permission.TokensManage)
+  @FormView('tokens/new')
+  @Render('tokens/created')
+  async create(@Body() dto: CreateTokenDto) {
+    const { apiToken, token } = await this.tokens.create(dto.name, dto.scopes, dto.expiresAt);
+    return { title: 'API token created', org: this.context.organization, apiToken: apiTokenView(apiToken), token };
+  }
+
+  @Post(':id/revoke')
+  @OrgAccess(Permission.TokensManage)
+  @Redirect()
+  async revoke(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
+    await this.tokens.revoke(id);
+    setFlash(request, 'success', 'The token was revoked; requests that present it are now refused.');
+    return { url: `/app/${this.context.organization.slug}/tokens`, statusCode: 303 };
+  }
+}

@@ -1,0 +1,23 @@
+import { HttpStatus } from '@nestjs/common';
+import { FieldErrors } from './field-errors';
+
+/**
+ * Base of every module's own exception. A module defines a string enum of codes and maps each code
+ * to an HTTP status; the exception filter turns it into the JSON error or the re-rendered form.
+ */
+export abstract class DomainException<Code extends string = string> extends Error {
+  protected abstract readonly statusByCode: Record<Code, HttpStatus>;
+
+  constructor(
+    readonly code: Code,
+    message: string,
+    readonly details?: FieldErrors | Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  get status(): HttpStatus {
+    return this.statusByCode[this.code];
+  }
+}

@@ -1,0 +1,96 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { Request, Response } from 'express';
+import { STATUS_CODES } from 'node:http';
+import { InvalidInputException } from '../validation/invalid-input.exception';
+import { RequestWithFormView } from '../web/form-view.guard';
+import { isApiRequest } from '../web/is-api-request';
+import { TenantContext } from '../tenant-context';
+import { DomainException } from './domain.exception';
+import { ErrorBody } from './field-errors';
+
+/** Statuses after which a form is shown again with what the person typed. */
+const FORM_STATUSES = new Set([400, 409, 413, 415, 422, 423, 429]);
+const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf']);
+
+/**
+ * One place that turns any error into the answer the caller expects: JSON `{statusCode, error,
+ * message, details?}` for the API, a rendered page (or the form again, with field messages) for people.
+ */
+@Catch()
+export class ExceptionsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Exceptions');
+
+  constructor(private readonly context: TenantContext) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<RequestWithFormView>();
+    const response = http.getResponse<Response>();
+    const body = this.toBody(exception, request);
+    if (response.headersSent) return;
+    if (exception instanceof HttpException && exception.getStatus() === 429) response.setHeader('Retry-After', '60');
+
+    if (isApiRequest(request)) {
+      response.status(body.statusCode).json(body);
+      return;
+    }
+    if (body.statusCode === HttpStatus.UNAUTHORIZED && request.method === 'GET') {
+      response.redirect(303, `/signin?next=${encodeURIComponent(request.originalUrl)}`);
+      return;
+    }
+    if (request.formView && FORM_STATUSES.has(body.statusCode)) {
+      response.status(body.statusCode).render(request.formView, {
+        ...this.routeParams(request),
+        org: this.context.hasOrganization ? this.context.organization : undefined,
+        values: this.submittedValues(request),
+        errors: body.details ?? {},
+        formError: body.message,
+      });
+      return;
+    }
+    response.status(body.statusCode).render('error', { title: body.error, error: body });
+  }
+
+  private toBody(exception: unknown, request: Request): ErrorBody {
+    if (exception instanceof InvalidInputException) {
+      return { statusCode: 400, error: STATUS_CODES[400]!, message: exception.message, details: exception.fields };
+    }
+    if (exception instanceof DomainException) {
+      const body: ErrorBody = { statusCode: exception.status, error: STATUS_CODES[exception.status] ?? 'Error', message: exception.message };
+      if (exception.details) body.details = exception.details;
+      return body;
+    }
+    if (exception instanceof HttpException) {
+      const statusCode = exception.getStatus();
+      const raw = exception.getResponse();
+      const message = typeof raw === 'string' ? raw : this.messageOf(raw) ?? exception.message;
+      return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+    }
+    if (this.isBodyParserError(exception)) {
+      const { status, message } = exception as { status: number; message: string };
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: `The request body could not be read: ${message}` };
+    }
+    this.logger.error({ err: exception, path: request.path }, 'Unhandled error');
+    return { statusCode: 500, error: STATUS_CODES[500]!, message: 'Something went wrong on our side; nothing was saved.' };
+  }
+
+  private messageOf(raw: object): string | undefined {
+    const message = (raw as { message?: unknown }).message;
+    if (Array.isArray(message)) return message.join('; ');
+    return typeof message === 'string' ? message : undefined;
+  }
+
+  private isBodyParserError(exception: unknown): boolean {
+    const candidate = exception as { status?: unknown; type?: unknown };
+    return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && typeof candidate.type === 'string';
+  }
+
+  private submittedValues(request: Request): Record<string, unknown> {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(body).filter(([key]) => !SECRET_FIELDS.has(key)));
+  }
+
+  private routeParams(request: Request): Record<string, unknown> {
+    return { params: request.params, query: request.query };
+  }
+}

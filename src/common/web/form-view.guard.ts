@@ -1,0 +1,21 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { Request } from 'express';
+import { FORM_VIEW } from './form-view.decorator';
+
+export type RequestWithFormView = Request & { formView?: string };
+
+/**
+ * Notes which form a route re-renders when it fails. It runs first, so that failures in the access
+ * and sign-in guards also come back as the form with its messages.
+ */
+@Injectable()
+export class FormViewGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const view = this.reflector.get<string | undefined>(FORM_VIEW, context.getHandler());
+    if (view) context.switchToHttp().getRequest<RequestWithFormView>().formView = view;
+    return true;
+  }
+}

@@ -1,0 +1,21 @@
+import { TypeOrmModuleOptions } from '@nestjs/typeorm';
+import { AppConfig } from '../config/app-config.service';
+import { EmbeddedPostgres } from './embedded-postgres';
+import { MIGRATIONS_GLOB } from './migrations.path';
+
+/** Connection settings for the configured server, or for the embedded database when none is set. */
+export async function databaseOptions(config: AppConfig, embedded: EmbeddedPostgres): Promise<TypeOrmModuleOptions> {
+  const shared = {
+    type: 'postgres' as const,
+    autoLoadEntities: true,
+    synchronize: false,
+    migrations: [MIGRATIONS_GLOB],
+    migrationsRun: true,
+    migrationsTransactionMode: 'each' as const,
+    extra: { max: config.databasePoolSize, connectionTimeoutMillis: 5_000 },
+    retryAttempts: 3,
+  };
+  if (config.databaseUrl) return { ...shared, url: config.databaseUrl };
+  const endpoint = await embedded.start(config.dataDir, config.databasePoolSize);
+  return { ...shared, ...endpoint, username: 'postgres', database: 'postgres' };
+}

@@ -1,0 +1,28 @@
+import { DataSource } from 'typeorm';
+import { validateEnvironment } from '../config/environment';
+import { EmbeddedPostgres } from './embedded-postgres';
+import { MIGRATIONS_GLOB } from './migrations.path';
+import { resolve } from 'node:path';
+
+/** `npm run migrate`: applies pending migrations to the configured (or embedded) database and exits. */
+async function migrate(): Promise<void> {
+  const env = validateEnvironment(process.env);
+  const embedded = new EmbeddedPostgres();
+  const connection = env.DATABASE_URL
+    ? { url: env.DATABASE_URL }
+    : { ...(await embedded.start(resolve(env.DATA_DIR), 1)), username: 'postgres', database: 'postgres' };
+  const dataSource = new DataSource({ type: 'postgres', ...connection, migrations: [MIGRATIONS_GLOB], migrationsTransactionMode: 'each' });
+  try {
+    await dataSource.initialize();
+    const applied = await dataSource.runMigrations();
+    console.log(applied.length === 0 ? 'The database is up to date.' : `Applied: ${applied.map((m) => m.name).join(', ')}`);
+  } finally {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    await embedded.stop();
+  }
+}
+
+migrate().catch((error: Error) => {
+  console.error(error.message);
+  process.exit(1);
+});

@@ -1,0 +1,29 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { TenantContext } from '../common/tenant-context';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import { TransactionHost } from './transaction-host';
+import { WITHOUT_TRANSACTION } from './without-transaction.decorator';
+
+/**
+ * Runs each request in one transaction scoped to the organization and user the access guard resolved:
+ * everything the handler writes commits together or not at all.
+ */
+@Injectable()
+export class RequestTransactionInterceptor implements NestInterceptor {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly context: TenantContext,
+    private readonly tx: TransactionHost,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const skip = this.reflector.getAllAndOverride<boolean>(WITHOUT_TRANSACTION, [context.getHandler(), context.getClass()]);
+    if (skip || context.getType() !== 'http') return next.handle();
+    const scope = {
+      organizationId: this.context.hasOrganization ? this.context.organizationId : undefined,
+      userId: this.context.userId,
+    };
+    return from(this.tx.runScoped(scope, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+  }
+}

@@ -1,0 +1,11 @@
+import { IsEmail, IsIn } from 'class-validator';
+import { ALL_ROLES } from '../roles';
+import type { Role } from '../roles';
+
+export class CreateInvitationDto {
+  @IsEmail({}, { message: 'email must be an email address' })
+  email: string;
+
+  @IsIn(ALL_ROLES, { message: `role must be one of ${ALL_ROLES.join(', ')}` })
+  role: Role;
+}

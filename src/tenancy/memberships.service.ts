@@ -1,0 +1,135 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { TenantContext } from '../common/tenant-context';
+import { TransactionHost } from '../database/transaction-host';
+import { Membership } from './entities/membership.entity';
+import { Organization } from './entities/organization.entity';
+import { FOUNDING_ROLE, isRoleOf, Role } from './roles';
+import { TenancyErrorCode, TenancyException } from './tenancy.exception';
+
+export interface MembershipSummary {
+  organization: { id: string; slug: string; name: string; kind: Organization['kind'] };
+  role: Role;
+}
+
+export interface MemberView {
+  id: string;
+  userId: string;
+  name: string;
+  email: string;
+  role: Role;
+  version: number;
+  since: Date;
+}
+
+@Injectable()
+export class MembershipsService {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: TenantContext,
+    private readonly audit: AuditService,
+    @InjectRepository(Membership) private readonly directory: Repository<Membership>,
+  ) {}
+
+  /** The caller's role in an organization, read before the request's transaction (access checks). */
+  async roleOf(organizationId: string, userId: string): Promise<Role | undefined> {
+    const membership = await this.directory.findOne({ where: { organizationId, userId }, select: { role: true } });
+    return membership?.role;
+  }
+
+  /** Every organization a user belongs to, for the organization switcher and the session API. */
+  async summariesFor(userId: string): Promise<MembershipSummary[]> {
+    const memberships = await this.directory.find({ where: { userId }, relations: { organization: true }, order: { createdAt: 'ASC' } });
+    return memberships.map(({ organization, role }) => ({
+      organization: { id: organization!.id, slug: organization!.slug, name: organization!.name, kind: organization!.kind },
+      role,
+    }));
+  }
+
+  async addFounder(organization: Organization, userId: string): Promise<Membership> {
+    return this.add(organization, userId, FOUNDING_ROLE[organization.kind]);
+  }
+
+  async add(organization: Pick<Organization, 'id' | 'kind'>, userId: string, role: Role): Promise<Membership> {
+    if (!isRoleOf(organization.kind, role)) {
+      throw new TenancyException(TenancyErrorCode.RoleNotForKind, `The role ${role} does not exist in a ${organization.kind.replace('_', ' ')}.`, {
+        role: [`role must be one of the roles of a ${organization.kind.replace('_', ' ')}`],
+      });
+    }
+    const repository = this.tx.manager.getRepository(Membership);
+    if (await repository.existsBy({ organizationId: organization.id, userId })) {
+      throw new TenancyException(TenancyErrorCode.AlreadyMember, 'This person is already a member of the organization.');
+    }
+    const membership = await repository.save(repository.create({ organizationId: organization.id, userId, role }));
+    await this.audit.record({ organizationId: organization.id, action: 'membership.created', targetType: 'membership', targetId: membership.id, data: { userId, role } });
+    return membership;
+  }
+
+  async list(): Promise<MemberView[]> {
+    const memberships = await this.tx.manager.getRepository(Membership).find({
+      where: { organizationId: this.context.organizationId },
+      relations: { user: true },
+      order: { createdAt: 'ASC' },
+    });
+    return memberships.map((membership) => ({
+      id: membership.id,
+      userId: membership.userId,
+      name: membership.user!.name,
+      email: membership.user!.email,
+      role: membership.role,
+      version: membership.version,
+      since: membership.createdAt,
+    }));
+  }
+
+  async changeRole(membershipId: string, role: Role, version: number): Promise<Membership> {
+    const organization = this.context.organization;
+    const membership = await this.find(membershipId);
+    if (!isRoleOf(organization.kind, role)) {
+      throw new TenancyException(TenancyErrorCode.RoleNotForKind, `The role ${role} does not exist in a ${organization.kind.replace('_', ' ')}.`, {
+        role: ['role must be one of the roles of this organization'],
+      });
+    }
+    if (membership.version !== version) {
+      throw new TenancyException(TenancyErrorCode.StaleVersion, `This membership was changed by someone else (now at version ${membership.version}); reload and try again.`);
+    }
+    const previous = membership.role;
+    if (previous === FOUNDING_ROLE[organization.kind] && role !== previous) await this.keepOneAdministrator(membership);
+    membership.role = role;
+    const saved = await this.tx.manager.getRepository(Membership).save(membership);
+    await this.audit.record({ action: 'membership.role_changed', targetType: 'membership', targetId: membership.id, data: { from: previous, to: role } });
+    return saved;
+  }
+
+  async remove(membershipId: string): Promise<void> {
+    const organization = this.context.organization;
+    const membership = await this.find(membershipId);
+    if (membership.role === FOUNDING_ROLE[organization.kind]) await this.keepOneAdministrator(membership);
+    await this.tx.manager.getRepository(Membership).delete({ id: membership.id, organizationId: organization.id });
+    await this.audit.record({ action: 'membership.removed', targetType: 'membership', targetId: membership.id, data: { userId: membership.userId } });
+  }
+
+  private async find(membershipId: string): Promise<Membership> {
+    const membership = await this.tx.manager
+      .getRepository(Membership)
+      .findOneBy({ id: membershipId, organizationId: this.context.organizationId });
+    if (!membership) throw new TenancyException(TenancyErrorCode.MembershipNotFound, 'No such member in this organization.');
+    return membership;
+  }
+
+  private async keepOneAdministrator(membership: Membership): Promise<void> {
+    const role = FOUNDING_ROLE[this.context.organization.kind];
+    // Lock the organization's administrators so two simultaneous demotions cannot both pass this check.
+    const administrators = await this.tx.manager
+      .getRepository(Membership)
+      .createQueryBuilder('membership')
+      .setLock('pessimistic_write')
+      .where('membership.organizationId = :organizationId AND membership.role = :role', { organizationId: membership.organizationId, role })
+      .getMany();
+    if (administrators.filter((candidate) => candidate.id !== membership.id).length === 0) {
+      throw new TenancyException(TenancyErrorCode.LastAdministrator, `An organization needs at least one ${role}; appoint another ${role} first.`);
+    }
+  }
+}

@@ -1,0 +1,20 @@
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+module.exports = {
+  rootDir: '..',
+  moduleFileExtensions: ['js', 'json', 'ts'],
+  testRegex: 'test/.*\\.e2e-spec\\.ts$',
+  // NestJS 12 ships as ES modules; Jest on Node 20 loads CommonJS, so those packages are compiled too.
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  testEnvironment: 'node',
+};

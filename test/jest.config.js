@@ -12,9 +12,12 @@ const swc = {
 module.exports = {
   rootDir: '..',
   moduleFileExtensions: ['js', 'json', 'ts'],
-  testRegex: 'test/.*\\.e2e-spec\\.ts$',
+  testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/src/**/*.spec.ts'],
   // NestJS 12 ships as ES modules; Jest on Node 20 loads CommonJS, so those packages are compiled too.
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   testEnvironment: 'node',
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 30_000,
 };

@@ -1,0 +1,89 @@
+import { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
+import { DataSource } from 'typeorm';
+import { EmbeddedPostgres } from '../../src/database/embedded-postgres';
+import { createTestDatabase } from './test-database';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface Actor {
+  agent: TestAgent;
+  csrf: string;
+  user: { id: string; email: string; name: string };
+  organization: { id: string; slug: string; name: string; kind: string };
+}
+
+export interface TestApp {
+  app: INestApplication;
+  server: ReturnType<INestApplication['getHttpServer']>;
+  /** Runs SQL as the database owner, outside row-level security. */
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  signUp(options?: { email?: string; name?: string; organization?: string; kind?: 'provider' | 'monitoring_body' }): Promise<Actor>;
+  signIn(email: string, password?: string): Promise<Omit<Actor, 'organization' | 'user'>>;
+  close(): Promise<void>;
+}
+
+let counter = 0;
+
+/** Boots the whole AppModule on a database of its own, as `npm start` would, with logs silenced. */
+export async function createTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'adhere-data-'));
+  Object.assign(process.env, {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: 'test-session-secret-that-is-long-enough-1234',
+    DATABASE_URL: database.url ?? '',
+    ...environment,
+  });
+  // Imported only now: the configuration module reads the environment when the module is loaded.
+  const { AppModule } = await import('../../src/app.module');
+  const { configureApp } = await import('../../src/app.setup');
+  let builder = Test.createTestingModule({ imports: [AppModule] });
+  if (database.embedded) builder = builder.overrideProvider(EmbeddedPostgres).useValue(database.embedded);
+  const moduleRef = await builder.compile();
+  const app = configureApp(moduleRef.createNestApplication({ bufferLogs: true }));
+  await app.init();
+  const server = app.getHttpServer();
+  const dataSource = app.get(DataSource);
+
+  const testApp: TestApp = {
+    app,
+    server,
+    sql: (text, params) => dataSource.query(text, params),
+    async signUp(options = {}) {
+      counter += 1;
+      const unique = `${Date.now().toString(36)}${counter}`;
+      const agent = request.agent(server);
+      const response = await agent
+        .post('/api/v1/auth/signup')
+        .send({
+          email: options.email ?? `person-${unique}@example.org`,
+          password: PASSWORD,
+          name: options.name ?? `Person ${unique}`,
+          organization: { name: options.organization ?? `Organization ${unique}`, kind: options.kind ?? 'provider' },
+        })
+        .expect(201);
+      const session = await agent.get('/api/v1/auth/session').expect(200);
+      return { agent, csrf: session.body.csrfToken, user: response.body.user, organization: response.body.organization };
+    },
+    async signIn(email, password = PASSWORD) {
+      const agent = request.agent(server);
+      await agent.post('/api/v1/auth/login').send({ email, password }).expect(200);
+      const session = await agent.get('/api/v1/auth/session').expect(200);
+      return { agent, csrf: session.body.csrfToken };
+    },
+    async close() {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return testApp;
+}

@@ -27,6 +27,8 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
 
   app.useLogger(app.get(Logger));
   app.disable('x-powered-by');
+  // Behind a load balancer, the client's address (sign-in limits) and https (Secure cookies) come from it.
+  app.set('trust proxy', config.trustProxy);
   app.use(requestId);
   app.use(
     helmet({
@@ -58,7 +60,6 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_HOURS * 3_600_000 },
     }),
   );
-  if (config.secureCookies) app.set('trust proxy', 'loopback');
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(pageLocals);

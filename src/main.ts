@@ -1,19 +1,27 @@
-import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
-import { configureApp } from './app.setup';
-import { AppConfig } from './config/app-config.service';
+import { validateEnvironment } from './config/environment';
 
 async function bootstrap(): Promise<void> {
   const started = Date.now();
-  const app = configureApp(await NestFactory.create<NestExpressApplication>(AppModule, { bufferLogs: true }));
+  try {
+    validateEnvironment(process.env);
+  } catch (error) {
+    // A wrong setting is the operator's to fix: say which, without a stack trace.
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+  // Loaded only now, because the configuration module validates the environment as it loads.
+  const { NestFactory } = await import('@nestjs/core');
+  const { Logger } = await import('nestjs-pino');
+  const { AppModule } = await import('./app.module.js');
+  const { configureApp } = await import('./app.setup.js');
+  const { AppConfig } = await import('./config/app-config.service.js');
+  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
   const config = app.get(AppConfig);
   await app.listen(config.port);
   app.get(Logger).log(`Adhere is ready at ${config.publicUrl} (started in ${Date.now() - started} ms)`, 'Bootstrap');
 }
 
 bootstrap().catch((error: Error) => {
-  console.error(error.message);
+  console.error(error);
   process.exit(1);
 });

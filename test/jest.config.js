@@ -15,6 +15,8 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/src/**/*.spec.ts'],
   // NestJS 12 ships as ES modules; Jest on Node 20 loads CommonJS, so those packages are compiled too.
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
+  // Compiled code imports `./x.js`; in the TypeScript sources that file is `./x.ts`.
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.ts',

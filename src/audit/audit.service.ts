@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { AuditEvent } from './audit-event.entity';
@@ -34,7 +35,7 @@ export class AuditService {
     private readonly context: TenantContext,
   ) {}
 
-  async record(record: AuditRecord): Promise<AuditEvent> {
+  async record(record: AuditRecord): Promise<void> {
     const manager = this.tx.manager;
     const organizationId = record.organizationId === undefined ? this.context.organizationId : record.organizationId;
     // One writer per chain at a time, so two transactions never link to the same predecessor.
@@ -61,7 +62,8 @@ export class AuditService {
       previousHash: previous?.hash ?? null,
     });
     event.hash = auditHash(event);
-    return manager.getRepository(AuditEvent).save(event);
+    // No RETURNING: account-level events are written by a role that may not read them back.
+    await manager.createQueryBuilder().insert().into(AuditEvent).values(event as QueryDeepPartialEntity<AuditEvent>).updateEntity(false).execute();
   }
 
   /** The current organization's events, newest first, `limit` at a time. */

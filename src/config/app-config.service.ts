@@ -51,6 +51,13 @@ export class AppConfig {
     return email && password ? { email, password } : undefined;
   }
 
+  /** Express's "trust proxy" value: `true`, a number of hops, or addresses and subnets. */
+  get trustProxy(): boolean | number | string {
+    const value = this.config.get('TRUST_PROXY', { infer: true });
+    if (value === 'true' || value === 'false') return value === 'true';
+    return /^\d+$/.test(value) ? Number(value) : value;
+  }
+
   get logLevel(): string {
     return this.config.get('LOG_LEVEL', { infer: true });
   }

@@ -21,9 +21,9 @@ export class Environment {
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
   @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IsInt({ message: 'PORT must be a port number from 0 to 65535' })
+  @Min(0, { message: 'PORT must be a port number from 0 to 65535' })
+  @Max(65535, { message: 'PORT must be a port number from 0 to 65535' })
   PORT = 3000;
 
   @Transform(emptyToUndefined)
@@ -49,7 +49,7 @@ export class Environment {
   @Transform(emptyToUndefined)
   @ValidateIf((env: Environment) => env.NODE_ENV === 'production' || env.SESSION_SECRET !== undefined)
   @IsString({ message: 'SESSION_SECRET is required when NODE_ENV=production' })
-  @MinLength(32, { message: 'SESSION_SECRET must be at least 32 characters long' })
+  @MinLength(32, { message: 'SESSION_SECRET must be set (it is required when NODE_ENV=production) and at least 32 characters long' })
   SESSION_SECRET?: string;
 
   @Transform(emptyToUndefined)
@@ -62,6 +62,11 @@ export class Environment {
   @IsString({ message: 'OPERATOR_PASSWORD is required when OPERATOR_EMAIL is set' })
   @MinLength(12, { message: 'OPERATOR_PASSWORD must be at least 12 characters long' })
   OPERATOR_PASSWORD?: string;
+
+  /** Which proxies may tell the client's address and protocol (Express "trust proxy"). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 'loopback' : value))
+  @IsString()
+  TRUST_PROXY = 'loopback';
 
   @Transform(({ value }) => (value === undefined || value === '' ? 'info' : value))
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
@@ -81,7 +86,7 @@ export class Environment {
 /** Validates the raw environment; the thrown message names every wrong variable. */
 export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const env = plainToInstance(Environment, raw, { exposeDefaultValues: true });
-  const errors = validateSync(env, { skipMissingProperties: false });
+  const errors = validateSync(env, { skipMissingProperties: false, stopAtFirstError: true });
   if (errors.length > 0) {
     const lines = errors.map((error) => {
       const problems = Object.values(error.constraints ?? {}).join('; ');

@@ -10,8 +10,8 @@ export async function databaseOptions(config: AppConfig, embedded: EmbeddedPostg
     autoLoadEntities: true,
     synchronize: false,
     migrations: [MIGRATIONS_GLOB],
-    migrationsRun: true,
-    migrationsTransactionMode: 'each' as const,
+    // Applied by MigrationsOnStart, under a lock that several instances share.
+    migrationsRun: false,
     extra: { max: config.databasePoolSize, connectionTimeoutMillis: 5_000 },
     retryAttempts: 3,
   };

@@ -5,6 +5,7 @@ import { databaseOptions } from './database-options.factory';
 import { DatabaseLifecycle } from './database.lifecycle';
 import { EmbeddedPostgres } from './embedded-postgres';
 import { EmbeddedPostgresModule } from './embedded-postgres.module';
+import { MigrationsOnStart } from './migrations-on-start';
 import { TransactionHost } from './transaction-host';
 
 @Global()
@@ -17,7 +18,7 @@ import { TransactionHost } from './transaction-host';
       useFactory: databaseOptions,
     }),
   ],
-  providers: [TransactionHost, DatabaseLifecycle],
+  providers: [TransactionHost, DatabaseLifecycle, MigrationsOnStart],
   exports: [TransactionHost],
 })
 export class DatabaseModule {}

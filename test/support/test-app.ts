@@ -43,8 +43,8 @@ export async function createTestApp(environment: Record<string, string> = {}): P
     ...environment,
   });
   // Imported only now: the configuration module reads the environment when the module is loaded.
-  const { AppModule } = await import('../../src/app.module');
-  const { configureApp } = await import('../../src/app.setup');
+  const { AppModule } = await import('../../src/app.module.js');
+  const { configureApp } = await import('../../src/app.setup.js');
   let builder = Test.createTestingModule({ imports: [AppModule] });
   if (database.embedded) builder = builder.overrideProvider(EmbeddedPostgres).useValue(database.embedded);
   const moduleRef = await builder.compile();

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Request } from 'express';
 import { Strategy } from 'passport-local';
+import { userView } from '../../tenancy/tenancy.views';
 import { SignInService } from '../sign-in.service';
 
 export const LOCAL_STRATEGY = 'local';
@@ -12,8 +13,7 @@ export class LocalStrategy extends PassportStrategy(Strategy, LOCAL_STRATEGY) {
     super({ usernameField: 'email', passwordField: 'password', passReqToCallback: true });
   }
 
-  async validate(request: Request, email: string, password: string): Promise<{ id: string }> {
-    const user = await this.signIn.verify(email, password, request.ip ?? 'unknown');
-    return { id: user.id };
+  async validate(request: Request, email: string, password: string): Promise<{ id: string; email: string; name: string }> {
+    return userView(await this.signIn.verify(email, password, request.ip ?? 'unknown'));
   }
 }

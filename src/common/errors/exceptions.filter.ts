@@ -28,7 +28,7 @@ export class ExceptionsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const body = this.toBody(exception, request);
     if (response.headersSent) return;
-    if (exception instanceof HttpException && exception.getStatus() === 429) response.setHeader('Retry-After', '60');
+    if (body.statusCode === 429) response.setHeader('Retry-After', '60');
 
     if (isApiRequest(request)) {
       response.status(body.statusCode).json(body);

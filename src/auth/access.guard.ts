@@ -48,10 +48,6 @@ export class AccessGuard implements CanActivate {
       case 'signed-in':
         this.requireSession(caller);
         return true;
-      case 'operator':
-        this.requireSession(caller);
-        if (!caller!.isOperator) throw new AuthException(AuthErrorCode.OperatorOnly, 'Only a platform operator may do this.');
-        return true;
       case 'organization':
         await this.authorizeInOrganization(request, caller, rule.permission);
         return true;

@@ -1,0 +1,91 @@
+import { DataSource } from 'typeorm';
+import { APPLICATION_ROLE } from '../src/database/transaction-host';
+import { Actor, createTestApp, TestApp } from './support/test-app';
+
+const TENANT_TABLES = ['memberships', 'invitations', 'api_tokens', 'audit_events'];
+
+/** PostgreSQL itself keeps organizations apart, whatever the application asks. */
+describe('row-level security', () => {
+  let t: TestApp;
+  let a: Actor;
+  let b: Actor;
+
+  /** Runs `sql` as the application role with the given organization and user set, as a request does. */
+  function asApplication<T = Record<string, unknown>>(scope: { organizationId?: string; userId?: string }, sql: string, params: unknown[] = []): Promise<T[]> {
+    return t.app.get(DataSource).transaction(async (manager) => {
+      await manager.query(`SET LOCAL ROLE ${APPLICATION_ROLE}`);
+      await manager.query(`SELECT set_config('adhere.organization_id', $1, true), set_config('adhere.user_id', $2, true)`, [
+        scope.organizationId ?? '',
+        scope.userId ?? '',
+      ]);
+      return manager.query(sql, params);
+    });
+  }
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    a = await t.signUp({ organization: 'Alpha Scanning' });
+    b = await t.signUp({ organization: 'Beta Filters' });
+    for (const actor of [a, b]) {
+      await actor.agent.post(`/api/v1/orgs/${actor.organization.slug}/invitations`).set('X-CSRF-Token', actor.csrf).send({ email: `x@${actor.organization.slug}.example`, role: 'viewer' }).expect(201);
+      await actor.agent.post(`/api/v1/orgs/${actor.organization.slug}/tokens`).set('X-CSRF-Token', actor.csrf).send({ name: 'ci', scopes: ['read'] }).expect(201);
+    }
+  });
+  afterAll(() => t.close());
+
+  it('every tenant table has row-level security enabled with a policy', async () => {
+    const rows = await t.sql<{ relname: string; relrowsecurity: boolean; policies: string }>(
+      `SELECT c.relname, c.relrowsecurity, (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) AS policies
+         FROM pg_class c WHERE c.relname = ANY($1)`,
+      [TENANT_TABLES],
+    );
+    expect(rows).toHaveLength(TENANT_TABLES.length);
+    for (const row of rows) {
+      expect(row.relrowsecurity).toBe(true);
+      expect(Number(row.policies)).toBeGreaterThan(0);
+    }
+  });
+
+  it('the owner sees both organizations’ rows, so the data is really there', async () => {
+    for (const table of TENANT_TABLES) {
+      const rows = await t.sql<{ organization_id: string }>(`SELECT DISTINCT organization_id FROM ${table} WHERE organization_id = ANY($1)`, [[a.organization.id, b.organization.id]]);
+      expect(rows.map((row) => row.organization_id).sort()).toEqual([a.organization.id, b.organization.id].sort());
+    }
+  });
+
+  it.each(TENANT_TABLES)('with no organization set, %s returns no rows', async (table) => {
+    expect(await asApplication({}, `SELECT * FROM ${table}`)).toEqual([]);
+  });
+
+  it.each(TENANT_TABLES)('with organization B set, %s returns none of A’s rows', async (table) => {
+    const rows = await asApplication<{ organization_id: string }>({ organizationId: b.organization.id }, `SELECT organization_id FROM ${table}`);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((row) => row.organization_id === b.organization.id)).toBe(true);
+  });
+
+  it('a person sees their own memberships in every organization, and no one else’s', async () => {
+    const rows = await asApplication<{ user_id: string }>({ userId: a.user.id }, `SELECT user_id FROM memberships`);
+    expect(rows).toEqual([{ user_id: a.user.id }]);
+  });
+
+  it('refuses to write a row into another organization', async () => {
+    await expect(
+      asApplication({ organizationId: b.organization.id }, `INSERT INTO invitations (organization_id, email, role, token_hash, expires_at) VALUES ($1, 'x@example.org', 'viewer', 'h', now())`, [a.organization.id]),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      asApplication({ organizationId: b.organization.id }, `UPDATE api_tokens SET name = 'hijacked' WHERE organization_id = $1 RETURNING id`, [a.organization.id]),
+    ).resolves.toEqual([[], 0]);
+    const names = await t.sql<{ name: string }>(`SELECT name FROM api_tokens WHERE organization_id = $1`, [a.organization.id]);
+    expect(names).toEqual([{ name: 'ci' }]);
+  });
+
+  it('the application role cannot change or erase the audit log', async () => {
+    await expect(asApplication({ organizationId: a.organization.id }, `DELETE FROM audit_events`)).rejects.toThrow(/permission denied/);
+    await expect(asApplication({ organizationId: a.organization.id }, `UPDATE audit_events SET action = 'x'`)).rejects.toThrow(/permission denied/);
+  });
+
+  it('the application role is not a superuser and does not bypass row-level security', async () => {
+    const [role] = await t.sql<{ rolsuper: boolean; rolbypassrls: boolean }>(`SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = $1`, [APPLICATION_ROLE]);
+    expect(role).toEqual({ rolsuper: false, rolbypassrls: false });
+  });
+});

@@ -1,0 +1,42 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { ACCESS_RULE, AccessRule } from '../../src/auth/access.decorator';
+
+export interface Route {
+  method: string;
+  path: string;
+  rule?: AccessRule;
+}
+
+/** Every route the application's controllers declare, with the access rule each one states. */
+export function routeTable(app: INestApplication): Route[] {
+  const discovery = app.get(DiscoveryService);
+  const scanner = app.get(MetadataScanner);
+  const reflector = app.get(Reflector);
+  const routes: Route[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const instance = wrapper.instance as object | undefined;
+    if (!instance || !wrapper.metatype) continue;
+    const prefix = normalise(Reflect.getMetadata(PATH_METADATA, wrapper.metatype));
+    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
+      const handler = (instance as Record<string, unknown>)[name] as object;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (method === undefined) continue;
+      const path = `/${[prefix, normalise(Reflect.getMetadata(PATH_METADATA, handler))].filter(Boolean).join('/')}`;
+      const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler as never, wrapper.metatype as never]);
+      routes.push({ method: RequestMethod[method], path, rule });
+    }
+  }
+  return routes.sort((x, y) => `${x.path} ${x.method}`.localeCompare(`${y.path} ${y.method}`));
+}
+
+function normalise(path: string | string[] | undefined): string {
+  const value = Array.isArray(path) ? path[0] : path;
+  return (value ?? '').replace(/^\/+|\/+$/g, '');
+}
+
+export function describeRule(rule: AccessRule | undefined): string {
+  if (!rule) return 'NONE';
+  return rule.kind === 'organization' ? `organization:${rule.permission}` : rule.kind;
+}

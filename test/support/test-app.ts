@@ -29,9 +29,15 @@ export interface TestApp {
 }
 
 let counter = 0;
+let created = false;
 
-/** Boots the whole AppModule on a database of its own, as `npm start` would, with logs silenced. */
+/**
+ * Boots the whole AppModule on a database of its own, as `npm start` would, with logs silenced.
+ * Once per test file: the configuration is read when the application's modules are first loaded.
+ */
 export async function createTestApp(environment: Record<string, string> = {}): Promise<TestApp> {
+  if (created) throw new Error('createTestApp runs once per test file; put a second configuration in a file of its own');
+  created = true;
   const database = await createTestDatabase();
   const dataDir = mkdtempSync(join(tmpdir(), 'adhere-data-'));
   Object.assign(process.env, {

@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { validateEnvironment } from './config/environment';
 
 async function bootstrap(): Promise<void> {
@@ -11,14 +12,13 @@ async function bootstrap(): Promise<void> {
   }
   // Loaded only now, because the configuration module validates the environment as it loads.
   const { NestFactory } = await import('@nestjs/core');
-  const { Logger } = await import('nestjs-pino');
   const { AppModule } = await import('./app.module.js');
   const { configureApp } = await import('./app.setup.js');
   const { AppConfig } = await import('./config/app-config.service.js');
   const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
   const config = app.get(AppConfig);
   await app.listen(config.port);
-  app.get(Logger).log(`Adhere is ready at ${config.publicUrl} (started in ${Date.now() - started} ms)`, 'Bootstrap');
+  new Logger('Bootstrap').log(`Adhere is ready at ${config.publicUrl} (started in ${Date.now() - started} ms)`);
 }
 
 bootstrap().catch((error: Error) => {

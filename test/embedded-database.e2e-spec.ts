@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { Logger } from '@nestjs/common';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { runMigrations } from './support/test-database';
  * data folder, row-level security holds there too, and the data survives a restart.
  */
 describe('embedded PostgreSQL (PGlite)', () => {
+  beforeAll(() => Logger.overrideLogger(false));
   const dataDir = mkdtempSync(join(tmpdir(), 'adhere-embedded-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 

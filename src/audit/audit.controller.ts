@@ -4,11 +4,15 @@ import { OrgAccess } from '../auth/access.decorator';
 import { Permission } from '../auth/permissions';
 import { AuditPageQuery } from './audit-page.query';
 import { AuditService } from './audit.service';
+import { TenantContext } from '../common/tenant-context';
 
 @ApiTags('audit')
 @Controller()
 export class AuditController {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly context: TenantContext,
+  ) {}
 
   @Get('api/v1/orgs/:org/audit')
   @OrgAccess(Permission.AuditRead)
@@ -28,6 +32,6 @@ export class AuditController {
   async page(@Query() query: AuditPageQuery) {
     const page = await this.audit.list(query.limit, query.before);
     const verification = await this.audit.verify();
-    return { title: 'Audit log', page, verification };
+    return { title: 'Audit log', org: this.context.organization, page, verification };
   }
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { TenantContext } from '../common/tenant-context';
@@ -35,6 +35,7 @@ export class TokensPagesController {
   @Post()
   @OrgAccess(Permission.TokensManage)
   @FormView('tokens/new')
+  @HttpCode(200)
   @Render('tokens/created')
   async create(@Body() dto: CreateTokenDto) {
     const { apiToken, token } = await this.tokens.create(dto.name, dto.scopes, dto.expiresAt);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { OrgAccess, SignedIn } from '../auth/access.decorator';
@@ -115,6 +115,7 @@ export class TenancyPagesController {
   @Post('app/:org/invitations')
   @OrgAccess(Permission.MembersManage)
   @FormView('tenancy/invite')
+  @HttpCode(200)
   @Render('tenancy/invitation-created')
   async invite(@Body() dto: CreateInvitationDto, @Req() request: Request) {
     const { invitation, token } = await this.invitations.create(dto.email, dto.role);

@@ -10,6 +10,8 @@ import { ErrorBody } from './field-errors';
 
 /** Statuses after which a form is shown again with what the person typed. */
 const FORM_STATUSES = new Set([400, 409, 413, 415, 422, 423, 429]);
+/** A refused sign-in is a form error too: the person corrects the email or password in place. */
+const SIGN_IN_VIEW = 'auth/signin';
 const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf']);
 
 /**
@@ -38,7 +40,8 @@ export class ExceptionsFilter implements ExceptionFilter {
       response.redirect(303, `/signin?next=${encodeURIComponent(request.originalUrl)}`);
       return;
     }
-    if (request.formView && FORM_STATUSES.has(body.statusCode)) {
+    const formProblem = FORM_STATUSES.has(body.statusCode) || (body.statusCode === HttpStatus.UNAUTHORIZED && request.formView === SIGN_IN_VIEW);
+    if (request.formView && formProblem) {
       response.status(body.statusCode).render(request.formView, {
         ...this.routeParams(request),
         org: this.context.hasOrganization ? this.context.organization : undefined,

@@ -144,6 +144,7 @@ export class Foundation1795797247286 implements MigrationInterface {
         attempted_at timestamptz NOT NULL DEFAULT now()
       )`);
     await queryRunner.query(`CREATE INDEX sign_in_attempts_client_idx ON sign_in_attempts (client, attempted_at)`);
+    await queryRunner.query(`CREATE INDEX sign_in_attempts_time_idx ON sign_in_attempts (attempted_at)`);
 
     await queryRunner.query(`
       CREATE TABLE setup_tokens (

@@ -67,6 +67,8 @@ export class SignInService {
       const after = await this.users.findByEmail(email);
       outcome = after?.lockedUntil && after.lockedUntil.getTime() > Date.now() ? { kind: 'locked', until: after.lockedUntil } : { kind: 'bad' };
     }
+    // Attempts matter only within the window; older ones are dropped as new ones arrive.
+    await manager.query(`DELETE FROM sign_in_attempts WHERE attempted_at < now() - interval '1 day'`);
     await manager.query(`INSERT INTO sign_in_attempts (client, email, succeeded) VALUES ($1, $2, $3)`, [
       client,
       email.trim().toLowerCase(),

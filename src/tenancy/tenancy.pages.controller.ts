@@ -4,6 +4,7 @@ import type { Request } from 'express';
 import { OrgAccess, SignedIn } from '../auth/access.decorator';
 import { Permission, roleAllows } from '../auth/permissions';
 import { TenantContext } from '../common/tenant-context';
+import { AppConfig } from '../config/app-config.service';
 import { FormView } from '../common/web/form-view.decorator';
 import { setFlash } from '../common/web/page-locals.middleware';
 import { ChangeRoleDto } from './dto/change-role.dto';
@@ -26,6 +27,7 @@ export class TenancyPagesController {
     private readonly founding: FoundingService,
     private readonly memberships: MembershipsService,
     private readonly invitations: InvitationsService,
+    private readonly config: AppConfig,
   ) {}
 
   @Get('organizations/new')
@@ -117,9 +119,10 @@ export class TenancyPagesController {
   @FormView('tenancy/invite')
   @HttpCode(200)
   @Render('tenancy/invitation-created')
-  async invite(@Body() dto: CreateInvitationDto, @Req() request: Request) {
+  async invite(@Body() dto: CreateInvitationDto) {
     const { invitation, token } = await this.invitations.create(dto.email, dto.role);
-    const link = `${request.protocol}://${request.get('host')}/invitations/${token}`;
+    // From configuration, never from the Host header, which the client controls.
+    const link = `${this.config.publicUrl}/invitations/${token}`;
     return { title: 'Invitation created', org: this.context.organization, invitation: invitationView(invitation), link };
   }
 

@@ -3,6 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
+import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import passport from 'passport';
@@ -30,20 +31,20 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
   // Behind a load balancer, the client's address (sign-in limits) and https (Secure cookies) come from it.
   app.set('trust proxy', config.trustProxy);
   app.use(requestId);
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: config.secureCookies ? [] : null,
-        },
-      },
-    }),
+  const directives = {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    upgradeInsecureRequests: config.secureCookies ? [] : null,
+  };
+  // Swagger UI's page carries a few inline styles of its own; only there are inline styles allowed.
+  const documentationHeaders = helmet({ contentSecurityPolicy: { directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } } });
+  const pageHeaders = helmet({ contentSecurityPolicy: { directives } });
+  app.use((request: Request, response: Response, next: NextFunction) =>
+    (request.path.startsWith('/api/docs') ? documentationHeaders : pageHeaders)(request, response, next),
   );
 
   const PgStore = connectPgSimple(session);

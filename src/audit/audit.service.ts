@@ -22,8 +22,10 @@ export interface ChainVerification {
   brokenAt?: string;
 }
 
+export type AuditEntry = AuditEvent & { actorName: string | null };
+
 export interface AuditPage {
-  items: AuditEvent[];
+  items: AuditEntry[];
   nextCursor: string | null;
 }
 
@@ -76,8 +78,17 @@ export class AuditService {
       .limit(limit + 1);
     if (before) query.andWhere('event.id < :before', { before });
     const rows = await query.getMany();
-    const items = rows.slice(0, limit);
-    return { items, nextCursor: rows.length > limit ? items[items.length - 1].id : null };
+    const events = rows.slice(0, limit);
+    const names = await this.actorNames(events);
+    const items = events.map((event) => Object.assign(event, { actorName: event.actorUserId ? names.get(event.actorUserId) ?? null : null }));
+    return { items, nextCursor: rows.length > limit ? events[events.length - 1].id : null };
+  }
+
+  private async actorNames(events: AuditEvent[]): Promise<Map<string, string>> {
+    const ids = [...new Set(events.map((event) => event.actorUserId).filter((id): id is string => id !== null))];
+    if (ids.length === 0) return new Map();
+    const rows = (await this.tx.manager.query(`SELECT id, name FROM users WHERE id = ANY($1)`, [ids])) as Array<{ id: string; name: string }>;
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   /** Recomputes the current organization's chain from its first event and names the first broken link. */

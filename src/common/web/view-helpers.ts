@@ -23,6 +23,7 @@ export function registerViewHelpers(partialsDirectory: string): void {
   );
   hbs.registerHelper('rolesFor', (kind: 'provider' | 'monitoring_body') => (kind ? rolesFor(kind) : []));
   hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
+  hbs.registerHelper('short', (value: string | null | undefined) => (value ? value.slice(0, 8) : ''));
   hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('humanize', (value: string | undefined) => (value ? value.replace(/_/g, ' ') : ''));
 }

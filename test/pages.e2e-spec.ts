@@ -571,7 +571,8 @@ describe('server-rendered pages', () => {
       expect(intact).not.toBeNull();
       expect(Number(intact![1])).toBeGreaterThanOrEqual(1);
       expect(page).toContain('<td>organization.created</td>');
-      expect(page).toContain(`organization ${owner.organization.id}`);
+      expect(page).toContain(`organization <code title="${owner.organization.id}">${owner.organization.id.slice(0, 8)}</code>`);
+      expect(page).toContain(owner.user.name);
       expect(page).not.toContain('The chain is broken');
 
       await t.sql(

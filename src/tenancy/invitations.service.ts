@@ -7,7 +7,7 @@ import { Invitation } from './entities/invitation.entity';
 import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 import { MembershipsService } from './memberships.service';
-import { isRoleOf, Role } from './roles';
+import { assertRoleOf, Role } from './roles';
 import { TenancyErrorCode, TenancyException } from './tenancy.exception';
 import { UsersService } from './users.service';
 
@@ -38,11 +38,7 @@ export class InvitationsService {
 
   async create(email: string, role: Role): Promise<{ invitation: Invitation; token: string }> {
     const organization = this.context.organization;
-    if (!isRoleOf(organization.kind, role)) {
-      throw new TenancyException(TenancyErrorCode.RoleNotForKind, `The role ${role} does not exist in a ${organization.kind.replace('_', ' ')}.`, {
-        role: ['role must be one of the roles of this organization'],
-      });
-    }
+    assertRoleOf(organization.kind, role);
     const { token, hash } = newSecretToken('inv_');
     const repository = this.tx.manager.getRepository(Invitation);
     const invitation = await repository.save(

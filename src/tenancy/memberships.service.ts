@@ -6,7 +6,7 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { Membership } from './entities/membership.entity';
 import { Organization } from './entities/organization.entity';
-import { FOUNDING_ROLE, isRoleOf, Role } from './roles';
+import { assertRoleOf, FOUNDING_ROLE, Role } from './roles';
 import { TenancyErrorCode, TenancyException } from './tenancy.exception';
 
 export interface MembershipSummary {
@@ -53,11 +53,7 @@ export class MembershipsService {
   }
 
   async add(organization: Pick<Organization, 'id' | 'kind'>, userId: string, role: Role): Promise<Membership> {
-    if (!isRoleOf(organization.kind, role)) {
-      throw new TenancyException(TenancyErrorCode.RoleNotForKind, `The role ${role} does not exist in a ${organization.kind.replace('_', ' ')}.`, {
-        role: [`role must be one of the roles of a ${organization.kind.replace('_', ' ')}`],
-      });
-    }
+    assertRoleOf(organization.kind, role);
     const repository = this.tx.manager.getRepository(Membership);
     if (await repository.existsBy({ organizationId: organization.id, userId })) {
       throw new TenancyException(TenancyErrorCode.AlreadyMember, 'This person is already a member of the organization.');
@@ -87,11 +83,7 @@ export class MembershipsService {
   async changeRole(membershipId: string, role: Role, version: number): Promise<Membership> {
     const organization = this.context.organization;
     const membership = await this.find(membershipId);
-    if (!isRoleOf(organization.kind, role)) {
-      throw new TenancyException(TenancyErrorCode.RoleNotForKind, `The role ${role} does not exist in a ${organization.kind.replace('_', ' ')}.`, {
-        role: ['role must be one of the roles of this organization'],
-      });
-    }
+    assertRoleOf(organization.kind, role);
     if (membership.version !== version) {
       throw new TenancyException(TenancyErrorCode.StaleVersion, `This membership was changed by someone else (now at version ${membership.version}); reload and try again.`);
     }

@@ -1,4 +1,5 @@
-import { IsIn, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Length } from 'class-validator';
+import { IsIn, IsString, Length } from 'class-validator';
+import { IsOptionalCountry, IsOptionalWebsite } from './organization-fields.decorators';
 import type { OrganizationKind } from '../../common/request-context';
 
 export class NewOrganizationDto {
@@ -9,11 +10,9 @@ export class NewOrganizationDto {
   @IsIn(['provider', 'monitoring_body'], { message: 'kind must be provider or monitoring_body' })
   kind: OrganizationKind;
 
-  @IsOptional()
-  @IsISO31661Alpha2({ message: 'country must be a two-letter ISO 3166 code, such as DE or GB' })
+  @IsOptionalCountry()
   country?: string;
 
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'website must be an http(s) address' })
+  @IsOptionalWebsite()
   website?: string;
 }

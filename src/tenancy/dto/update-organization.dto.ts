@@ -1,4 +1,5 @@
-import { IsInt, IsISO31661Alpha2, IsOptional, IsString, IsUrl, Length, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { IsOptionalCountry, IsOptionalWebsite } from './organization-fields.decorators';
 import { Type } from 'class-transformer';
 
 export class UpdateOrganizationDto {
@@ -7,12 +8,10 @@ export class UpdateOrganizationDto {
   @Length(2, 120)
   name?: string;
 
-  @IsOptional()
-  @IsISO31661Alpha2({ message: 'country must be a two-letter ISO 3166 code, such as DE or GB' })
+  @IsOptionalCountry()
   country?: string;
 
-  @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true }, { message: 'website must be an http(s) address' })
+  @IsOptionalWebsite()
   website?: string;
 
   /** The version the change is based on; a different current version means someone else saved first. */

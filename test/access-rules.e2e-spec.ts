@@ -5,7 +5,7 @@ import { AccessGuard } from '../src/auth/access.guard';
 import { Permission, roleAllows } from '../src/auth/permissions';
 import { Role } from '../src/tenancy/roles';
 import { describeRule, Route, routeTable } from './support/route-table';
-import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
+import { Actor, createTestApp, Member, TestApp } from './support/test-app';
 
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
@@ -104,20 +104,10 @@ describe('access rules', () => {
   });
 
   describe('roles', () => {
-    const members: Partial<Record<Role, { agent: ReturnType<typeof request.agent>; csrf: string }>> = {};
+    const members: Partial<Record<Role, Member>> = {};
 
     beforeAll(async () => {
-      for (const role of ['editor', 'viewer'] as const) {
-        const invited = await victim.agent
-          .post(`/api/v1/orgs/${victim.organization.slug}/invitations`)
-          .set('X-CSRF-Token', victim.csrf)
-          .send({ email: `${role}@victim.example`, role })
-          .expect(201);
-        const agent = request.agent(t.server);
-        await agent.post(`/api/v1/invitations/${invited.body.token}/accept`).send({ name: role, password: PASSWORD }).expect(200);
-        const session = await agent.get('/api/v1/auth/session').expect(200);
-        members[role] = { agent, csrf: session.body.csrfToken };
-      }
+      for (const role of ['editor', 'viewer'] as const) members[role] = await t.addMember(victim, role);
     });
 
     it.each(['editor', 'viewer'] as const)('a %s gets 403 on every route its role does not allow', async (role) => {

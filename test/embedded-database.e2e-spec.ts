@@ -18,7 +18,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
 
   it('applies every migration to a new data folder, enforces row-level security and keeps data across restarts', async () => {
     const first = new EmbeddedPostgres();
-    const endpoint = await first.start(dataDir, 2);
+    const endpoint = await first.start(dataDir);
     await runMigrations({ ...endpoint, username: 'postgres', database: 'postgres' });
     const client = new Client({ ...endpoint, user: 'postgres', database: 'postgres' });
     await client.connect();
@@ -35,7 +35,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
     await first.stop();
 
     const second = new EmbeddedPostgres();
-    const again = await second.start(dataDir, 2);
+    const again = await second.start(dataDir);
     const reopened = new Client({ ...again, user: 'postgres', database: 'postgres' });
     await reopened.connect();
     expect((await reopened.query(`SELECT name FROM organizations`)).rows).toEqual([{ name: 'Kept' }]);

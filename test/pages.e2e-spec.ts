@@ -412,7 +412,7 @@ describe('server-rendered pages', () => {
       expect(stale.status).toBe(409);
       expect(stale.text).toContain(`<form method="post" action="/app/${slug}/settings"`);
       expect(attribute(elementWithId(stale.text, 'name'), 'value')).toBe('Stale Tab Name');
-      expect(flashOf(stale.text)).toMatch(/changed by someone else \(now at version 2\)/);
+      expect(flashOf(stale.text)).toMatch(/changed by someone else at .* \(it is now at version 2, your change was based on 1\)/);
       const [row] = await t.sql<{ name: string; version: number }>(`SELECT name, version FROM organizations WHERE id = $1`, [owner.organization.id]);
       expect(row).toEqual({ name: 'Owner Pages Renamed', version: 2 });
     });

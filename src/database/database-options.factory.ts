@@ -16,6 +16,8 @@ export async function databaseOptions(config: AppConfig, embedded: EmbeddedPostg
     retryAttempts: 3,
   };
   if (config.databaseUrl) return { ...shared, url: config.databaseUrl };
-  const endpoint = await embedded.start(config.dataDir, config.databasePoolSize);
-  return { ...shared, ...endpoint, username: 'postgres', database: 'postgres' };
+  // PGlite is one backend: statements of two connections would interleave mid-protocol, so the
+  // embedded database is used through a single connection and requests take turns.
+  const endpoint = await embedded.start(config.dataDir);
+  return { ...shared, ...endpoint, username: 'postgres', database: 'postgres', extra: { ...shared.extra, max: 1 } };
 }

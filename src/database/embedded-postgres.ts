@@ -12,7 +12,7 @@ export interface EmbeddedEndpoint {
 /**
  * PostgreSQL compiled to WebAssembly (PGlite), served on a loopback port through the PostgreSQL wire
  * protocol so that the application reaches it with the same `pg` driver it uses for a real server.
- * PGlite runs one statement at a time; the socket server keeps each connection's transaction whole.
+ * PGlite is a single backend, so its clients must use one connection at a time.
  */
 @Injectable()
 export class EmbeddedPostgres {
@@ -20,9 +20,10 @@ export class EmbeddedPostgres {
   private database?: PGlite;
   private server?: PGLiteSocketServer;
 
-  async start(dataDir: string, maxConnections: number): Promise<EmbeddedEndpoint> {
+  async start(dataDir: string): Promise<EmbeddedEndpoint> {
     this.database = await this.open(dataDir);
-    this.server = new PGLiteSocketServer({ db: this.database, host: '127.0.0.1', port: 0, maxConnections });
+    // Room for a connection being replaced while its predecessor closes; the pool uses one at a time.
+    this.server = new PGLiteSocketServer({ db: this.database, host: '127.0.0.1', port: 0, maxConnections: 2 });
     await this.server.start();
     const port = (this.server as unknown as { port: number }).port;
     this.logger.log(`Embedded PostgreSQL (PGlite) ready on 127.0.0.1:${port}`);

@@ -11,8 +11,8 @@ async function migrate(): Promise<void> {
   const embedded = new EmbeddedPostgres();
   const connection = env.DATABASE_URL
     ? { url: env.DATABASE_URL }
-    : { ...(await embedded.start(resolve(env.DATA_DIR), 1)), username: 'postgres', database: 'postgres' };
-  const dataSource = new DataSource({ type: 'postgres', ...connection, migrations: [MIGRATIONS_GLOB] });
+    : { ...(await embedded.start(resolve(env.DATA_DIR))), username: 'postgres', database: 'postgres' };
+  const dataSource = new DataSource({ type: 'postgres', ...connection, migrations: [MIGRATIONS_GLOB], extra: { max: 1 } });
   try {
     await dataSource.initialize();
     const applied = await runMigrationsLocked(dataSource);

@@ -82,17 +82,27 @@ export class MembershipsService {
 
   async changeRole(membershipId: string, role: Role, version: number): Promise<Membership> {
     const organization = this.context.organization;
-    const membership = await this.find(membershipId);
     assertRoleOf(organization.kind, role);
-    if (membership.version !== version) {
-      throw new TenancyException(TenancyErrorCode.StaleVersion, `This membership was changed by someone else (now at version ${membership.version}); reload and try again.`);
-    }
+    const membership = await this.find(membershipId);
     const previous = membership.role;
     if (previous === FOUNDING_ROLE[organization.kind] && role !== previous) await this.keepOneAdministrator(membership);
-    membership.role = role;
-    const saved = await this.tx.manager.getRepository(Membership).save(membership);
+    // Only from the version the change was based on: simultaneous changes cannot both apply.
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(Membership)
+      .set({ role, version: () => 'version + 1' })
+      .where('id = :id AND organization_id = :organizationId AND version = :version', { id: membership.id, organizationId: organization.id, version })
+      .execute();
+    const current = await this.find(membershipId);
+    if (!result.affected) {
+      throw new TenancyException(
+        TenancyErrorCode.StaleVersion,
+        `This membership was changed by someone else (it is now at version ${current.version} with the role ${current.role}); reload and try again.`,
+        { currentVersion: current.version },
+      );
+    }
     await this.audit.record({ action: 'membership.role_changed', targetType: 'membership', targetId: membership.id, data: { from: previous, to: role } });
-    return saved;
+    return current;
   }
 
   async remove(membershipId: string): Promise<void> {

@@ -42,20 +42,30 @@ export class OrganizationsService {
     return this.tx.manager.getRepository(Organization).findOneByOrFail({ id: this.context.organizationId });
   }
 
+  /**
+   * Applies the fields sent, only if the organization is still at the version they were based on: of two
+   * simultaneous saves from the same version, one wins and the other gets a 409.
+   */
   async update(changes: UpdateOrganizationDto): Promise<Organization> {
-    const repository = this.tx.manager.getRepository(Organization);
+    const { version, ...sent } = changes;
+    const fields = Object.fromEntries(Object.entries(sent).filter(([, value]) => value !== undefined)) as Partial<Organization>;
+    if (typeof fields.country === 'string') fields.country = fields.country.toUpperCase();
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(Organization)
+      .set({ ...fields, version: () => 'version + 1' })
+      .where('id = :id AND version = :version', { id: this.context.organizationId, version })
+      .execute();
     const organization = await this.current();
-    if (organization.version !== changes.version) {
+    if (!result.affected) {
       throw new TenancyException(
         TenancyErrorCode.StaleVersion,
-        `The organization was changed by someone else (now at version ${organization.version}); reload and apply your change again.`,
+        `The organization was changed by someone else at ${organization.updatedAt.toISOString()} (it is now at version ${organization.version}, your change was based on ${version}); reload and apply your change again.`,
+        { currentVersion: organization.version, updatedAt: organization.updatedAt.toISOString() },
       );
     }
-    const { version: _version, ...fields } = changes;
-    Object.assign(organization, { ...fields, country: fields.country?.toUpperCase() ?? organization.country });
-    const saved = await repository.save(organization);
-    await this.audit.record({ action: 'organization.updated', targetType: 'organization', targetId: saved.id, data: { fields: Object.keys(fields) } });
-    return saved;
+    await this.audit.record({ action: 'organization.updated', targetType: 'organization', targetId: organization.id, data: { fields: Object.keys(fields) } });
+    return organization;
   }
 
   private async freeSlug(name: string): Promise<string> {

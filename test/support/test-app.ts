@@ -18,6 +18,14 @@ export interface Actor {
   organization: { id: string; slug: string; name: string; kind: string };
 }
 
+export interface Member {
+  agent: TestAgent;
+  csrf: string;
+  userId: string;
+  email: string;
+  membershipId: string;
+}
+
 export interface TestApp {
   app: INestApplication;
   server: ReturnType<INestApplication['getHttpServer']>;
@@ -25,6 +33,8 @@ export interface TestApp {
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   signUp(options?: { email?: string; name?: string; organization?: string; kind?: 'provider' | 'monitoring_body' }): Promise<Actor>;
   signIn(email: string, password?: string): Promise<Omit<Actor, 'organization' | 'user'>>;
+  /** Adds a member with `role` to the inviter's organization: an invitation, accepted by a newcomer. */
+  addMember(inviter: Actor, role: string): Promise<Member>;
   close(): Promise<void>;
 }
 
@@ -84,6 +94,23 @@ export async function createTestApp(environment: Record<string, string> = {}): P
       await agent.post('/api/v1/auth/login').send({ email, password }).expect(200);
       const session = await agent.get('/api/v1/auth/session').expect(200);
       return { agent, csrf: session.body.csrfToken };
+    },
+    async addMember(inviter, role) {
+      counter += 1;
+      const email = `member-${Date.now().toString(36)}${counter}@example.org`;
+      const invitation = await inviter.agent
+        .post(`/api/v1/orgs/${inviter.organization.slug}/invitations`)
+        .set('X-CSRF-Token', inviter.csrf)
+        .send({ email, role })
+        .expect(201);
+      const agent = request.agent(server);
+      const accepted = await agent.post(`/api/v1/invitations/${invitation.body.token}/accept`).send({ name: `Member ${counter}`, password: PASSWORD }).expect(200);
+      const session = await agent.get('/api/v1/auth/session').expect(200);
+      const [membership] = await dataSource.query('SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2', [
+        inviter.organization.id,
+        accepted.body.user.id,
+      ]);
+      return { agent, csrf: session.body.csrfToken, userId: accepted.body.user.id, email, membershipId: membership.id };
     },
     async close() {
       await app.close();

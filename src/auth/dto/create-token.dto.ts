@@ -1,8 +1,10 @@
+import { Trim } from '../../common/validation/trim.decorator';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, Length, MinDate } from 'class-validator';
 import type { TokenScope } from '../api-token.entity';
 
 export class CreateTokenDto {
+  @Trim()
   @IsString()
   @Length(1, 80)
   name: string;

@@ -1,8 +1,10 @@
+import { Trim } from '../../common/validation/trim.decorator';
 import { IsEmail, IsIn } from 'class-validator';
 import { ALL_ROLES } from '../roles';
 import type { Role } from '../roles';
 
 export class CreateInvitationDto {
+  @Trim()
   @IsEmail({}, { message: 'email must be an email address' })
   email: string;
 

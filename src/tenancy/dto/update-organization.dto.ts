@@ -1,18 +1,23 @@
-import { IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { Trim } from '../../common/validation/trim.decorator';
+import { IsInt, IsString, Length, Min, ValidateIf } from 'class-validator';
 import { IsOptionalCountry, IsOptionalWebsite } from './organization-fields.decorators';
 import { Type } from 'class-transformer';
 
 export class UpdateOrganizationDto {
-  @IsOptional()
+  // Absent keeps the name; null is not a name.
+  @Trim()
+  @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @Length(2, 120)
   name?: string;
 
+  /** `null` clears it. */
   @IsOptionalCountry()
-  country?: string;
+  country?: string | null;
 
+  /** `null` clears it. */
   @IsOptionalWebsite()
-  website?: string;
+  website?: string | null;
 
   /** The version the change is based on; a different current version means someone else saved first. */
   @Type(() => Number)

@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { APPLICATION_ROLE } from '../src/database/transaction-host';
+import { APPLICATION_ROLE, TransactionHost } from '../src/database/transaction-host';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
 const TENANT_TABLES = ['memberships', 'invitations', 'api_tokens', 'audit_events'];
@@ -82,6 +82,17 @@ describe('row-level security', () => {
   it('the application role cannot change or erase the audit log', async () => {
     await expect(asApplication({ organizationId: a.organization.id }, `DELETE FROM audit_events`)).rejects.toThrow(/permission denied/);
     await expect(asApplication({ organizationId: a.organization.id }, `UPDATE audit_events SET action = 'x'`)).rejects.toThrow(/permission denied/);
+  });
+
+  it('the application’s own scoped transactions run as the application role, limited to their organization', async () => {
+    const host = t.app.get(TransactionHost);
+    const seen = await host.runScoped({ organizationId: b.organization.id }, async () => ({
+      role: (await host.manager.query(`SELECT current_user AS role`))[0].role,
+      organizations: (await host.manager.query(`SELECT DISTINCT organization_id FROM memberships`)).map((row: { organization_id: string }) => row.organization_id),
+    }));
+    expect(seen).toEqual({ role: APPLICATION_ROLE, organizations: [b.organization.id] });
+    const unscoped = await host.runScoped({}, async () => host.manager.query(`SELECT * FROM api_tokens`));
+    expect(unscoped).toEqual([]);
   });
 
   it('the application role is not a superuser and does not bypass row-level security', async () => {

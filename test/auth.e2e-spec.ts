@@ -56,6 +56,14 @@ describe('authentication', () => {
       expect([await count('users'), await count('organizations')]).toEqual(before);
     });
 
+    it('lets one of two simultaneous sign-ups with the same email through, and answers the other with 409', async () => {
+      const body = { email: 'twins@example.org', password: PASSWORD, name: 'Twin', organization: { name: 'Twin Org', kind: 'provider' } };
+      const statuses = (await Promise.all([1, 2].map(() => request(t.server).post('/api/v1/auth/signup').send(body)))).map((response) => response.status);
+      expect(statuses.sort()).toEqual([201, 409]);
+      expect(await t.sql(`SELECT 1 FROM users WHERE lower(email) = 'twins@example.org'`)).toHaveLength(1);
+      expect(await t.sql(`SELECT 1 FROM organizations WHERE name = 'Twin Org'`)).toHaveLength(1);
+    });
+
     it('names every bad field and writes nothing', async () => {
       const before = [await count('users'), await count('organizations'), await count('memberships')];
       const response = await request(t.server)

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
+import { QueryFailedError } from 'typeorm';
 import { InvalidInputException } from '../validation/invalid-input.exception';
 import { RequestWithFormView } from '../web/form-view.guard';
 import { isApiRequest } from '../web/is-api-request';
@@ -12,6 +13,7 @@ import { ErrorBody } from './field-errors';
 const FORM_STATUSES = new Set([400, 409, 413, 415, 422, 423, 429]);
 /** A refused sign-in is a form error too: the person corrects the email or password in place. */
 const SIGN_IN_VIEW = 'auth/signin';
+const UNIQUE_VIOLATION = '23505';
 const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf']);
 
 /**
@@ -68,6 +70,10 @@ export class ExceptionsFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       const message = typeof raw === 'string' ? raw : this.messageOf(raw) ?? exception.message;
       return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+    }
+    if (exception instanceof QueryFailedError && UNIQUE_VIOLATION === (exception.driverError as { code?: string }).code) {
+      // Two requests raced to create the same thing; the loser learns it exists, nothing was written.
+      return { statusCode: 409, error: STATUS_CODES[409]!, message: 'This conflicts with a record that was just created; reload and try again.' };
     }
     if (this.isBodyParserError(exception)) {
       const { status, message } = exception as { status: number; message: string };

@@ -5,7 +5,6 @@ import passport from 'passport';
 import { Caller } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
 import { isApiRequest } from '../common/web/is-api-request';
-import { MembershipsService } from '../tenancy/memberships.service';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { ACCESS_RULE, AccessRule } from './access.decorator';
 import { ApiToken } from './api-token.entity';
@@ -28,7 +27,6 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly context: TenantContext,
     private readonly organizations: OrganizationsService,
-    private readonly memberships: MembershipsService,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -95,25 +93,23 @@ export class AccessGuard implements CanActivate {
     if (!caller) throw new AuthException(AuthErrorCode.NotSignedIn, 'Sign in first.');
     const slug = request.params.org;
     if (typeof slug !== 'string') throw new Error(`Route ${request.route?.path} has an organization rule but no :org parameter`);
-    const organization = await this.organizations.findBySlug(slug);
     // Another organization's routes answer exactly as a missing one does, so existence never leaks.
     const notFound = new AuthException(AuthErrorCode.NotFound, 'No such organization, or you are not a member of it.');
-    if (!organization) throw notFound;
-
-    let role: string | undefined;
     if (caller.tokenId) {
-      if (caller.tokenOrganizationId !== organization.id) throw notFound;
+      const organization = await this.organizations.findBySlug(slug);
+      if (!organization || caller.tokenOrganizationId !== organization.id) throw notFound;
       if (!tokenAllows(caller.tokenScopes ?? [], permission)) {
         throw new AuthException(AuthErrorCode.Forbidden, `This API token's scopes (${(caller.tokenScopes ?? []).join(', ')}) do not allow ${permission}.`);
       }
-    } else {
-      const memberRole = await this.memberships.roleOf(organization.id, caller.userId!);
-      if (!memberRole) throw notFound;
-      if (!roleAllows(memberRole, permission)) {
-        throw new AuthException(AuthErrorCode.Forbidden, `Your role (${memberRole}) does not allow ${permission}.`);
-      }
-      role = memberRole;
+      this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind });
+      return;
     }
-    this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind, role });
+    // The session restored the person's memberships for this very request: no need to ask again.
+    const membership = (request.user as SessionUser).memberships.find((candidate) => candidate.organization.slug === slug);
+    if (!membership) throw notFound;
+    if (!roleAllows(membership.role, permission)) {
+      throw new AuthException(AuthErrorCode.Forbidden, `Your role (${membership.role}) does not allow ${permission}.`);
+    }
+    this.context.setOrganization({ ...membership.organization, role: membership.role });
   }
 }

@@ -61,11 +61,9 @@ export class SignInService {
       outcome = { kind: 'bad' };
     } else if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
       outcome = { kind: 'locked', until: user.lockedUntil };
-    } else if (await this.users.checkPassword(user, password, { maxFailures: this.config.loginMaxFailures, minutes: this.config.loginLockMinutes })) {
-      outcome = { kind: 'ok', user };
     } else {
-      const after = await this.users.findByEmail(email);
-      outcome = after?.lockedUntil && after.lockedUntil.getTime() > Date.now() ? { kind: 'locked', until: after.lockedUntil } : { kind: 'bad' };
+      const check = await this.users.checkPassword(user, password, { maxFailures: this.config.loginMaxFailures, minutes: this.config.loginLockMinutes });
+      outcome = check.ok ? { kind: 'ok', user } : check.lockedUntil ? { kind: 'locked', until: check.lockedUntil } : { kind: 'bad' };
     }
     // Attempts matter only within the window; older ones are dropped as new ones arrive.
     await manager.query(`DELETE FROM sign_in_attempts WHERE attempted_at < now() - interval '1 day'`);

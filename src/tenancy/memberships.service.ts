@@ -33,12 +33,6 @@ export class MembershipsService {
     @InjectRepository(Membership) private readonly directory: Repository<Membership>,
   ) {}
 
-  /** The caller's role in an organization, read before the request's transaction (access checks). */
-  async roleOf(organizationId: string, userId: string): Promise<Role | undefined> {
-    const membership = await this.directory.findOne({ where: { organizationId, userId }, select: { role: true } });
-    return membership?.role;
-  }
-
   /** Every organization a user belongs to, for the organization switcher and the session API. */
   async summariesFor(userId: string): Promise<MembershipSummary[]> {
     const memberships = await this.directory.find({ where: { userId }, relations: { organization: true }, order: { createdAt: 'ASC' } });

@@ -9,10 +9,11 @@ import { TenantContext } from '../tenant-context';
 import { DomainException } from './domain.exception';
 import { ErrorBody } from './field-errors';
 
-/** Statuses after which a form is shown again with what the person typed. */
-const FORM_STATUSES = new Set([400, 409, 413, 415, 422, 423, 429]);
-/** A refused sign-in is a form error too: the person corrects the email or password in place. */
-const SIGN_IN_VIEW = 'auth/signin';
+/**
+ * Statuses after which a form is shown again with what the person typed and the message: a refused
+ * sign-in (401) included, and an expired session, whose form then says to sign in first.
+ */
+const FORM_STATUSES = new Set([400, 401, 409, 413, 415, 422, 423, 429]);
 const UNIQUE_VIOLATION = '23505';
 const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf']);
 
@@ -42,8 +43,7 @@ export class ExceptionsFilter implements ExceptionFilter {
       response.redirect(303, `/signin?next=${encodeURIComponent(request.originalUrl)}`);
       return;
     }
-    const formProblem = FORM_STATUSES.has(body.statusCode) || (body.statusCode === HttpStatus.UNAUTHORIZED && request.formView === SIGN_IN_VIEW);
-    if (request.formView && formProblem) {
+    if (request.formView && FORM_STATUSES.has(body.statusCode)) {
       response.status(body.statusCode).render(request.formView, {
         ...this.routeParams(request),
         org: this.context.hasOrganization ? this.context.organization : undefined,

@@ -5,6 +5,7 @@ import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
+import { CodesModule } from './codes/codes.module';
 import { CommonModule } from './common/common.module';
 import { ExceptionsFilter } from './common/errors/exceptions.filter';
 import { loggerOptions } from './common/logging/logger.options';
@@ -17,6 +18,7 @@ import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
+import { ServicesModule } from './services/services.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
 @Module({
@@ -29,6 +31,8 @@ import { TenancyModule } from './tenancy/tenancy.module';
     AuditModule,
     TenancyModule,
     AuthModule,
+    CodesModule,
+    ServicesModule,
     HealthModule,
   ],
   controllers: [HomeController],

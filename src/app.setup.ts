@@ -31,6 +31,8 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
   // Behind a load balancer, the client's address (sign-in limits) and https (Secure cookies) come from it.
   app.set('trust proxy', config.trustProxy);
   app.use(requestId);
+  // Code versions are imported as YAML documents.
+  app.useBodyParser('text', { type: ['application/yaml', 'application/x-yaml', 'text/yaml'], limit: '1mb' });
   const directives = {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],

@@ -46,6 +46,10 @@ export class AccessGuard implements CanActivate {
       case 'signed-in':
         this.requireSession(caller);
         return true;
+      case 'operator':
+        this.requireSession(caller);
+        if (!caller!.isOperator) throw new AuthException(AuthErrorCode.Forbidden, 'Only the platform operator can do this.');
+        return true;
       case 'organization':
         await this.authorizeInOrganization(request, caller, rule.permission);
         return true;

@@ -7,6 +7,8 @@ export enum Permission {
   MembersManage = 'members.manage',
   TokensManage = 'tokens.manage',
   AuditRead = 'audit.read',
+  ServicesRead = 'services.read',
+  ServicesManage = 'services.manage',
 }
 
 /**
@@ -20,15 +22,20 @@ export const TOKEN_REQUIREMENT: Record<Permission, 'read' | 'write' | 'member'> 
   [Permission.MembersManage]: 'member',
   [Permission.TokensManage]: 'member',
   [Permission.AuditRead]: 'read',
+  [Permission.ServicesRead]: 'read',
+  [Permission.ServicesManage]: 'write',
 };
 
 const EVERYONE = [Permission.OrganizationRead, Permission.MembersRead];
 const ADMINISTRATION = [Permission.OrganizationUpdate, Permission.MembersManage, Permission.TokensManage, Permission.AuditRead];
 
+/** What a provider's team does: describe its services (and, later, declare their adherence). */
+const PROVIDER_WORK = [Permission.ServicesRead, Permission.ServicesManage];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  owner: [...EVERYONE, ...ADMINISTRATION],
-  editor: [...EVERYONE],
-  viewer: [...EVERYONE],
+  owner: [...EVERYONE, ...ADMINISTRATION, ...PROVIDER_WORK],
+  editor: [...EVERYONE, ...PROVIDER_WORK],
+  viewer: [...EVERYONE, Permission.ServicesRead],
   admin: [...EVERYONE, ...ADMINISTRATION],
   reviewer: [...EVERYONE],
 };

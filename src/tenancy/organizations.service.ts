@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { OrganizationKind } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
@@ -28,6 +28,22 @@ export class OrganizationsService {
   /** Looks an organization up by slug before any transaction exists (access checks). */
   findBySlug(slug: string): Promise<Organization | null> {
     return this.directory.findOneBy({ slug });
+  }
+
+  /** Organizations by slug or id, inside the request's transaction. */
+  inTransactionBySlug(slug: string): Promise<Organization | null> {
+    return this.tx.manager.getRepository(Organization).findOneBy({ slug });
+  }
+
+  async byIds(ids: readonly string[]): Promise<Map<string, Organization>> {
+    if (ids.length === 0) return new Map();
+    const found = await this.tx.manager.getRepository(Organization).findBy({ id: In([...ids]) });
+    return new Map(found.map((organization) => [organization.id, organization]));
+  }
+
+  /** Every monitoring body on the platform, by name: the operator accredits them. */
+  monitoringBodies(): Promise<Organization[]> {
+    return this.tx.manager.getRepository(Organization).find({ where: { kind: 'monitoring_body' }, order: { name: 'ASC' } });
   }
 
   async create(input: NewOrganization): Promise<Organization> {

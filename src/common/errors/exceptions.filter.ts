@@ -1,7 +1,9 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import { TransactionHost } from '../../database/transaction-host';
 import { InvalidInputException } from '../validation/invalid-input.exception';
 import { RequestWithFormView } from '../web/form-view.guard';
 import { isApiRequest } from '../web/is-api-request';
@@ -15,6 +17,8 @@ import { ErrorBody } from './field-errors';
  */
 const FORM_STATUSES = new Set([400, 401, 409, 413, 415, 422, 423, 429]);
 const UNIQUE_VIOLATION = '23505';
+/** Raised by the database's own guards, e.g. on a published code version; the message is written for people. */
+const NOT_IN_PREREQUISITE_STATE = '55000';
 const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf']);
 
 /**
@@ -25,9 +29,13 @@ const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'co
 export class ExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Exceptions');
 
-  constructor(private readonly context: TenantContext) {}
+  constructor(
+    private readonly context: TenantContext,
+    private readonly moduleRef: ModuleRef,
+    private readonly tx: TransactionHost,
+  ) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     const http = host.switchToHttp();
     const request = http.getRequest<RequestWithFormView>();
     const response = http.getResponse<Response>();
@@ -44,7 +52,10 @@ export class ExceptionsFilter implements ExceptionFilter {
       return;
     }
     if (request.formView && FORM_STATUSES.has(body.statusCode)) {
-      response.status(body.statusCode).render(request.formView, {
+      const model = await this.formModel(request);
+      if (response.headersSent) return;
+      response.status(body.statusCode).render(request.formView.view, {
+        ...model,
         ...this.routeParams(request),
         org: this.context.hasOrganization ? this.context.organization : undefined,
         values: this.submittedValues(request),
@@ -75,6 +86,9 @@ export class ExceptionsFilter implements ExceptionFilter {
       // Two requests raced to create the same thing; the loser learns it exists, nothing was written.
       return { statusCode: 409, error: STATUS_CODES[409]!, message: 'This conflicts with a record that was just created; reload and try again.' };
     }
+    if (exception instanceof QueryFailedError && NOT_IN_PREREQUISITE_STATE === (exception.driverError as { code?: string }).code) {
+      return { statusCode: 409, error: STATUS_CODES[409]!, message: (exception.driverError as Error).message };
+    }
     if (this.isBodyParserError(exception)) {
       const { status, message } = exception as { status: number; message: string };
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: `The request body could not be read: ${message}` };
@@ -92,6 +106,20 @@ export class ExceptionsFilter implements ExceptionFilter {
   private isBodyParserError(exception: unknown): boolean {
     const candidate = exception as { status?: unknown; type?: unknown };
     return typeof candidate?.status === 'number' && candidate.status >= 400 && candidate.status < 500 && typeof candidate.type === 'string';
+  }
+
+  /** The form's own data, read in a transaction of its own: the failed request's was rolled back. */
+  private async formModel(request: RequestWithFormView): Promise<Record<string, unknown>> {
+    const model = request.formView?.model;
+    if (!model) return {};
+    try {
+      const provider = this.moduleRef.get(model, { strict: false });
+      const scope = { organizationId: this.context.hasOrganization ? this.context.organizationId : undefined, userId: this.context.userId };
+      return await this.tx.runScoped(scope, () => provider.locals(request));
+    } catch (error) {
+      this.logger.error({ err: error, path: request.path }, 'The form could not be shown again');
+      return {};
+    }
   }
 
   private submittedValues(request: Request): Record<string, unknown> {

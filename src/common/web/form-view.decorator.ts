@@ -1,9 +1,23 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, Type } from '@nestjs/common';
+import type { Request } from 'express';
 
 export const FORM_VIEW = 'adhere:form-view';
 
 /**
- * Names the view a form posts from; when the post fails (bad input, a conflict), the page is rendered
- * again with the submitted values and a message beside each field.
+ * What a form page shows besides the submitted values (the choices of a select, say), loaded again
+ * when the form is re-rendered after a failed post. Implementations are providers of their module.
  */
-export const FormView = (view: string) => SetMetadata(FORM_VIEW, view);
+export interface FormModel {
+  locals(request: Request): Promise<Record<string, unknown>>;
+}
+
+export interface FormViewSpec {
+  view: string;
+  model?: Type<FormModel>;
+}
+
+/**
+ * Names the view a form posts from; when the post fails (bad input, a conflict), the page is rendered
+ * again with the submitted values, a message beside each field, and the locals of `model` if given.
+ */
+export const FormView = (view: string, model?: Type<FormModel>) => SetMetadata(FORM_VIEW, { view, model } satisfies FormViewSpec);

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseCodeDocument } from './document/parse-code-document';
+
+/** `npm run code:validate -- FILE…`: checks code version files exactly as an import would. */
+function validate(files: string[]): boolean {
+  let allValid = true;
+  for (const file of files) {
+    // npm runs scripts from the project folder; a relative name means the caller's folder.
+    const parsed = parseCodeDocument(readFileSync(resolve(process.env.INIT_CWD ?? process.cwd(), file), 'utf8'));
+    if (parsed.valid) {
+      const { document, contentHash } = parsed;
+      const requirements = document.sections.flatMap((section) => section.requirements);
+      const conditional = requirements.filter((requirement) => requirement.appliesWhen !== null).length;
+      console.log(
+        `${file}: valid — ${document.slug} ${document.version}, ${document.levels.length} levels, ${document.profileQuestions.length} profile questions, ` +
+          `${document.sections.length} sections, ${requirements.length} requirements (${conditional} conditional), content hash ${contentHash}`,
+      );
+    } else {
+      allValid = false;
+      console.error(`${file}: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}`);
+      for (const problem of parsed.problems) console.error(`  ${problem.path}: ${problem.message}`);
+    }
+  }
+  return allValid;
+}
+
+const files = process.argv.slice(2);
+if (files.length === 0) {
+  console.error('Usage: npm run code:validate -- FILE.yaml [FILE.yaml…]');
+  process.exit(2);
+}
+try {
+  process.exit(validate(files) ? 0 : 1);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(2);
+}

@@ -1,0 +1,66 @@
+/** A code version as Adhere holds it once its YAML has been validated. */
+export interface CodeDocument {
+  slug: string;
+  title: string;
+  owner: string;
+  version: string;
+  effectiveDate: string;
+  summary: string;
+  levels: Level[];
+  profileQuestions: ProfileQuestion[];
+  sections: Section[];
+}
+
+/** A compliance level and the strength of evidence it needs. */
+export interface Level {
+  level: number;
+  name: string;
+  description: string;
+}
+
+export type QuestionType = 'boolean' | 'single_choice' | 'multiple_choice';
+
+/** A question about a service whose answer decides which requirements apply to it. */
+export interface ProfileQuestion {
+  key: string;
+  label: string;
+  type: QuestionType;
+  help: string | null;
+  options: QuestionOption[];
+}
+
+export interface QuestionOption {
+  value: string;
+  label: string;
+}
+
+export interface Section {
+  key: string;
+  title: string;
+  summary: string | null;
+  requirements: Requirement[];
+}
+
+export interface Requirement {
+  /** Stable across versions, so answers carry forward and versions can be compared. */
+  key: string;
+  title: string;
+  text: string;
+  guidance: string | null;
+  evidence: string | null;
+  /** The lowest compliance level the requirement belongs to. */
+  level: number;
+  evidenceRequired: boolean;
+  /** A CEL expression over the profile; null when the requirement always applies. */
+  appliesWhen: string | null;
+}
+
+/** A service's answers to profile questions, by question key. */
+export type Profile = Record<string, ProfileAnswer>;
+export type ProfileAnswer = boolean | string | string[];
+
+/** One problem found in a code document, named by where it is (`sections[2].requirements[4].key`). */
+export interface DocumentProblem {
+  path: string;
+  message: string;
+}

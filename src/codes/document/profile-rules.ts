@@ -1,0 +1,163 @@
+import { Environment } from '@marcbachmann/cel-js';
+import type { ASTNode } from '@marcbachmann/cel-js';
+import { Profile, ProfileAnswer, ProfileQuestion, QuestionType } from './code-document';
+
+const CEL_TYPE: Record<QuestionType, string> = {
+  boolean: 'bool',
+  single_choice: 'string',
+  multiple_choice: 'list<string>',
+};
+
+/** Whether a requirement applies; `undecided` while a question its rule reads is unanswered. */
+export type RuleOutcome = { applies: boolean } | { undecided: string[] };
+
+/**
+ * Applicability rules are CEL (Common Expression Language) expressions over a code's profile questions:
+ * a language made to be evaluated safely, with no access to anything but the declared variables.
+ * Each question is a typed variable, so a rule that reads an unknown question, compares the wrong types
+ * or names an option that does not exist is refused when the code is imported, not when a provider uses it.
+ */
+export class ProfileRules {
+  private readonly environment = new Environment({ limits: { maxAstNodes: 500, maxDepth: 50 } });
+  private readonly questions = new Map<string, ProfileQuestion>();
+
+  constructor(questions: readonly ProfileQuestion[]) {
+    for (const question of questions) {
+      this.environment.registerVariable(question.key, CEL_TYPE[question.type]);
+      this.questions.set(question.key, question);
+    }
+  }
+
+  /** Registers a question, or says why its key cannot be a variable (a CEL reserved word, say). */
+  static keyProblem(key: string): string | null {
+    try {
+      new Environment().registerVariable(key, 'bool');
+      return null;
+    } catch (error) {
+      return firstLine(error);
+    }
+  }
+
+  /** What is wrong with a rule, or null when it is a valid condition over these questions. */
+  problem(rule: string): string | null {
+    const checked = this.environment.check(rule);
+    if (!checked.valid) return firstLine(checked.error);
+    if (checked.type !== 'bool') return `the rule must be true or false, but it gives a ${checked.type}`;
+    return this.unknownOption(this.environment.parse(rule).ast);
+  }
+
+  /** The questions a rule reads, in the order they appear. */
+  questionsOf(rule: string): string[] {
+    const found: string[] = [];
+    walk(this.environment.parse(rule).ast, (node) => {
+      if (node.op === 'id' && !found.includes(node.args as string)) found.push(node.args as string);
+    });
+    return found;
+  }
+
+  evaluate(rule: string | null, profile: Profile): RuleOutcome {
+    if (!rule) return { applies: true };
+    const read = this.questionsOf(rule);
+    const unanswered = read.filter((key) => !this.isAnswer(key, profile[key]));
+    if (unanswered.length > 0) return { undecided: unanswered };
+    const context = Object.fromEntries(read.map((key) => [key, profile[key]]));
+    return { applies: this.environment.evaluate(rule, context) === true };
+  }
+
+  /** Whether a value is a well-typed answer to the question: a stored profile may predate a code. */
+  isAnswer(key: string, value: ProfileAnswer | undefined): boolean {
+    const question = this.questions.get(key);
+    if (!question || value === undefined) return false;
+    const allowed = new Set(question.options.map((option) => option.value));
+    switch (question.type) {
+      case 'boolean':
+        return typeof value === 'boolean';
+      case 'single_choice':
+        return typeof value === 'string' && allowed.has(value);
+      case 'multiple_choice':
+        return Array.isArray(value) && value.every((item) => allowed.has(item));
+    }
+  }
+
+  /**
+   * The rule in words, for readers who do not read expressions: each question by its label and each
+   * option by its label. Falls back to the expression itself for forms it does not know.
+   */
+  describe(rule: string): string {
+    return this.sentence(this.environment.parse(rule).ast) ?? rule;
+  }
+
+  private sentence(node: ASTNode): string | null {
+    const [left, right] = (Array.isArray(node.args) ? node.args : []) as [ASTNode, ASTNode];
+    switch (node.op) {
+      case 'id':
+        return this.answer(node.args as string, 'yes');
+      case '!_': {
+        const inner = node.args as ASTNode;
+        if (inner.op === 'id') return this.answer(inner.args as string, 'no');
+        const said = this.sentence(inner);
+        return said && `not (${said})`;
+      }
+      case 'in':
+        return left.op === 'value' && right.op === 'id' ? this.answer(right.args as string, `includes ${this.optionLabel(right.args as string, left.args)}`) : null;
+      case '==':
+      case '!=': {
+        const [variable, literal] = left.op === 'id' ? [left, right] : [right, left];
+        if (variable.op !== 'id' || literal.op !== 'value') return null;
+        const negate = node.op === '!=';
+        if (typeof literal.args === 'boolean') return this.answer(variable.args as string, literal.args !== negate ? 'yes' : 'no');
+        return this.answer(variable.args as string, `${negate ? 'is not' : 'is'} ${this.optionLabel(variable.args as string, literal.args)}`);
+      }
+      case '&&':
+      case '||': {
+        const parts = [left, right].map((child) => {
+          const said = this.sentence(child);
+          return said && (child.op === '&&' || child.op === '||') && child.op !== node.op ? `(${said})` : said;
+        });
+        return parts.every(Boolean) ? parts.join(node.op === '&&' ? ' and ' : ' or ') : null;
+      }
+      default:
+        return null;
+    }
+  }
+
+  private answer(key: string, answer: string): string {
+    return `“${this.questions.get(key)?.label ?? key}” ${answer}`;
+  }
+
+  private optionLabel(key: string, value: unknown): string {
+    return `“${this.questions.get(key)?.options.find((option) => option.value === value)?.label ?? String(value)}”`;
+  }
+
+  /** A string compared with, or looked up in, a choice question must be one of its options. */
+  private unknownOption(ast: ASTNode): string | null {
+    let problem: string | null = null;
+    walk(ast, (node) => {
+      if (problem || !['==', '!=', 'in'].includes(node.op)) return;
+      const [left, right] = node.args as [ASTNode, ASTNode];
+      const pairs: Array<[ASTNode, ASTNode]> = node.op === 'in' ? [[left, right]] : [[left, right], [right, left]];
+      for (const [literal, variable] of pairs) {
+        if (literal.op !== 'value' || typeof literal.args !== 'string' || variable.op !== 'id') continue;
+        const question = this.questions.get(variable.args as string);
+        if (!question || question.type === 'boolean') continue;
+        if (!question.options.some((option) => option.value === literal.args)) {
+          problem = `"${literal.args}" is not an option of ${question.key} (${question.options.map((option) => option.value).join(', ')})`;
+        }
+      }
+    });
+    return problem;
+  }
+}
+
+function walk(node: ASTNode, visit: (node: ASTNode) => void): void {
+  visit(node);
+  const args = node.args as unknown;
+  const children = Array.isArray(args) ? args.flat() : [args];
+  for (const child of children) {
+    if (child && typeof child === 'object' && 'op' in child) walk(child as ASTNode, visit);
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
+}

@@ -1,0 +1,63 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { Level, ProfileQuestion } from '../document/code-document';
+
+export type CodeVersionStatus = 'draft' | 'published' | 'retired';
+
+/** One version of a code: a draft until published, then frozen; retired when no longer offered. */
+@Entity('code_versions')
+export class CodeVersion {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ name: 'code_id', type: 'uuid' })
+  codeId: string;
+
+  @Column({ type: 'text' })
+  version: string;
+
+  @Column({ type: 'text' })
+  status: CodeVersionStatus;
+
+  @Column({ type: 'text' })
+  title: string;
+
+  @Column({ type: 'text' })
+  owner: string;
+
+  @Column({ type: 'text' })
+  summary: string;
+
+  @Column({ name: 'effective_date', type: 'date' })
+  effectiveDate: string;
+
+  @Column({ type: 'jsonb' })
+  levels: Level[];
+
+  @Column({ name: 'profile_questions', type: 'jsonb' })
+  profileQuestions: ProfileQuestion[];
+
+  @Column({ name: 'content_hash', type: 'text' })
+  contentHash: string;
+
+  /** The YAML exactly as imported. */
+  @Column({ type: 'text', select: false })
+  source: string;
+
+  @Column({ name: 'imported_at', type: 'timestamptz', default: () => 'now()' })
+  importedAt: Date;
+
+  @Column({ name: 'imported_by', type: 'uuid', nullable: true })
+  importedBy: string | null;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt: Date | null;
+
+  @Column({ name: 'published_by', type: 'uuid', nullable: true })
+  publishedBy: string | null;
+
+  @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
+  retiredAt: Date | null;
+
+  @Column({ name: 'retired_by', type: 'uuid', nullable: true })
+  retiredBy: string | null;
+}

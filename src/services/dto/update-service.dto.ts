@@ -1,0 +1,30 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsString, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { Trim } from '../../common/validation/trim.decorator';
+import { IsOptionalDescription, IsOptionalProfile, IsOptionalServiceUrl } from './service-fields.decorators';
+
+/** Changes to a service, based on the version that was read. Profile answers sent are merged in. */
+export class UpdateServiceDto {
+  /** Absent keeps the name; null is not a name. */
+  @Trim()
+  @ValidateIf((_, value) => value !== undefined)
+  @IsString()
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(200)
+  name?: string;
+
+  @IsOptionalDescription()
+  description?: string | null;
+
+  @IsOptionalServiceUrl()
+  url?: string | null;
+
+  @IsOptionalProfile()
+  profile?: Record<string, unknown>;
+
+  /** The version the change is based on; a different current version means someone else saved first. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  version: number;
+}

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { CodesModule } from '../codes/codes.module';
+import { ProviderService } from './provider-service.entity';
+import { ServiceRegistry } from './service-registry';
+import { ServiceFormModel } from './service-form.model';
+import { ServicesController } from './services.controller';
+import { ServicesPagesController } from './services.pages.controller';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ProviderService]), AuditModule, CodesModule],
+  controllers: [ServicesController, ServicesPagesController],
+  providers: [ServiceRegistry, ServiceFormModel],
+  exports: [ServiceRegistry],
+})
+export class ServicesModule {}

@@ -47,8 +47,8 @@ export function textOf(html: string): string {
   return decode(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ').trim();
 }
 
-/** Posts a form as a browser does: flat `name=value` pairs, urlencoded. */
-export function postForm(agent: TestAgent, url: string, fields: Record<string, string>) {
+/** Posts a form as a browser does: flat `name=value` pairs (a name may repeat), urlencoded. */
+export function postForm(agent: TestAgent, url: string, fields: Record<string, string> | Array<[string, string]>) {
   return agent.post(url).type('form').send(new URLSearchParams(fields).toString());
 }
 

@@ -99,14 +99,14 @@ export class ProfileRules {
         return said && `not (${said})`;
       }
       case 'in':
-        return left.op === 'value' && right.op === 'id' ? this.answer(right.args as string, `includes ${this.optionLabel(right.args as string, left.args)}`) : null;
+        return left.op === 'value' && right.op === 'id' ? `the answer to ${this.label(right.args as string)} includes ${this.optionLabel(right.args as string, left.args)}` : null;
       case '==':
       case '!=': {
         const [variable, literal] = left.op === 'id' ? [left, right] : [right, left];
         if (variable.op !== 'id' || literal.op !== 'value') return null;
         const negate = node.op === '!=';
         if (typeof literal.args === 'boolean') return this.answer(variable.args as string, literal.args !== negate ? 'yes' : 'no');
-        return this.answer(variable.args as string, `${negate ? 'is not' : 'is'} ${this.optionLabel(variable.args as string, literal.args)}`);
+        return `${this.label(variable.args as string)} is ${negate ? 'not ' : ''}answered ${this.optionLabel(variable.args as string, literal.args)}`;
       }
       case '&&':
       case '||': {
@@ -121,8 +121,12 @@ export class ProfileRules {
     }
   }
 
-  private answer(key: string, answer: string): string {
-    return `“${this.questions.get(key)?.label ?? key}” ${answer}`;
+  private answer(key: string, answer: 'yes' | 'no'): string {
+    return `${this.label(key)} is answered ${answer}`;
+  }
+
+  private label(key: string): string {
+    return `“${this.questions.get(key)?.label ?? key}”`;
   }
 
   private optionLabel(key: string, value: unknown): string {

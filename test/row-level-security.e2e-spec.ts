@@ -2,7 +2,7 @@ import { DataSource } from 'typeorm';
 import { APPLICATION_ROLE, TransactionHost } from '../src/database/transaction-host';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
-const TENANT_TABLES = ['memberships', 'invitations', 'api_tokens', 'audit_events'];
+const TENANT_TABLES = ['memberships', 'invitations', 'api_tokens', 'audit_events', 'services'];
 
 /** PostgreSQL itself keeps organizations apart, whatever the application asks. */
 describe('row-level security', () => {
@@ -29,6 +29,11 @@ describe('row-level security', () => {
     for (const actor of [a, b]) {
       await actor.agent.post(`/api/v1/orgs/${actor.organization.slug}/invitations`).set('X-CSRF-Token', actor.csrf).send({ email: `x@${actor.organization.slug}.example`, role: 'viewer' }).expect(201);
       await actor.agent.post(`/api/v1/orgs/${actor.organization.slug}/tokens`).set('X-CSRF-Token', actor.csrf).send({ name: 'ci', scopes: ['read'] }).expect(201);
+      await actor.agent
+        .post(`/api/v1/orgs/${actor.organization.slug}/services`)
+        .set('X-CSRF-Token', actor.csrf)
+        .send({ name: `${actor.organization.name} Messenger`, profile: { eu_users: true } })
+        .expect(201);
     }
   });
   afterAll(() => t.close());
@@ -77,6 +82,21 @@ describe('row-level security', () => {
     ).resolves.toEqual([[], 0]);
     const names = await t.sql<{ name: string }>(`SELECT name FROM api_tokens WHERE organization_id = $1`, [a.organization.id]);
     expect(names).toEqual([{ name: 'ci' }]);
+  });
+
+  it('refuses to write, change or delete another organization’s services', async () => {
+    const [serviceOfA] = await t.sql<{ id: string; name: string; profile: unknown; version: number }>(`SELECT id, name, profile, version FROM services WHERE organization_id = $1`, [
+      a.organization.id,
+    ]);
+    const asB = { organizationId: b.organization.id };
+    await expect(asApplication(asB, `INSERT INTO services (organization_id, name) VALUES ($1, 'Planted by B')`, [a.organization.id])).rejects.toThrow(/row-level security/);
+    await expect(asApplication(asB, `UPDATE services SET name = 'Hijacked', profile = '{}' WHERE id = $1 RETURNING id`, [serviceOfA.id])).resolves.toEqual([[], 0]);
+    await expect(asApplication(asB, `DELETE FROM services WHERE organization_id = $1 RETURNING id`, [a.organization.id])).resolves.toEqual([[], 0]);
+    // Nor can B move its own service into A.
+    await expect(asApplication(asB, `UPDATE services SET organization_id = $1 WHERE organization_id = $2`, [a.organization.id, b.organization.id])).rejects.toThrow(/row-level security/);
+    expect(await t.sql(`SELECT id, name, profile, version FROM services WHERE organization_id = $1`, [a.organization.id])).toEqual([serviceOfA]);
+    expect(await t.sql(`SELECT name FROM services WHERE organization_id = $1`, [b.organization.id])).toEqual([{ name: 'Beta Filters Messenger' }]);
+    expect(await t.sql(`SELECT id FROM services WHERE name = 'Planted by B'`)).toEqual([]);
   });
 
   it('the application role cannot change or erase the audit log', async () => {

@@ -204,14 +204,14 @@ describe('parseCodeDocument', () => {
     });
 
     it.each(['as', 'break', 'package', 'while'])('refuses the reserved CEL word %s as a key', (word) => {
-      expect(ProfileRules.keyProblem(word)).toMatch(new RegExp(`'${word}' is a reserved name`));
+      expect(ProfileRules.keyProblem(word)).toBe(`"${word}" is a word of the rule language and cannot name a question`);
       expectOnlyProblem(
         parseWith((document) => {
           document.profile_questions[0].key = word;
           document.sections[0].requirements[1].applies_when = 'kind == "shop"';
         }),
         'profile_questions[0].key',
-        `Invalid variable declaration: '${word}' is a reserved name`,
+        `"${word}" is a word of the rule language and cannot name a question`,
       );
     });
 
@@ -222,15 +222,12 @@ describe('parseCodeDocument', () => {
           document.sections[0].requirements[1].applies_when = 'kind == "shop"';
         }),
         'profile_questions[0].key',
-        /'int' is already registered/,
+        '"int" is a word of the rule language and cannot name a question',
       );
     });
 
-    // KNOWN BUG (not fixed here): `in`, `null`, `true` and `false` are reserved words of the CEL grammar,
-    // but ProfileRules.keyProblem accepts them, so a code may declare such a question. A rule can then never
-    // read it (`in` and `null` do not parse as variables; `true`/`false` silently read the literal).
-    // These tests state the expected behaviour and are marked failing until keyProblem refuses them.
-    it.failing.each(['in', 'null', 'true', 'false'])('refuses the CEL literal or operator word %s as a key (known bug)', (word) => {
+    // A rule could never read such a question: `true` would read the literal, `in` would not parse.
+    it.each(['in', 'null', 'true', 'false'])('refuses the CEL literal or operator word %s as a key', (word) => {
       const parsed = parseWith((document) => {
         document.profile_questions[0].key = word;
         document.sections[0].requirements[1].applies_when = 'kind == "shop"';

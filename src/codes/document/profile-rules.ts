@@ -28,14 +28,14 @@ export class ProfileRules {
     }
   }
 
-  /** Registers a question, or says why its key cannot be a variable (a CEL reserved word, say). */
+  /** Why a key cannot name a question, or null: a word of the rule language (`in`, `true`, `int`…) cannot. */
   static keyProblem(key: string): string | null {
     try {
-      new Environment().registerVariable(key, 'bool');
-      return null;
-    } catch (error) {
-      return firstLine(error);
+      if (new Environment().registerVariable(key, 'bool').parse(key).ast.op === 'id') return null;
+    } catch {
+      // Refused by the language itself: a reserved word or a type name.
     }
+    return `"${key}" is a word of the rule language and cannot name a question`;
   }
 
   /** What is wrong with a rule, or null when it is a valid condition over these questions. */
@@ -43,7 +43,8 @@ export class ProfileRules {
     const checked = this.environment.check(rule);
     if (!checked.valid) return firstLine(checked.error);
     if (checked.type !== 'bool') return `the rule must be true or false, but it gives a ${checked.type}`;
-    return this.unknownOption(this.environment.parse(rule).ast);
+    const ast = this.environment.parse(rule).ast;
+    return unsupportedOperation(ast) ?? this.unknownOption(ast);
   }
 
   /** The questions a rule reads, in the order they appear. */
@@ -133,24 +134,42 @@ export class ProfileRules {
     return `“${this.questions.get(key)?.options.find((option) => option.value === value)?.label ?? String(value)}”`;
   }
 
-  /** A string compared with, or looked up in, a choice question must be one of its options. */
+  /** A string compared with a choice question, or looked up in its answer, must be one of its options. */
   private unknownOption(ast: ASTNode): string | null {
     let problem: string | null = null;
     walk(ast, (node) => {
       if (problem || !['==', '!=', 'in'].includes(node.op)) return;
       const [left, right] = node.args as [ASTNode, ASTNode];
-      const pairs: Array<[ASTNode, ASTNode]> = node.op === 'in' ? [[left, right]] : [[left, right], [right, left]];
-      for (const [literal, variable] of pairs) {
-        if (literal.op !== 'value' || typeof literal.args !== 'string' || variable.op !== 'id') continue;
-        const question = this.questions.get(variable.args as string);
+      for (const [variable, other] of [[left, right], [right, left]]) {
+        const question = variable.op === 'id' ? this.questions.get(variable.args as string) : undefined;
         if (!question || question.type === 'boolean') continue;
-        if (!question.options.some((option) => option.value === literal.args)) {
-          problem = `"${literal.args}" is not an option of ${question.key} (${question.options.map((option) => option.value).join(', ')})`;
-        }
+        const unknown = stringsOf(other).find((value) => !question.options.some((option) => option.value === value));
+        if (unknown !== undefined) problem = `"${unknown}" is not an option of ${question.key} (${question.options.map((option) => option.value).join(', ')})`;
       }
     });
     return problem;
   }
+}
+
+/**
+ * Rules are conditions on answers, nothing more: the operations below keep them readable, let every
+ * question a rule reads be known in advance, and keep out macros whose loop variables are not questions.
+ */
+const RULE_OPERATIONS = new Set(['id', 'value', 'list', '==', '!=', 'in', '!_', '&&', '||']);
+
+function unsupportedOperation(ast: ASTNode): string | null {
+  let found: string | null = null;
+  walk(ast, (node) => {
+    if (!found && !RULE_OPERATIONS.has(node.op)) found = node.op;
+  });
+  return found && `rules may only compare answers with ==, != and in, and combine them with !, && and || (found ${found})`;
+}
+
+/** The string literals of a node: a string, or a list of them. */
+function stringsOf(node: ASTNode): string[] {
+  if (node.op === 'value') return typeof node.args === 'string' ? [node.args] : [];
+  if (node.op === 'list') return (node.args as ASTNode[]).flatMap(stringsOf);
+  return [];
 }
 
 function walk(node: ASTNode, visit: (node: ASTNode) => void): void {

@@ -149,8 +149,7 @@ describe('codes of conduct', () => {
 
     it('serves the version’s YAML exactly as it was imported', async () => {
       const response = await anonymous().get(`/api/v1/codes/${BUNDLED}/versions/1.0.0/source`).expect(200);
-      // YAML in UTF-8; the exact media type is not asserted (see the report: application/yaml is declared, text/yaml is sent).
-      expect(response.headers['content-type']).toMatch(/^(application|text)\/yaml; charset=utf-8$/);
+      expect(response.headers['content-type']).toBe('application/yaml; charset=utf-8');
       expect(response.headers['content-disposition']).toContain(`${BUNDLED}-1.0.0.yaml`);
       expect(response.text).toBe(BUNDLED_SOURCE);
     });
@@ -348,6 +347,14 @@ describe('codes of conduct', () => {
       const retired = await transition('green-hosting', '1.2.0', 'retire').expect(200);
       expect(retired.body).toMatchObject({ version: '1.2.0', status: 'retired', publishedAt: null, retiredAt: expect.any(String) });
       await transition('green-hosting', '1.2.0', 'publish').expect(409);
+
+      // Never published, it stays the operator's: the public neither lists, reads nor compares it.
+      const listed = (await anonymous().get('/api/v1/codes').expect(200)).body.find((code: { slug: string }) => code.slug === 'green-hosting');
+      expect(listed.versions.map((entry: { version: string }) => entry.version)).not.toContain('1.2.0');
+      await anonymous().get('/api/v1/codes/green-hosting/versions/1.2.0').expect(404);
+      await anonymous().get('/api/v1/codes/green-hosting/versions/1.2.0/source').expect(404);
+      expect((await anonymous().get('/api/v1/codes/green-hosting/diff').expect(200)).body.to).not.toBe('1.2.0');
+      await operator.agent.get('/api/v1/codes/green-hosting/versions/1.2.0').expect(200);
     });
 
     it('answers 404 when publishing or retiring an unknown version', async () => {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res, UnsupportedMediaTypeException } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Operator, Public } from '../auth/access.decorator';
@@ -65,10 +65,11 @@ export class CodesController {
   /** The YAML file of a version, exactly as it was imported. */
   @Get(':code/versions/:version/source')
   @Public()
-  @Header('Content-Type', 'application/yaml; charset=utf-8')
   async source(@Param('code') slug: string, @Param('version') version: string, @Res({ passthrough: true }) response: Response) {
-    response.attachment(`${slug}-${version}.yaml`);
-    return this.codes.source(slug, version);
+    const source = await this.codes.source(slug, version);
+    // attachment() sets a type from the file name; the registered media type comes after it.
+    response.attachment(`${slug}-${version}.yaml`).type('application/yaml; charset=utf-8');
+    return source;
   }
 
   @Post(':code/versions/:version/publish')

@@ -63,7 +63,7 @@ export class CodesService {
     return summary;
   }
 
-  /** A version and its full content. A draft answers as missing to anyone but the operator. */
+  /** A version and its full content. A version never published answers as missing to anyone but the operator. */
   async version(slug: string, version: string): Promise<{ version: CodeVersion; document: CodeDocument }> {
     const found = await this.findVersion(slug, version);
     return { version: found, document: await this.documentOf(found) };
@@ -177,7 +177,7 @@ export class CodesService {
       .innerJoin(Code, 'code', 'code.id = version.codeId')
       .where('code.slug = :slug AND version.version = :version', { slug, version })
       .getOne();
-    if (!found || (found.status === 'draft' && !this.seesDrafts)) {
+    if (!found || (!isPublic(found) && !this.seesDrafts)) {
       throw new CodesException(CodesErrorCode.VersionNotFound, `There is no version ${version} of the code "${slug}".`);
     }
     return found;
@@ -223,9 +223,9 @@ export class CodesService {
     return this.context.caller?.isOperator === true;
   }
 
-  private visibleVersions(): Promise<CodeVersion[]> {
-    const repository = this.tx.manager.getRepository(CodeVersion);
-    return this.seesDrafts ? repository.find() : repository.find({ where: [{ status: 'published' }, { status: 'retired' }] });
+  private async visibleVersions(): Promise<CodeVersion[]> {
+    const versions = await this.tx.manager.getRepository(CodeVersion).find();
+    return this.seesDrafts ? versions : versions.filter(isPublic);
   }
 
   private async findOrCreateCode(slug: string): Promise<Code> {
@@ -290,6 +290,11 @@ export class CodesService {
     });
     return this.tx.manager.getRepository(CodeVersion).findOneByOrFail({ id: version.id });
   }
+}
+
+/** Published at some point: a draft retired before publication stays the operator's. */
+function isPublic(version: CodeVersion): boolean {
+  return version.publishedAt !== null;
 }
 
 function newestFirst(a: CodeVersion, b: CodeVersion): number {

@@ -76,7 +76,7 @@ export class ServiceRegistry {
       action: 'service.updated',
       targetType: 'service',
       targetId: id,
-      data: { fields: Object.keys(changes).filter((key) => key !== 'version'), profile: { set: Object.keys(answers), cleared } },
+      data: { fields: Object.keys(changes).filter((key) => key !== 'version' && changes[key as keyof UpdateServiceDto] !== undefined), profile: { set: Object.keys(answers), cleared } },
     });
     return service;
   }

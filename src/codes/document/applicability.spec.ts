@@ -495,7 +495,6 @@ describe('checkProfileAnswers', () => {
 
   it('refuses a question no code asks', () => {
     expect(checkProfileAnswers(questions, { colour: 'red' })).toEqual({ answers: {}, cleared: [], problems: { 'profile.colour': ['no published code asks "colour"'] } });
-    expect(checkProfileAnswers(questions, { colour: null }).problems).toEqual({ 'profile.colour': ['no published code asks "colour"'] });
   });
 
   it.each([
@@ -515,6 +514,10 @@ describe('checkProfileAnswers', () => {
 
   it('clears an answer sent as null', () => {
     expect(checkProfileAnswers(questions, { model: null, for_children: true })).toEqual({ answers: { for_children: true }, cleared: ['model'], problems: {} });
+  });
+
+  it('clears an answer to a question no current code asks any more', () => {
+    expect(checkProfileAnswers(questions, { retired_question: null })).toEqual({ answers: {}, cleared: ['retired_question'], problems: {} });
   });
 
   it('reports each problem and keeps the good answers', () => {

@@ -18,10 +18,11 @@ export function checkProfileAnswers(questions: readonly ProfileQuestion[], sent:
   for (const [key, value] of Object.entries(sent)) {
     const path = `profile.${key}`;
     const asked = questions.filter((question) => question.key === key);
-    if (asked.length === 0) {
-      result.problems[path] = [`no published code asks "${key}"`];
-    } else if (value === null) {
+    if (value === null) {
+      // Clearing is always allowed, also for a question no current code asks any more.
       result.cleared.push(key);
+    } else if (asked.length === 0) {
+      result.problems[path] = [`no published code asks "${key}"`];
     } else {
       const problems = asked.map((question) => answerProblem(question, value));
       if (problems.includes(null)) result.answers[key] = value as ProfileAnswer;

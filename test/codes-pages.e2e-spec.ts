@@ -139,6 +139,16 @@ describe('code and service pages', () => {
       expect(flashOf(await open(operator, page))).toBe(`Independent Monitor is accredited for this code from ${from} to ${until}.`);
       expect(textOf(await open(request.agent(t.server), `/codes/${BUNDLED}/1.0.0`))).toContain(`Independent Monitor — accredited until ${until}`);
 
+      // The monitoring body sees its own accreditation; another one sees none of it.
+      const own = textOf(await open(monitoringBody.agent, `/app/${monitoringBody.organization.slug}/accreditations`));
+      expect(own).toContain(`Code of Conduct for Online CSEA Detection Tools ${from} ${until} current`);
+      const api = await monitoringBody.agent.get(`/api/v1/orgs/${monitoringBody.organization.slug}/accreditations`).expect(200);
+      expect(api.body).toEqual([expect.objectContaining({ code: { slug: BUNDLED, title: 'Code of Conduct for Online CSEA Detection Tools' }, validFrom: from, validUntil: until, state: 'current' })]);
+      const otherBody = await t.signUp({ organization: 'Another Monitor', kind: 'monitoring_body' });
+      expect(textOf(await open(otherBody.agent, `/app/${otherBody.organization.slug}/accreditations`))).toContain('Another Monitor is not accredited for any code yet.');
+      expect((await otherBody.agent.get(`/api/v1/orgs/${otherBody.organization.slug}/accreditations`).expect(200)).body).toEqual([]);
+      await otherBody.agent.get(`/app/${monitoringBody.organization.slug}/accreditations`).expect(404);
+
       const [{ id }] = await t.sql<{ id: string }>(`SELECT id FROM accreditations WHERE organization_id = $1`, [monitoringBody.organization.id]);
       await submit(operator, page, `${page}/${id}/end`, [['reason', 'Accreditation withdrawn after review']], 303);
       expect(textOf(await open(request.agent(t.server), `/codes/${BUNDLED}/1.0.0`))).toContain('No monitoring body is accredited for this code yet.');

@@ -108,6 +108,16 @@ export class AccreditationsService {
     return (await this.list(codeSlug)).filter((view) => view.state === 'current').sort((a, b) => a.organization.name.localeCompare(b.organization.name));
   }
 
+  /** The accreditations of the request's organization, with the code each one is for, newest first. */
+  async ofCurrentOrganization(): Promise<Array<AccreditationView & { code: { slug: string; title: string } }>> {
+    const accreditations = await this.tx.manager
+      .getRepository(Accreditation)
+      .find({ where: { organizationId: this.context.organizationId }, order: { validFrom: 'DESC', createdAt: 'DESC' } });
+    const codes = new Map((await this.codes.list()).map((summary) => [summary.code.id, { slug: summary.code.slug, title: summary.current.title }]));
+    const views = await this.views(accreditations);
+    return views.filter((view) => codes.has(view.accreditation.codeId)).map((view) => ({ ...view, code: codes.get(view.accreditation.codeId)! }));
+  }
+
   /** Whether a monitoring body is accredited for a code today. */
   async isAccredited(codeId: string, organizationId: string): Promise<boolean> {
     const found = await this.tx.manager

@@ -15,10 +15,11 @@ import { CodeRequirement } from './entities/code-requirement.entity';
 import { CodeSection } from './entities/code-section.entity';
 import { CodeVersion } from './entities/code-version.entity';
 import { OperatorCodesPagesController } from './operator-codes.pages.controller';
+import { OrganizationAccreditationsController } from './organization-accreditations.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Code, CodeVersion, CodeSection, CodeRequirement, Accreditation]), AuditModule, TenancyModule],
-  controllers: [CodesController, CodesPagesController, OperatorCodesPagesController],
+  controllers: [CodesController, CodesPagesController, OperatorCodesPagesController, OrganizationAccreditationsController],
   providers: [CodesService, AccreditationsService, BundledCodesLoader, AccreditationFormModel],
   exports: [CodesService, AccreditationsService],
 })

@@ -16,6 +16,10 @@ export class CreateServiceDto {
   @IsOptionalServiceUrl()
   url?: string | null;
 
+  /**
+   * Answers to the codes' profile questions by question key: true/false for yes-or-no questions, an
+   * option's value for single choice, a list of option values for multiple choice; null clears one.
+   */
   @IsOptionalProfile()
   profile?: Record<string, unknown>;
 }

@@ -14,8 +14,5 @@ export const IsOptionalServiceUrl = () =>
     MaxLength(2_000),
   );
 
-/**
- * Answers to the codes' profile questions by question key: true/false for yes-or-no questions, an
- * option's value for single choice, a list of option values for multiple choice; null clears one.
- */
+/** An optional object of profile answers; each answer is checked against the codes' questions. */
 export const IsOptionalProfile = () => applyDecorators(IsOptional(), IsObject());

@@ -19,6 +19,10 @@ export class UpdateServiceDto {
   @IsOptionalServiceUrl()
   url?: string | null;
 
+  /**
+   * Answers to the codes' profile questions by question key: true/false for yes-or-no questions, an
+   * option's value for single choice, a list of option values for multiple choice; null clears one.
+   */
   @IsOptionalProfile()
   profile?: Record<string, unknown>;
 

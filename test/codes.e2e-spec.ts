@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { parse } from 'yaml';
+import { parse, stringify } from 'yaml';
 import { APPLICATION_ROLE } from '../src/database/transaction-host';
 import { BUNDLED_CODES_DIRECTORY } from '../src/codes/bundled-codes.loader';
 import { Actor, createTestApp, TestApp } from './support/test-app';
@@ -364,6 +364,39 @@ describe('codes of conduct', () => {
   });
 
   describe('validation of a code document', () => {
+    /** A code with `sections` sections of `perSection` requirements each. */
+    function largeCode(slug: string, sections: number, perSection: number): string {
+      const levels = [1, 2, 3].map((level) => ({ level, name: `Level ${level}`, description: 'Evidence.' }));
+      return stringify({
+        code: slug,
+        title: 'A large code',
+        owner: 'Tests',
+        version: '1.0.0',
+        effective_date: '2027-01-01',
+        summary: 'Many requirements.',
+        levels,
+        sections: Array.from({ length: sections }, (_, s) => ({
+          key: `S${s}`,
+          title: `Section ${s}`,
+          requirements: Array.from({ length: perSection }, (_, r) => ({ key: `S${s}-${r}`, title: `Requirement ${r}`, text: 'The provider shall.', level: 1, evidence_required: false })),
+        })),
+      });
+    }
+
+    it('imports a large code whole: 6,000 requirements, more than one INSERT can carry', async () => {
+      const imported = await importCode(largeCode('large-code', 20, 300)).expect(201);
+      expect(imported.body).toMatchObject({ sections: 20, requirements: 6000 });
+      const [{ n }] = await t.sql<{ n: number }>(
+        `SELECT count(*)::int AS n FROM code_requirements r JOIN code_versions v ON v.id = r.code_version_id JOIN codes c ON c.id = v.code_id WHERE c.slug = 'large-code'`,
+      );
+      expect(n).toBe(6000);
+    });
+
+    it('refuses a section with more than 300 requirements', async () => {
+      const response = await validateCode(largeCode('too-large', 1, 301)).expect(400);
+      expect(response.body.details).toEqual({ 'sections[0].requirements': ['must contain no more than 300 elements'] });
+    });
+
     it('refuses an invalid document (400), naming each problem by its path, and stores nothing', async () => {
       const before = await counts();
       const duplicate = edited(GREEN_100, 'key: ENE-02', 'key: ENE-01').replace('code: green-hosting', 'code: duplicate-keys');

@@ -17,6 +17,8 @@ import { CodeRequirement } from './entities/code-requirement.entity';
 import { CodeSection } from './entities/code-section.entity';
 import { CodeVersion, CodeVersionStatus } from './entities/code-version.entity';
 
+const INSERT_SLICE = 1_000;
+
 export interface CodeSummary {
   code: Code;
   /** Newest first; drafts only for the operator. */
@@ -257,7 +259,10 @@ export class CodesService {
       section.requirements.map((requirement) => ({ ...requirement, codeVersionId: version.id, sectionId: sections[index].id, position: position++ })),
     );
     await manager.createQueryBuilder().insert().into(CodeSection).values(sections).execute();
-    await manager.createQueryBuilder().insert().into(CodeRequirement).values(requirements).execute();
+    // In slices: one statement may carry at most 65,535 parameters.
+    for (let start = 0; start < requirements.length; start += INSERT_SLICE) {
+      await manager.createQueryBuilder().insert().into(CodeRequirement).values(requirements.slice(start, start + INSERT_SLICE)).execute();
+    }
     return version;
   }
 

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
   IsArray,
   IsBoolean,
@@ -75,6 +76,7 @@ export class ProfileQuestionSchema {
 
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(50)
   @ValidateNested({ each: true })
   @Type(() => OptionSchema)
   options?: OptionSchema[];
@@ -138,6 +140,7 @@ export class SectionSchema {
 
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(300)
   @ValidateNested({ each: true })
   @Type(() => RequirementSchema)
   requirements: RequirementSchema[];
@@ -171,18 +174,21 @@ export class CodeDocumentSchema {
   summary: string;
 
   @IsArray()
+  @ArrayMaxSize(10)
   @ValidateNested({ each: true })
   @Type(() => LevelSchema)
   levels: LevelSchema[];
 
   @IsOptional()
   @IsArray()
+  @ArrayMaxSize(100)
   @ValidateNested({ each: true })
   @Type(() => ProfileQuestionSchema)
   profile_questions?: ProfileQuestionSchema[];
 
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(60)
   @ValidateNested({ each: true })
   @Type(() => SectionSchema)
   sections: SectionSchema[];

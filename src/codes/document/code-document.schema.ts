@@ -1,111 +1,82 @@
+import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Matches,
-  MaxLength,
-  Min,
-  MinLength,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 
 /*
  * The shape of a code version's YAML file, checked field by field. Rules that span fields (unique keys,
  * levels that exist, applicability rules that type-check) are checked afterwards in code-document.rules.ts.
+ * The bounds keep one file's import to a size a reader and the database handle comfortably.
  */
-
-const TEXT = 20_000;
-const LINE = 300;
 
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const QUESTION_KEY_PATTERN = /^[a-z][a-z0-9_]*$/;
 export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/** A one-line name or title. */
+const IsLine = () => applyDecorators(IsString(), MinLength(1), MaxLength(300));
+/** A paragraph or more. */
+const IsText = () => applyDecorators(IsString(), MinLength(1), MaxLength(20_000));
+const IsOptionalText = () => applyDecorators(IsOptional(), IsString(), MaxLength(20_000));
+/** A section's or requirement's key, such as LIC-03. */
+const IsKey = () => applyDecorators(IsString(), Matches(KEY_PATTERN, { message: 'key must be letters, digits, dots, dashes and underscores' }), MaxLength(32));
+/** A question's key or an option's value: a name rules can use. */
+const IsName = (field: string) =>
+  applyDecorators(IsString(), Matches(QUESTION_KEY_PATTERN, { message: `${field} must be lower case letters, digits and underscores, starting with a letter` }), MaxLength(64));
+const IsListOf = (type: () => new () => object, max: number, min = 0) =>
+  applyDecorators(IsArray(), ArrayMinSize(min), ArrayMaxSize(max), ValidateNested({ each: true }), Type(type));
 
 export class LevelSchema {
   @IsInt()
   @Min(1)
   level: number;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LINE)
+  @IsLine()
   name: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(TEXT)
+  @IsText()
   description: string;
 }
 
 export class OptionSchema {
-  @IsString()
-  @Matches(QUESTION_KEY_PATTERN, { message: 'value must be lower case letters, digits and underscores, starting with a letter' })
-  @MaxLength(64)
+  @IsName('value')
   value: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LINE)
+  @IsLine()
   label: string;
 }
 
 export class ProfileQuestionSchema {
-  @IsString()
-  @Matches(QUESTION_KEY_PATTERN, { message: 'key must be lower case letters, digits and underscores, starting with a letter' })
-  @MaxLength(64)
+  @IsName('key')
   key: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LINE)
+  @IsLine()
   label: string;
 
   @IsIn(['boolean', 'single_choice', 'multiple_choice'])
   type: 'boolean' | 'single_choice' | 'multiple_choice';
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(TEXT)
+  @IsOptionalText()
   help?: string;
 
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(50)
-  @ValidateNested({ each: true })
-  @Type(() => OptionSchema)
+  @IsListOf(() => OptionSchema, 50)
   options?: OptionSchema[];
 }
 
 export class RequirementSchema {
-  @IsString()
-  @Matches(KEY_PATTERN, { message: 'key must be letters, digits, dots, dashes and underscores' })
-  @MaxLength(32)
+  @IsKey()
   key: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LINE)
+  @IsLine()
   title: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(TEXT)
+  @IsText()
   text: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(TEXT)
+  @IsOptionalText()
   guidance?: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(TEXT)
+  @IsOptionalText()
   evidence?: string;
 
   @IsInt()
@@ -123,26 +94,16 @@ export class RequirementSchema {
 }
 
 export class SectionSchema {
-  @IsString()
-  @Matches(KEY_PATTERN, { message: 'key must be letters, digits, dots, dashes and underscores' })
-  @MaxLength(32)
+  @IsKey()
   key: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LINE)
+  @IsLine()
   title: string;
 
-  @IsOptional()
-  @IsString()
-  @MaxLength(TEXT)
+  @IsOptionalText()
   summary?: string;
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(300)
-  @ValidateNested({ each: true })
-  @Type(() => RequirementSchema)
+  @IsListOf(() => RequirementSchema, 300, 1)
   requirements: RequirementSchema[];
 }
 
@@ -152,14 +113,10 @@ export class CodeDocumentSchema {
   @MaxLength(64)
   code: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LINE)
+  @IsLine()
   title: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(LINE)
+  @IsLine()
   owner: string;
 
   @IsString({ message: 'version must be a semantic version such as 1.0.0, written as text' })
@@ -168,28 +125,16 @@ export class CodeDocumentSchema {
   @IsString({ message: "effective_date must be a date such as '2027-01-01', written as text" })
   effective_date: string;
 
-  @IsString()
-  @MinLength(1)
-  @MaxLength(TEXT)
+  @IsText()
   summary: string;
 
-  @IsArray()
-  @ArrayMaxSize(10)
-  @ValidateNested({ each: true })
-  @Type(() => LevelSchema)
+  @IsListOf(() => LevelSchema, 10)
   levels: LevelSchema[];
 
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(100)
-  @ValidateNested({ each: true })
-  @Type(() => ProfileQuestionSchema)
+  @IsListOf(() => ProfileQuestionSchema, 100)
   profile_questions?: ProfileQuestionSchema[];
 
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(60)
-  @ValidateNested({ each: true })
-  @Type(() => SectionSchema)
+  @IsListOf(() => SectionSchema, 60, 1)
   sections: SectionSchema[];
 }

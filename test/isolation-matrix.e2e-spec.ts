@@ -254,21 +254,6 @@ const EXPECTED: Record<string, RouteSpec> = {
 };
 
 /**
- * Cases where the application does not do what the rules say. EXPECTED keeps the correct behaviour; these
- * cases are skipped so the rest of the matrix stays green, and each is described in the report.
- */
-const KNOWN_DEFECTS: Record<string, Partial<Record<ActorName, string>>> = {
-  'GET /app/:org': {
-    readToken:
-      'Expected 200 (organization.read needs the read scope; the other read pages serve tokens). Actual 500: TenancyPagesController.abilities() ' +
-      'calls roleAllows(context.organization.role) and a token has no role, so ROLE_PERMISSIONS[undefined].includes throws a TypeError.',
-  },
-  'GET /app/:org/members': {
-    readToken: 'Expected 200 (members.read needs the read scope). Actual 500: the same TypeError in TenancyPagesController.abilities().',
-  },
-};
-
-/**
  * A's resources through the outsider's own organization: `:org` is the outsider's own slug, every other
  * parameter is A's. The guard lets them in (they are members there), so only the lookups scoped by
  * organization, and row-level security, stand between them and A's rows: the answer must be 404, as for
@@ -307,7 +292,6 @@ const MONITORING_BODY_TARGET: Record<string, Row> = {
   'GET /app/:org/accreditations':                 [303, 404, 404, 404, 404, 303, 303],
 };
 
-const isKnownDefect = (key: string, actor: ActorName) => KNOWN_DEFECTS[key]?.[actor] !== undefined;
 
 // ─── Seed ──────────────────────────────────────────────────────────────────────────────────────────────
 
@@ -366,7 +350,7 @@ function comparedWithMissing(key: string, actor: ActorName): boolean {
 
 /** Every request an outsider makes in this file, counted before any runs: the canary check must see each one. */
 const OUTSIDER_REQUESTS =
-  CASE_KEYS.reduce((sum, key) => sum + OUTSIDERS.filter((actor) => !isKnownDefect(key, actor)).reduce((n, actor) => n + (comparedWithMissing(key, actor) ? 2 : 1), 0), 0) +
+  CASE_KEYS.reduce((sum, key) => sum + OUTSIDERS.reduce((n, actor) => n + (comparedWithMissing(key, actor) ? 2 : 1), 0), 0) +
   Object.keys(THROUGH_OWN_ORGANIZATION).length * CROSS_ACTORS.length +
   Object.keys(MONITORING_BODY_TARGET).length * OUTSIDERS.length;
 
@@ -723,7 +707,6 @@ describe('tenant isolation matrix', () => {
     expect(declared.length).toBeGreaterThan(80);
     expect({ missingFromExpected: declared.filter((key) => !(key in EXPECTED)) }).toEqual({ missingFromExpected: [] });
     expect({ notDeclaredByTheApp: Object.keys(EXPECTED).filter((key) => !declared.includes(key)) }).toEqual({ notDeclaredByTheApp: [] });
-    expect({ knownDefectsForUnknownRoutes: Object.keys(KNOWN_DEFECTS).filter((key) => !(key in EXPECTED)) }).toEqual({ knownDefectsForUnknownRoutes: [] });
     const withForeignIds = declared.filter((key) => key.includes('/:org/') && /\/:org\/.*:[A-Za-z]+/.test(key));
     expect({ throughOwnOrganization: Object.keys(THROUGH_OWN_ORGANIZATION).sort() }).toEqual({ throughOwnOrganization: withForeignIds.sort() });
   });
@@ -792,10 +775,7 @@ describe('tenant isolation matrix', () => {
 
   const matrix = (keys: readonly string[]) =>
     describe.each(keys)('%s', (key) => {
-      const active = ACTORS.filter((actor) => !isKnownDefect(key, actor));
-      const skipped = ACTORS.filter((actor) => isKnownDefect(key, actor));
-      if (active.length > 0) it.each(active)('as %s', (actor) => runCase(key, actor));
-      if (skipped.length > 0) it.skip.each(skipped)('as %s (KNOWN DEFECT: see KNOWN_DEFECTS)', () => undefined);
+      it.each(ACTORS)('as %s', (actor) => runCase(key, actor));
     });
 
   describe('every route, every actor, with A in the path', () => matrix(MAIN_KEYS));
@@ -838,7 +818,7 @@ describe('tenant isolation matrix', () => {
     expect(tally.monitoringBodyCanaryChecks).toBe(tally.requests);
     const insiderReads = CASE_KEYS.filter((key) => EXPECTED[key].readsTarget).reduce(
       (sum, key) =>
-        sum + (['providerViewer', 'readToken'] as const).filter((actor) => !isKnownDefect(key, actor) && statuses(EXPECTED[key].expect[ACTORS.indexOf(actor)]).includes(200)).length,
+        sum + (['providerViewer', 'readToken'] as const).filter((actor) => statuses(EXPECTED[key].expect[ACTORS.indexOf(actor)]).includes(200)).length,
       0,
     );
     expect(insiderReads).toBeGreaterThanOrEqual(10);

@@ -135,13 +135,15 @@ export class TenancyPagesController {
     return { url: `/app/${this.context.organization.slug}/members`, statusCode: 303 };
   }
 
+  /** What the page offers; an API token reading a page has no role and is offered nothing to change. */
   private abilities() {
-    const role = this.context.organization.role as Role;
+    const role = this.context.organization.role as Role | undefined;
+    const can = (permission: Permission) => role !== undefined && roleAllows(role, permission);
     return {
-      manageMembers: roleAllows(role, Permission.MembersManage),
-      updateOrganization: roleAllows(role, Permission.OrganizationUpdate),
-      manageTokens: roleAllows(role, Permission.TokensManage),
-      readAudit: roleAllows(role, Permission.AuditRead),
+      manageMembers: can(Permission.MembersManage),
+      updateOrganization: can(Permission.OrganizationUpdate),
+      manageTokens: can(Permission.TokensManage),
+      readAudit: can(Permission.AuditRead),
     };
   }
 }

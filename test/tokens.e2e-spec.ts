@@ -187,6 +187,16 @@ describe('API tokens', () => {
       expect(row.last_used_at).not.toBeNull();
     });
 
+    it('serves a page to a read token without starting a session or offering forms', async () => {
+      const { token } = await createToken(owner, { name: 'Page reader' });
+      const sessionsBefore = await t.sql('SELECT sid FROM sessions');
+      const page = await request(t.server).get(`/app/${owner.organization.slug}/members`).set(bearer(token)).expect(200);
+      expect(page.headers['set-cookie']).toBeUndefined();
+      expect(page.text).toContain(owner.user.email);
+      expect(page.text).not.toContain('Invite a colleague');
+      expect(await t.sql('SELECT sid FROM sessions')).toEqual(sessionsBefore);
+    });
+
     it('lets a write token read as well', async () => {
       const { token } = await createToken(owner, { name: 'Writer', scopes: ['write'] });
       const response = await request(t.server).get(`/api/v1/orgs/${owner.organization.slug}`).set(bearer(token)).expect(200);

@@ -18,7 +18,8 @@ declare module 'express-session' {
  */
 export function pageLocals(request: Request, response: Response, next: NextFunction): void {
   response.locals.currentUser = request.user;
-  Object.defineProperty(response.locals, 'csrfToken', { enumerable: true, get: () => csrf.generateToken(request) });
+  // A page fetched with an API token has no session to hold a form token, and must not start one.
+  Object.defineProperty(response.locals, 'csrfToken', { enumerable: true, get: () => (request.headers.authorization ? '' : csrf.generateToken(request)) });
   Object.defineProperty(response.locals, 'flash', {
     enumerable: true,
     get: () => {

@@ -110,6 +110,16 @@ describe('parseCodeDocument', () => {
     ])('refuses %s: a code version is a mapping', (_, text) => {
       expectOnlyProblem(parseCodeDocument(text), '(document)', /is a YAML mapping/);
     });
+
+    it('refuses an alias whose anchor is not set', () => {
+      expectOnlyProblem(parseCodeDocument('*!'), '(document)', /Unresolved alias/);
+    });
+
+    it('refuses aliases that would multiply a small file into a huge document', () => {
+      const levels = ['a: &a ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]'];
+      for (let level = 1; level < 9; level += 1) levels.push(`${String.fromCharCode(97 + level)}: &${String.fromCharCode(97 + level)} [${Array(10).fill(`*${String.fromCharCode(96 + level)}`).join(', ')}]`);
+      expectOnlyProblem(parseCodeDocument(levels.join('\n') + '\n'), '(document)', /alias/i);
+    });
   });
 
   describe('field shapes', () => {

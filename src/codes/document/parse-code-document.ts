@@ -22,7 +22,13 @@ export function parseCodeDocument(source: string): ParsedCode {
   if (yaml.errors.length > 0) {
     return { valid: false, problems: yaml.errors.map((error) => ({ path: position(error.linePos?.[0]), message: firstLine(error.message).replace(/ at line \d+, column \d+:?$/, '') })) };
   }
-  const raw: unknown = yaml.toJS({ maxAliasCount: 50 });
+  let raw: unknown;
+  try {
+    raw = yaml.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    // An alias without its anchor, or aliases that would expand the document too far.
+    return { valid: false, problems: [{ path: '(document)', message: firstLine((error as Error).message) }] };
+  }
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return { valid: false, problems: [{ path: '(document)', message: 'a code version is a YAML mapping with code, title, version, levels and sections' }] };
   }

@@ -193,6 +193,11 @@ describe('code and service pages', () => {
       expect(excluded).toContain('It applies only when “Are communications on the service end-to-end encrypted?” is answered yes (rule: end_to_end_encrypted )');
     });
 
+    it('refuses a page query that is not a code and version', async () => {
+      await provider.agent.get(`${serviceUrl}?code=${BUNDLED}&version=${'9'.repeat(65)}`).expect(400);
+      await provider.agent.get(`${serviceUrl}?colour=red`).expect(400);
+    });
+
     it('moves the child-protection requirements to "do not apply" when the service is not for children', async () => {
       const [{ version }] = await t.sql<{ version: number }>(`SELECT version FROM services WHERE name = 'SafeChat Kids'`);
       const answers = childDirected.map(([name, value]): [string, string] => [name, name === 'profile[directed_at_children]' ? 'false' : value]);

@@ -118,17 +118,6 @@ export class AccreditationsService {
     return views.filter((view) => codes.has(view.accreditation.codeId)).map((view) => ({ ...view, code: codes.get(view.accreditation.codeId)! }));
   }
 
-  /** Whether a monitoring body is accredited for a code today. */
-  async isAccredited(codeId: string, organizationId: string): Promise<boolean> {
-    const found = await this.tx.manager
-      .getRepository(Accreditation)
-      .createQueryBuilder('accreditation')
-      .where('accreditation.codeId = :codeId AND accreditation.organizationId = :organizationId AND accreditation.endedAt IS NULL', { codeId, organizationId })
-      .andWhere('accreditation.validFrom <= current_date AND current_date <= accreditation.validUntil')
-      .getCount();
-    return found > 0;
-  }
-
   private async find(codeSlug: string, id: string): Promise<Accreditation> {
     const { code } = await this.codes.code(codeSlug);
     const accreditation = await this.tx.manager.getRepository(Accreditation).findOneBy({ id, codeId: code.id });

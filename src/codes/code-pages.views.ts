@@ -1,17 +1,17 @@
 import type { CodeDiff } from './document/code-diff';
 import type { CodeDocument } from './document/code-document';
-import { ProfileRules } from './document/profile-rules';
+import { rulesInWords } from './document/profile-rules';
 
 /** The code reader's sections: each requirement with its level's name and its rule in words. */
 export function readerSections(document: CodeDocument) {
-  const rules = new ProfileRules(document.profileQuestions);
+  const inWords = rulesInWords(document);
   const levelNames = new Map(document.levels.map((level) => [level.level, level.name]));
   return document.sections.map((section) => ({
     ...section,
     requirements: section.requirements.map((requirement) => ({
       ...requirement,
       levelName: levelNames.get(requirement.level),
-      appliesWhenInWords: requirement.appliesWhen ? rules.describe(requirement.appliesWhen) : null,
+      appliesWhenInWords: inWords.get(requirement.key) ?? null,
     })),
   }));
 }

@@ -92,8 +92,7 @@ export class CodesController {
   @Get(':code/diff')
   @Public()
   async diff(@Param('code') slug: string, @Query() query: DiffQueryDto) {
-    const to = query.to ?? (await this.codes.code(slug)).versions[0].version;
-    return this.codes.diff(slug, to, query.from);
+    return this.codes.diff(slug, query.to, query.from);
   }
 
   /** The monitoring bodies accredited for the code today. */

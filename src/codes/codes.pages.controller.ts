@@ -39,8 +39,7 @@ export class CodesPagesController {
   @Render('codes/diff')
   async diff(@Param('code') slug: string, @Query() query: DiffQueryDto) {
     const summary = await this.codes.code(slug);
-    const to = query.to ?? summary.versions[0].version;
-    const diff = diffForPage(await this.codes.diff(slug, to, query.from));
+    const diff = diffForPage(await this.codes.diff(slug, query.to, query.from));
     return { title: `Changes to ${summary.current.title}`, slug, codeTitle: summary.current.title, versions: summary.versions, diff };
   }
 

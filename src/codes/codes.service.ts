@@ -11,7 +11,7 @@ import { parseCodeDocument } from './document/parse-code-document';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { Applicability, evaluateApplicability } from './document/applicability';
 import { checkProfileAnswers } from './document/profile-answers';
-import { ProfileRules } from './document/profile-rules';
+import { rulesInWords } from './document/profile-rules';
 import { Code } from './entities/code.entity';
 import { CodeRequirement } from './entities/code-requirement.entity';
 import { CodeSection } from './entities/code-section.entity';
@@ -51,16 +51,12 @@ export class CodesService {
   async list(): Promise<CodeSummary[]> {
     const codes = await this.tx.manager.getRepository(Code).find({ order: { slug: 'ASC' } });
     const versions = await this.visibleVersions();
-    return codes
-      .map((code) => {
-        const own = versions.filter((version) => version.codeId === code.id).sort(newestFirst);
-        return { code, versions: own, current: own.find((version) => version.status === 'published') ?? own[0] };
-      })
-      .filter((summary) => summary.versions.length > 0);
+    return codes.map((code) => summarize(code, versions.filter((version) => version.codeId === code.id))).filter((summary) => summary !== undefined);
   }
 
   async code(slug: string): Promise<CodeSummary> {
-    const summary = (await this.list()).find((candidate) => candidate.code.slug === slug);
+    const code = await this.tx.manager.getRepository(Code).findOneBy({ slug });
+    const summary = code && summarize(code, await this.visibleVersions(code.id));
     if (!summary) throw new CodesException(CodesErrorCode.CodeNotFound, `There is no code "${slug}".`);
     return summary;
   }
@@ -133,27 +129,23 @@ export class CodesService {
     return this.transition(await this.findVersion(slug, version), 'retired');
   }
 
-  /** Compares two versions; `from` defaults to the version before `to`. */
-  async diff(slug: string, to: string, from?: string): Promise<CodeDiff> {
-    const target = await this.findVersion(slug, to);
+  /** Compares two versions; `to` defaults to the newest version, `from` to the version before `to`. */
+  async diff(slug: string, to?: string, from?: string): Promise<CodeDiff> {
+    const target = to ? await this.findVersion(slug, to) : (await this.code(slug)).versions[0];
     const baseline = from ? await this.findVersion(slug, from) : await this.previousVersion(target);
-    if (!baseline) throw new CodesException(CodesErrorCode.VersionNotFound, `Version ${to} of ${slug} is its first version: there is nothing to compare it with.`);
+    if (!baseline) throw new CodesException(CodesErrorCode.VersionNotFound, `Version ${target.version} of ${slug} is its first version: there is nothing to compare it with.`);
     return diffCodes(await this.documentOf(baseline), await this.documentOf(target));
   }
 
   async previousVersion(target: CodeVersion): Promise<CodeVersion | undefined> {
-    const versions = (await this.visibleVersions()).filter((version) => version.codeId === target.codeId).sort(newestFirst);
+    const versions = (await this.visibleVersions(target.codeId)).sort(newestFirst);
     return versions.find((version) => semver.lt(version.version, target.version));
   }
 
   /** Which requirements of a version apply to a service with this profile, and why the others do not. */
   async applicability(slug: string, version: string, profile: Profile): Promise<Applicability & { document: CodeDocument; rulesInWords: Map<string, string> }> {
     const { document } = await this.version(slug, version);
-    const rules = new ProfileRules(document.profileQuestions);
-    const rulesInWords = new Map(
-      document.sections.flatMap((section) => section.requirements.filter((requirement) => requirement.appliesWhen).map((requirement) => [requirement.key, rules.describe(requirement.appliesWhen!)])),
-    );
-    return { ...evaluateApplicability(document, profile), document, rulesInWords };
+    return { ...evaluateApplicability(document, profile), document, rulesInWords: rulesInWords(document) };
   }
 
   /** The questions of every code's current version, each key once, to describe a service. */
@@ -225,8 +217,9 @@ export class CodesService {
     return this.context.caller?.isOperator === true;
   }
 
-  private async visibleVersions(): Promise<CodeVersion[]> {
-    const versions = await this.tx.manager.getRepository(CodeVersion).find();
+  /** The versions the caller may see, of one code or of all. */
+  private async visibleVersions(codeId?: string): Promise<CodeVersion[]> {
+    const versions = await this.tx.manager.getRepository(CodeVersion).find({ where: codeId ? { codeId } : {} });
     return this.seesDrafts ? versions : versions.filter(isPublic);
   }
 
@@ -295,6 +288,13 @@ export class CodesService {
     });
     return this.tx.manager.getRepository(CodeVersion).findOneByOrFail({ id: version.id });
   }
+}
+
+/** A code with the versions the caller may see, newest first; undefined when there are none. */
+function summarize(code: Code, versions: CodeVersion[]): CodeSummary | undefined {
+  const sorted = [...versions].sort(newestFirst);
+  if (sorted.length === 0) return undefined;
+  return { code, versions: sorted, current: sorted.find((version) => version.status === 'published') ?? sorted[0] };
 }
 
 /** Published at some point: a draft retired before publication stays the operator's. */

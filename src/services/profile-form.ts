@@ -7,7 +7,6 @@ import type { ProfileQuestion } from '../codes/document/code-document';
 export function profileFromForm(questions: readonly ProfileQuestion[], sent: Record<string, unknown> = {}): Record<string, unknown> {
   const profile: Record<string, unknown> = {};
   for (const question of questions) {
-    if (question.key in profile) continue;
     const value = sent[question.key];
     switch (question.type) {
       case 'boolean':

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { CodesService } from '../codes/codes.service';
 import { FormModel } from '../common/web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
+import { questionGroupsOf } from './services.pages.views';
 
 /** The service form: where it posts, and the codes' profile questions, each asked once. */
 @Injectable()
@@ -19,16 +20,8 @@ export class ServiceFormModel implements FormModel {
       title: id ? 'Edit the service' : 'New service',
       org,
       action: id ? `/app/${org.slug}/services/${id}` : `/app/${org.slug}/services`,
-      cancel: id ? `/app/${org.slug}/services/${id}` : `/app/${org.slug}/services`,
       editing: Boolean(id),
-      questionGroups: await this.questionGroups(),
+      questionGroups: questionGroupsOf(await this.codes.profileQuestions()),
     };
-  }
-
-  async questionGroups() {
-    const asked = new Set<string>();
-    return (await this.codes.profileQuestions())
-      .map((code) => ({ ...code, questions: code.questions.filter((question) => !asked.has(question.key) && asked.add(question.key)) }))
-      .filter((code) => code.questions.length > 0);
   }
 }

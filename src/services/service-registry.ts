@@ -90,9 +90,12 @@ export class ServiceRegistry {
   /** Which requirements of a code version apply to the service; the code's current version by default. */
   async applicability(id: string, code: string, version?: string) {
     const service = await this.get(id);
-    const chosen = version ?? (await this.codes.code(code)).current.version;
-    const result = await this.codes.applicability(code, chosen, service.profile);
-    return { service, code, version: chosen, ...result };
+    return this.applicabilityOf(service, code, version ?? (await this.codes.code(code)).current.version);
+  }
+
+  /** The same, for a service already read. */
+  async applicabilityOf(service: ProviderService, code: string, version: string) {
+    return { service, code, version, ...(await this.codes.applicability(code, version, service.profile)) };
   }
 
   private get repository() {

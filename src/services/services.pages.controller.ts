@@ -9,11 +9,12 @@ import { FormView } from '../common/web/form-view.decorator';
 import { setFlash } from '../common/web/page-locals.middleware';
 import type { Role } from '../tenancy/roles';
 import { CreateServiceDto } from './dto/create-service.dto';
+import { ServicePageQueryDto } from './dto/applicability-query.dto';
 import { UpdateServiceDto } from './dto/update-service.dto';
 import { profileFromForm } from './profile-form';
 import { ServiceFormModel } from './service-form.model';
 import { ServiceRegistry } from './service-registry';
-import { applicabilityForPage, profileForPage } from './services.pages.views';
+import { applicabilityForPage, profileForPage, questionGroupsOf } from './services.pages.views';
 
 /** A provider's pages for its services: describe each one, and see which requirements apply to it. */
 @ApiExcludeController()
@@ -53,20 +54,19 @@ export class ServicesPagesController {
   @Get(':id')
   @OrgAccess(Permission.ServicesRead)
   @Render('services/show')
-  async show(@Param('id', ParseUUIDPipe) id: string, @Query('code') code?: string, @Query('version') version?: string) {
+  async show(@Param('id', ParseUUIDPipe) id: string, @Query() query: ServicePageQueryDto) {
     const service = await this.services.get(id);
-    const groups = await this.form.questionGroups();
     const codes = await this.codes.profileQuestions();
     const applicability = [];
     for (const current of codes) {
-      const chosen = current.code === code && version ? version : current.version;
-      applicability.push(applicabilityForPage(await this.services.applicability(id, current.code, chosen)));
+      const chosen = current.code === query.code && query.version ? query.version : current.version;
+      applicability.push(applicabilityForPage(await this.services.applicabilityOf(service, current.code, chosen)));
     }
     return {
       title: service.name,
       org: this.context.organization,
       service,
-      profile: profileForPage(groups, service.profile),
+      profile: profileForPage(questionGroupsOf(codes), service.profile),
       applicability,
       canManage: this.canManage(),
     };
@@ -107,7 +107,7 @@ export class ServicesPagesController {
   }
 
   private async profileFrom(sent: Record<string, unknown> | undefined): Promise<Record<string, unknown>> {
-    const questions = (await this.form.questionGroups()).flatMap((group) => group.questions);
+    const questions = questionGroupsOf(await this.codes.profileQuestions()).flatMap((group) => group.questions);
     return profileFromForm(questions, sent);
   }
 

@@ -7,6 +7,14 @@ interface QuestionGroup {
   questions: ProfileQuestion[];
 }
 
+/** The codes' questions grouped by code, each key asked once: under the first code that asks it. */
+export function questionGroupsOf(codes: readonly QuestionGroup[]): QuestionGroup[] {
+  const asked = new Set<string>();
+  return codes
+    .map((code) => ({ ...code, questions: code.questions.filter((question) => !asked.has(question.key) && asked.add(question.key)) }))
+    .filter((code) => code.questions.length > 0);
+}
+
 /** The service's answers as sentences: each question by its label, each answer by its option's label. */
 export function profileForPage(groups: QuestionGroup[], profile: Profile) {
   return groups.map((group) => ({

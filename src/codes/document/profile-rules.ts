@@ -1,6 +1,6 @@
 import { Environment } from '@marcbachmann/cel-js';
 import type { ASTNode } from '@marcbachmann/cel-js';
-import { Profile, ProfileAnswer, ProfileQuestion, QuestionType } from './code-document';
+import { CodeDocument, Profile, ProfileAnswer, ProfileQuestion, QuestionType } from './code-document';
 
 const CEL_TYPE: Record<QuestionType, string> = {
   boolean: 'bool',
@@ -149,6 +149,16 @@ export class ProfileRules {
     });
     return problem;
   }
+}
+
+/** Every rule of a code in words, by requirement key (requirements without a rule are absent). */
+export function rulesInWords(document: CodeDocument): Map<string, string> {
+  const rules = new ProfileRules(document.profileQuestions);
+  return new Map(
+    document.sections.flatMap((section) =>
+      section.requirements.filter((requirement) => requirement.appliesWhen !== null).map((requirement) => [requirement.key, rules.describe(requirement.appliesWhen!)] as const),
+    ),
+  );
 }
 
 /**

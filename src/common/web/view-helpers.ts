@@ -24,12 +24,10 @@ export function registerViewHelpers(partialsDirectory: string): void {
   hbs.registerHelper('rolesFor', (kind: 'provider' | 'monitoring_body') => (kind ? rolesFor(kind) : []));
   hbs.registerHelper('array', (...args: unknown[]) => args.slice(0, -1));
   hbs.registerHelper('short', (value: string | null | undefined) => (value ? value.slice(0, 8) : ''));
-  hbs.registerHelper('json', (value: unknown) => JSON.stringify(value));
   hbs.registerHelper('gt', (a: number, b: number) => a > b);
   hbs.registerHelper('inc', (value: number) => value + 1);
   hbs.registerHelper('paragraphs', (text: string | null | undefined) => (text ? text.split(/\n\s*\n/).map((paragraph) => paragraph.trim()).filter(Boolean) : []));
   hbs.registerHelper('shown', (value: unknown) => (value === null || value === undefined ? '(none)' : typeof value === 'boolean' ? (value ? 'yes' : 'no') : String(value)));
-  hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
   // A profile answer from the database (true, "option", ["a"]) or from a submitted form ("true", ["a"]).
   hbs.registerHelper('answerIs', (profile: Record<string, unknown> | undefined, key: string, expected: string) => {

@@ -1,3 +1,4 @@
+import { PartialType } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 export class ApplicabilityQueryDto {
@@ -12,3 +13,6 @@ export class ApplicabilityQueryDto {
   @MaxLength(64)
   version?: string;
 }
+
+/** A service's page: which version of which code to show (every code's current version by default). */
+export class ServicePageQueryDto extends PartialType(ApplicabilityQueryDto) {}

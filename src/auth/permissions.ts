@@ -40,8 +40,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   reviewer: [...EVERYONE],
 };
 
-export function roleAllows(role: Role, permission: Permission): boolean {
-  return ROLE_PERMISSIONS[role].includes(permission);
+/** Whether a role grants a permission; no role (an API token reading a page) grants nothing. */
+export function roleAllows(role: Role | undefined, permission: Permission): boolean {
+  return role !== undefined && ROLE_PERMISSIONS[role].includes(permission);
 }
 
 export function tokenAllows(scopes: readonly string[], permission: Permission): boolean {

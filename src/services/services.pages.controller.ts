@@ -112,7 +112,6 @@ export class ServicesPagesController {
   }
 
   private canManage(): boolean {
-    const role = this.context.organization.role as Role | undefined;
-    return role !== undefined && roleAllows(role, Permission.ServicesManage);
+    return roleAllows(this.context.organization.role as Role | undefined, Permission.ServicesManage);
   }
 }

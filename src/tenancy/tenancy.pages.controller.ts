@@ -138,12 +138,11 @@ export class TenancyPagesController {
   /** What the page offers; an API token reading a page has no role and is offered nothing to change. */
   private abilities() {
     const role = this.context.organization.role as Role | undefined;
-    const can = (permission: Permission) => role !== undefined && roleAllows(role, permission);
     return {
-      manageMembers: can(Permission.MembersManage),
-      updateOrganization: can(Permission.OrganizationUpdate),
-      manageTokens: can(Permission.TokensManage),
-      readAudit: can(Permission.AuditRead),
+      manageMembers: roleAllows(role, Permission.MembersManage),
+      updateOrganization: roleAllows(role, Permission.OrganizationUpdate),
+      manageTokens: roleAllows(role, Permission.TokensManage),
+      readAudit: roleAllows(role, Permission.AuditRead),
     };
   }
 }

@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { formBody } from './common/web/form-body.middleware';
+import { refuseNul } from './common/validation/nul-character';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
@@ -48,6 +49,6 @@ import { TenancyModule } from './tenancy/tenancy.module';
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     // Module middleware runs after the body parsers.
-    consumer.apply(formBody).forRoutes('*path');
+    consumer.apply(refuseNul, formBody).forRoutes('*path');
   }
 }

@@ -33,7 +33,7 @@ const anyValue = fc.oneof(
   fc.double(),
   fc.string({ unit: 'grapheme', maxLength: 50 }),
   fc.string({ maxLength: 5_000 }),
-  fc.constantFrom('__proto__', 'constructor', '1.0', '2027-02-30', 'true && 1', '"x" in y', '{}', '!'),
+  fc.constantFrom('__proto__', 'constructor', '1.0', '2027-02-30', 'true && 1', '"x" in y', '{}', '!', 'nul\u0000inside'),
   fc.jsonValue({ maxDepth: 3 }),
 );
 

@@ -6,6 +6,7 @@ import { parseDocument } from 'yaml';
 import { canonicalJson } from '../../common/canonical-json';
 import { isCalendarDate } from '../../common/validation/calendar-date';
 import { InvalidInputException } from '../../common/validation/invalid-input.exception';
+import { pathWithNul } from '../../common/validation/nul-character';
 import { CodeDocument, DocumentProblem } from './code-document';
 import { crossFieldProblems } from './code-document.rules';
 import { CodeDocumentSchema } from './code-document.schema';
@@ -32,6 +33,8 @@ export function parseCodeDocument(source: string): ParsedCode {
   if (!raw || typeof raw !== 'object' || Array.isArray(raw)) {
     return { valid: false, problems: [{ path: '(document)', message: 'a code version is a YAML mapping with code, title, version, levels and sections' }] };
   }
+  const nul = pathWithNul(raw);
+  if (nul) return { valid: false, problems: [{ path: bracketIndexes(nul), message: 'must not contain the NUL character' }] };
   const schema = plainToInstance(CodeDocumentSchema, raw);
   const errors = validateSync(schema, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   const problems = Object.entries(InvalidInputException.fromValidationErrors(errors).fields).flatMap(([path, messages]) =>

@@ -1,9 +1,21 @@
-import { ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 import { InvalidInputException } from './invalid-input.exception';
+import { nulInputError, pathWithNul } from './nul-character';
 
-/** Strips nothing silently: unknown fields are refused, and every problem is reported by field. */
+/**
+ * Strips nothing silently: unknown fields are refused, and every problem is reported by field. Path
+ * parameters are checked for the NUL character here; bodies and queries already were, by middleware.
+ */
+class InputValidationPipe extends ValidationPipe {
+  override transform(value: unknown, metadata: ArgumentMetadata) {
+    const path = metadata.type === 'param' ? pathWithNul(value, metadata.data ?? 'parameter') : undefined;
+    if (path) throw nulInputError(path);
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

@@ -64,8 +64,38 @@ type Status = number | readonly number[];
 /** One status per actor, in the order of ACTORS. */
 type Row = readonly [anonymous: Status, otherProvider: Status, otherMonitoringBody: Status, providerViewer: Status, readToken: Status, expiredToken: Status, revokedToken: Status];
 
-type Body = { json: Record<string, unknown> } | { form: Array<[string, string]> } | { yaml: string } | { none: true };
+/** A file in a multipart body: its part is always named `file`, the field the upload routes read. */
+interface FilePart {
+  name: string;
+  contentType: string;
+  content: string;
+}
+type Body =
+  | { json: Record<string, unknown> }
+  | { form: Array<[string, string]> }
+  | { yaml: string }
+  | { csv: string }
+  | { multipart: { fields: Array<[string, string]>; file: FilePart } }
+  | { none: true };
 const NO_BODY = (): Body => ({ none: true });
+/** A text file (plain UTF-8 text is accepted evidence): a new revision of A's file evidence. */
+const revisionUpload = (c: BodyContext): Body => ({
+  multipart: { fields: [['note', `Probe revision ${c.n}`]], file: { name: `probe-${c.n}.txt`, contentType: 'text/plain', content: `Probe revision ${c.n}\n` } },
+});
+/** A's first answer of the draft assessment in the columns of the CSV export, which the import reads back. */
+const answersCsv = (c: BodyContext): string =>
+  [
+    'requirement_key,claim,statement,justification,evidence_ids,version',
+    [c.s.assessment.requirementKey, 'met', `Probe ${c.n}`, '', c.s.evidence.id, String(c.s.assessment.answerVersion)].join(','),
+  ].join('\n') + '\n';
+/** A's first answer of the draft assessment, as the API and the section form take it. */
+const probeAnswer = (c: BodyContext) => ({ claim: 'met', statement: `Probe ${c.n}`, evidenceIds: [c.s.evidence.id], version: c.s.assessment.answerVersion });
+/** The same answer as the workspace's section form posts it: `answers[KEY][field]`, the evidence as a list. */
+const sectionForm = (c: BodyContext): Array<[string, string]> => {
+  const { evidenceIds, ...fields } = probeAnswer(c);
+  const name = (field: string) => `answers[${c.s.assessment.requirementKey}][${field}]`;
+  return [...Object.entries(fields).map(([field, value]): [string, string] => [name(field), String(value)]), ...evidenceIds.map((id): [string, string] => [`${name('evidenceIds')}[]`, id])];
+};
 /** A role that exists in the organization of the path (viewer for a provider, reviewer for a monitoring body). */
 const lowestRole = (c: { orgKind: string }) => (c.orgKind === 'provider' ? 'viewer' : 'reviewer');
 
@@ -124,11 +154,15 @@ interface RouteSpec {
  * - operator: anonymous 401 (web GET 303); any other person 403; an API token 403.
  * - organization (:org is A): anonymous 401 (web GET 303); a person who is not a member of A, and so
  *   both outsiders, 404 exactly like a missing organization; A's viewer 403 unless viewer grants the
- *   permission (organization.read, members.read, services.read); a read token 403 unless the permission
- *   needs only the read scope (organization.read, members.read, audit.read, services.read); never for
- *   `member` permissions (members.manage, organization.update, tokens.manage).
+ *   permission (organization.read, members.read, services.read, evidence.read, assessments.read); a read
+ *   token 403 unless the permission needs only the read scope (organization.read, members.read,
+ *   audit.read, services.read, evidence.read, assessments.read); never for `member` permissions
+ *   (members.manage, organization.update, tokens.manage, assessments.sign: signing a declaration is a
+ *   person's act, so even a write token could not).
  * - Cookie writes carry the caller's own valid CSRF token (anonymous: its own anonymous session's), so
  *   the CSRF check passes and what is tested is authorization: anonymous web POSTs get 401, not 403.
+ *   A page's file upload (multipart) carries it in the query (`?_csrf=`), as the page's form does: its
+ *   body is read only after the guard, which checks the token before the rule.
  * - `:org` is always A, also on the monitoring-body flavoured accreditation routes: the matrix is about A,
  *   A's viewer and tokens see A's (empty) accreditations, and the outsiders must get 404 there as well.
  *   The same routes with M, which has an accreditation to hide, are in MONITORING_BODY_TARGET.
@@ -205,6 +239,27 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /api/v1/orgs/:org/tokens':                        { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { name: `Probe ${c.n}`, scopes: ['read'] } }) },
   'DELETE /api/v1/orgs/:org/tokens/:id':                  { expect: [401, 404, 404, 403, 403, 401, 401], body: NO_BODY },
 
+  // ── organization: A's evidence and assessments, API (:id is A's file evidence, or A's draft assessment,
+  //    which is complete, so the owner could submit it; its submissions are those of A's submitted one) ──
+  'GET /api/v1/orgs/:org/evidence':                                       { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'POST /api/v1/orgs/:org/evidence':                                      { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { kind: 'link', title: `Probe ${c.n}`, url: 'https://probe.example/evidence' } }) },
+  'GET /api/v1/orgs/:org/evidence/:id':                                   { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'PATCH /api/v1/orgs/:org/evidence/:id':                                 { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { title: `Probe rename ${c.n}`, version: c.s.evidence.version } }) },
+  'POST /api/v1/orgs/:org/evidence/:id/revisions':                        { expect: [401, 404, 404, 403, 403, 401, 401], body: revisionUpload },
+  'GET /api/v1/orgs/:org/evidence/:id/revisions/:number':                 { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'GET /api/v1/orgs/:org/evidence/:id/revisions/:number/content':         { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'GET /api/v1/orgs/:org/assessments':                                    { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'POST /api/v1/orgs/:org/assessments':                                   { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { serviceId: c.s.unassessedServiceId, code: CODE, version: VERSION, monitoringBody: c.s.m.slug, targetLevel: 1 } }) },
+  'GET /api/v1/orgs/:org/assessments/:id':                                { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'PUT /api/v1/orgs/:org/assessments/:id/answers/:requirementKey':        { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: probeAnswer(c) }) },
+  'PUT /api/v1/orgs/:org/assessments/:id/answers':                        { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { answers: [{ requirementKey: c.s.assessment.requirementKey, ...probeAnswer(c) }] } }) },
+  'POST /api/v1/orgs/:org/assessments/:id/submit':                        { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { signatory: { name: `Probe Signatory ${c.n}`, title: 'Probe', confirm: true } } }) },
+  'POST /api/v1/orgs/:org/assessments/:id/withdraw':                      { expect: [401, 404, 404, 403, 403, 401, 401], body: NO_BODY },
+  'GET /api/v1/orgs/:org/assessments/:id/submissions':                    { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'GET /api/v1/orgs/:org/assessments/:id/export.json':                    { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'GET /api/v1/orgs/:org/assessments/:id/export.csv':                     { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
+  'POST /api/v1/orgs/:org/assessments/:id/import':                        { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ csv: answersCsv(c) }) },
+
   // ── organization: A's pages ──
   'GET /app/:org':                                        { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
   'GET /app/:org/accreditations':                         { expect: [303, 404, 404, 200, 200, 303, 303] },
@@ -228,6 +283,24 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /app/:org/tokens/new':                             { expect: [303, 404, 404, 403, 403, 303, 303] },
   'POST /app/:org/tokens':                                { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['name', `Probe ${c.n}`], ['scopes', 'read']] }) },
   'POST /app/:org/tokens/:id/revoke':                     { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
+
+  // ── organization: A's evidence and assessments, pages (the same resources as the API's) ──
+  'GET /app/:org/evidence':                               { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
+  'GET /app/:org/evidence/new':                           { expect: [303, 404, 404, 403, 403, 303, 303] },
+  'POST /app/:org/evidence':                              { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['kind', 'link'], ['title', `Probe ${c.n}`], ['url', 'https://probe.example/evidence']] }) },
+  'GET /app/:org/evidence/:id':                           { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
+  'POST /app/:org/evidence/:id':                          { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['title', `Probe rename ${c.n}`], ['version', String(c.s.evidence.version)]] }) },
+  'POST /app/:org/evidence/:id/revisions':                { expect: [401, 404, 404, 403, 403, 401, 401], body: revisionUpload },
+  'GET /app/:org/assessments':                            { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
+  'GET /app/:org/assessments/new':                        { expect: [303, 404, 404, 403, 403, 303, 303] },
+  'POST /app/:org/assessments':                           { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['code', CODE], ['version', VERSION], ['serviceId', c.s.unassessedServiceId], ['monitoringBody', c.s.m.slug], ['targetLevel', '1']] }) },
+  'GET /app/:org/assessments/:id':                        { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
+  'POST /app/:org/assessments/:id/sections/:section':     { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: sectionForm(c) }) },
+  'GET /app/:org/assessments/:id/submit':                 { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
+  'POST /app/:org/assessments/:id/submit':                { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['signatory[name]', `Probe Signatory ${c.n}`], ['signatory[title]', 'Probe'], ['signatory[confirm]', 'true']] }) },
+  'POST /app/:org/assessments/:id/withdraw':              { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
+  'POST /app/:org/assessments/:id/import':                { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ multipart: { fields: [], file: { name: 'answers.csv', contentType: 'text/csv', content: answersCsv(c) } } }) },
+  'GET /app/:org/assessments/:id/report':                 { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
 
   // ── A's invitation link (public: the link is the credential) ──
   'GET /api/v1/invitations/:token':                       { expect: [200, 200, 200, 200, 200, 401, 401], invitationLink: true },
@@ -258,27 +331,52 @@ const EXPECTED: Record<string, RouteSpec> = {
  * parameter is A's. The guard lets them in (they are members there), so only the lookups scoped by
  * organization, and row-level security, stand between them and A's rows: the answer must be 404, as for
  * any id that is not in the organization; or 403 where their role lacks the permission anyway (a
- * monitoring body's admin has no services permission), which the guard decides before any lookup.
+ * monitoring body's admin has no services, evidence or assessments permission), which the guard decides
+ * before any lookup.
  * Every route with `:org` and another parameter needs an entry.
  */
 // Columns: otherProvider (P2's owner, every provider permission), otherMonitoringBody (M2's admin).
 const THROUGH_OWN_ORGANIZATION: Record<string, readonly [otherProvider: Status, otherMonitoringBody: Status]> = {
-  'PATCH /api/v1/orgs/:org/members/:membershipId':      [404, 404],
-  'DELETE /api/v1/orgs/:org/members/:membershipId':     [404, 404],
-  'DELETE /api/v1/orgs/:org/invitations/:invitationId': [404, 404],
-  'GET /api/v1/orgs/:org/services/:id':                 [404, 403],
-  'PATCH /api/v1/orgs/:org/services/:id':               [404, 403],
-  'DELETE /api/v1/orgs/:org/services/:id':              [404, 403],
-  'GET /api/v1/orgs/:org/services/:id/applicability':   [404, 403],
-  'DELETE /api/v1/orgs/:org/tokens/:id':                [404, 404],
-  'POST /app/:org/members/:membershipId/role':          [404, 404],
-  'POST /app/:org/members/:membershipId/remove':        [404, 404],
-  'POST /app/:org/invitations/:invitationId/revoke':    [404, 404],
-  'GET /app/:org/services/:id':                         [404, 403],
-  'GET /app/:org/services/:id/edit':                    [404, 403],
-  'POST /app/:org/services/:id':                        [404, 403],
-  'POST /app/:org/services/:id/delete':                 [404, 403],
-  'POST /app/:org/tokens/:id/revoke':                   [404, 404],
+  'PATCH /api/v1/orgs/:org/members/:membershipId':                 [404, 404],
+  'DELETE /api/v1/orgs/:org/members/:membershipId':                [404, 404],
+  'DELETE /api/v1/orgs/:org/invitations/:invitationId':            [404, 404],
+  'GET /api/v1/orgs/:org/services/:id':                            [404, 403],
+  'PATCH /api/v1/orgs/:org/services/:id':                          [404, 403],
+  'DELETE /api/v1/orgs/:org/services/:id':                         [404, 403],
+  'GET /api/v1/orgs/:org/services/:id/applicability':              [404, 403],
+  'DELETE /api/v1/orgs/:org/tokens/:id':                           [404, 404],
+  'GET /api/v1/orgs/:org/evidence/:id':                            [404, 403],
+  'PATCH /api/v1/orgs/:org/evidence/:id':                          [404, 403],
+  'POST /api/v1/orgs/:org/evidence/:id/revisions':                 [404, 403],
+  'GET /api/v1/orgs/:org/evidence/:id/revisions/:number':          [404, 403],
+  'GET /api/v1/orgs/:org/evidence/:id/revisions/:number/content':  [404, 403],
+  'GET /api/v1/orgs/:org/assessments/:id':                         [404, 403],
+  'PUT /api/v1/orgs/:org/assessments/:id/answers/:requirementKey': [404, 403],
+  'PUT /api/v1/orgs/:org/assessments/:id/answers':                 [404, 403],
+  'POST /api/v1/orgs/:org/assessments/:id/submit':                 [404, 403],
+  'POST /api/v1/orgs/:org/assessments/:id/withdraw':               [404, 403],
+  'GET /api/v1/orgs/:org/assessments/:id/submissions':             [404, 403],
+  'GET /api/v1/orgs/:org/assessments/:id/export.json':             [404, 403],
+  'GET /api/v1/orgs/:org/assessments/:id/export.csv':              [404, 403],
+  'POST /api/v1/orgs/:org/assessments/:id/import':                 [404, 403],
+  'POST /app/:org/members/:membershipId/role':                     [404, 404],
+  'POST /app/:org/members/:membershipId/remove':                   [404, 404],
+  'POST /app/:org/invitations/:invitationId/revoke':               [404, 404],
+  'GET /app/:org/services/:id':                                    [404, 403],
+  'GET /app/:org/services/:id/edit':                               [404, 403],
+  'POST /app/:org/services/:id':                                   [404, 403],
+  'POST /app/:org/services/:id/delete':                            [404, 403],
+  'POST /app/:org/tokens/:id/revoke':                              [404, 404],
+  'GET /app/:org/evidence/:id':                                    [404, 403],
+  'POST /app/:org/evidence/:id':                                   [404, 403],
+  'POST /app/:org/evidence/:id/revisions':                         [404, 403],
+  'GET /app/:org/assessments/:id':                                 [404, 403],
+  'POST /app/:org/assessments/:id/sections/:section':              [404, 403],
+  'GET /app/:org/assessments/:id/submit':                          [404, 403],
+  'POST /app/:org/assessments/:id/submit':                         [404, 403],
+  'POST /app/:org/assessments/:id/withdraw':                       [404, 403],
+  'POST /app/:org/assessments/:id/import':                         [404, 403],
+  'GET /app/:org/assessments/:id/report':                          [404, 403],
 };
 const CROSS_ACTORS = ['otherProvider', 'otherMonitoringBody'] as const;
 
@@ -305,6 +403,14 @@ interface Seed {
   editor: { membershipId: string; membershipVersion: number };
   invitation: { id: string; token: string; email: string };
   service: { id: string; version: number };
+  /** A service of A with no assessment: starting one for it would be accepted. */
+  unassessedServiceId: string;
+  /** A's file evidence: the canary in its title, description, file name, note and bytes. */
+  evidence: { id: string; version: number; revision: number };
+  /** A's draft assessment, every answer met with the evidence linked: its first answer and section. */
+  assessment: { id: string; requirementKey: string; section: string; answerVersion: number };
+  /** A's submitted assessment, signed by a signatory whose name and title carry the canary. */
+  submittedAssessmentId: string;
   targetTokenId: string;
   accreditationId: string;
   setupToken: string;
@@ -393,7 +499,7 @@ describe('tenant isolation matrix', () => {
 
     // Target provider A: owner, editor, viewer (and the viewer's stand-in for throwaway sessions).
     const owner: Actor = await t.signUp({ organization: `Target ${CANARY}`, name: `Owner ${CANARY}`, email: `owner.${CANARY}@example.org` });
-    const ownerApi = (method: 'get' | 'post' | 'patch' | 'delete', path: string) =>
+    const ownerApi = (method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string) =>
       owner.agent[method](`/api/v1/orgs/${owner.organization.slug}${path}`).set('X-CSRF-Token', owner.csrf);
     const website = `https://target.example/${CANARY}`;
     const updated = await ownerApi('patch', '').send({ country: 'DE', website, version: 1 }).expect(200);
@@ -426,6 +532,39 @@ describe('tenant isolation matrix', () => {
       .set('X-CSRF-Token', operator.csrf)
       .send({ organization: mAdmin.organization.slug, validFrom: day(-1), validUntil: day(365) })
       .expect(201);
+
+    // A's evidence: a text file, the canary in its title, description, name, note and bytes.
+    const evidence = await ownerApi('post', '/evidence')
+      .field('title', `Evidence ${CANARY}`)
+      .field('description', `Described ${CANARY}`)
+      .field('note', `Noted ${CANARY}`)
+      .attach('file', Buffer.from(`Policy ${CANARY}\n`, 'utf8'), { filename: `evidence-${CANARY}.txt`, contentType: 'text/plain' })
+      .expect(201);
+    // A's assessments against the code, submitted to M (accredited for it above): a draft of the first
+    // service and a submitted one of a second, every answer met with the canary's evidence linked; and
+    // a third service with none, so that starting an assessment would be accepted.
+    const moreService = async (name: string) =>
+      (await ownerApi('post', '/services').send({ name: `${name} ${CANARY}`, description: `Described ${CANARY}`, url: `https://service.example/${CANARY}`, profile: { directed_at_children: true } }).expect(201)).body as { id: string };
+    const submittedService = await moreService('Submitted service');
+    const unassessedService = await moreService('Unassessed service');
+    const completed = async (serviceId: string) => {
+      const started = await ownerApi('post', '/assessments').send({ serviceId, code: CODE, version: VERSION, monitoringBody: mAdmin.organization.slug, targetLevel: 1 }).expect(201);
+      const answers = (started.body.answers as Array<{ requirementKey: string; version: number }>).map((answer) => ({
+        requirementKey: answer.requirementKey,
+        claim: 'met',
+        statement: `Statement ${CANARY}`,
+        evidenceIds: [evidence.body.id],
+        version: answer.version,
+      }));
+      await ownerApi('put', `/assessments/${started.body.id}/answers`).send({ answers }).expect(200);
+      const assessment = await ownerApi('get', `/assessments/${started.body.id}`).expect(200);
+      expect(assessment.body.gaps).toEqual([]);
+      return assessment.body as { id: string; answers: Array<{ requirementKey: string; section: string; version: number }> };
+    };
+    const draft = await completed(service.body.id);
+    const submitted = await completed(submittedService.id);
+    await ownerApi('post', `/assessments/${submitted.id}/submit`).send({ signatory: { name: `Signatory ${CANARY}`, title: `Title ${CANARY}`, confirm: true } }).expect(200);
+    const evidenceNow = await ownerApi('get', `/evidence/${evidence.body.id}`).expect(200);
 
     // Outsiders: another provider's owner, another monitoring body's admin, and their stand-ins.
     const otherProvider = await t.signUp({ organization: 'Second Provider' });
@@ -475,6 +614,10 @@ describe('tenant isolation matrix', () => {
       editor: { membershipId: editor.membershipId, membershipVersion: editor.membershipVersion },
       invitation: { id: invitation.body.id, token: invitation.body.token, email: invitation.body.email },
       service: { id: service.body.id, version: service.body.version },
+      unassessedServiceId: unassessedService.id,
+      evidence: { id: evidenceNow.body.id, version: evidenceNow.body.version, revision: evidenceNow.body.revision.number },
+      assessment: { id: draft.id, requirementKey: draft.answers[0].requirementKey, section: draft.answers[0].section, answerVersion: draft.answers[0].version },
+      submittedAssessmentId: submitted.id,
       targetTokenId: target.id,
       accreditationId: accreditation.body.id,
       setupToken: setup.token,
@@ -512,8 +655,18 @@ describe('tenant isolation matrix', () => {
         return s.editor.membershipId;
       case 'invitationId':
         return s.invitation.id;
+      case 'requirementKey':
+        return s.assessment.requirementKey;
+      case 'section':
+        return s.assessment.section;
+      case 'number':
+        return String(s.evidence.revision);
       case 'id':
         if (path.includes('/services/:id')) return s.service.id;
+        if (path.includes('/evidence/:id')) return s.evidence.id;
+        // Only the submitted assessment has submissions to show.
+        if (path.endsWith('/assessments/:id/submissions')) return s.submittedAssessmentId;
+        if (path.includes('/assessments/:id')) return s.assessment.id;
         if (path.includes('/tokens/:id')) return s.targetTokenId;
         if (path.includes('/accreditations/:id')) return s.accreditationId;
         return undefined;
@@ -544,8 +697,8 @@ describe('tenant isolation matrix', () => {
 
   /** A and M's rows (tokens without last_used_at, which authentication updates), the code catalogue, and identity-wide counts. */
   async function fingerprint(): Promise<Fingerprint> {
-    const rows = (table: string, where: string, json = `to_jsonb(x)`) =>
-      `(SELECT count(*) || ':' || coalesce(md5(string_agg(${json}::text, '|' ORDER BY x.id)), '-') FROM ${table} x WHERE ${where})`;
+    const rows = (table: string, where: string, json = `to_jsonb(x)`, order = 'x.id') =>
+      `(SELECT count(*) || ':' || coalesce(md5(string_agg(${json}::text, '|' ORDER BY ${order})), '-') FROM ${table} x WHERE ${where})`;
     const [row] = await t.sql<Record<string, string>>(
       `SELECT
          ${rows('organizations', 'x.id = ANY($1::uuid[])')} AS organizations,
@@ -553,6 +706,12 @@ describe('tenant isolation matrix', () => {
          ${rows('invitations', 'x.organization_id = ANY($1::uuid[])')} AS invitations,
          ${rows('api_tokens', 'x.organization_id = ANY($1::uuid[])', `(to_jsonb(x) - 'last_used_at')`)} AS api_tokens,
          ${rows('services', 'x.organization_id = ANY($1::uuid[])')} AS services,
+         ${rows('evidence', 'x.organization_id = ANY($1::uuid[])')} AS evidence,
+         ${rows('evidence_revisions', 'x.organization_id = ANY($1::uuid[])')} AS evidence_revisions,
+         ${rows('assessments', 'x.organization_id = ANY($1::uuid[])')} AS assessments,
+         ${rows('answers', 'x.organization_id = ANY($1::uuid[])')} AS answers,
+         ${rows('answer_evidence', 'x.organization_id = ANY($1::uuid[])', `to_jsonb(x)`, 'x.answer_id, x.evidence_id')} AS answer_evidence,
+         ${rows('assessment_submissions', 'x.organization_id = ANY($1::uuid[])')} AS assessment_submissions,
          (SELECT count(*) || ':' || coalesce(max(id), 0) FROM audit_events WHERE organization_id = ANY($1::uuid[])) AS audit_events,
          ${rows('accreditations', 'true')} AS accreditations,
          ${rows('code_versions', 'true')} AS code_versions,
@@ -561,6 +720,12 @@ describe('tenant isolation matrix', () => {
          (SELECT count(*)::text FROM invitations) AS g_invitations,
          (SELECT count(*)::text FROM api_tokens) AS g_api_tokens,
          (SELECT count(*)::text FROM services) AS g_services,
+         (SELECT count(*)::text FROM evidence) AS g_evidence,
+         (SELECT count(*)::text FROM evidence_revisions) AS g_evidence_revisions,
+         (SELECT count(*)::text FROM assessments) AS g_assessments,
+         (SELECT count(*)::text FROM answers) AS g_answers,
+         (SELECT count(*)::text FROM answer_evidence) AS g_answer_evidence,
+         (SELECT count(*)::text FROM assessment_submissions) AS g_assessment_submissions,
          (SELECT count(*)::text FROM codes) AS g_codes,
          ${rows('users', 'true', `jsonb_build_array(x.email, x.name, x.password_hash, x.is_operator)`)} AS g_users,
          (SELECT count(*)::text FROM setup_tokens WHERE used_at IS NOT NULL) AS g_setup_used`,
@@ -600,10 +765,18 @@ describe('tenant isolation matrix', () => {
       if ('form' in body) {
         // A browser's form post: the caller's own token in the _csrf field.
         req = req.type('form').send(new URLSearchParams([...body.form, ...(csrf ? [['_csrf', csrf] as [string, string]] : [])]).toString());
+      } else if ('multipart' in body) {
+        // A file upload. A page's form carries the token in its action, since the body is read only after
+        // the guard has checked it; an API caller sends the header, as for any other body.
+        if (csrf) req = isApiPath(key.split(' ')[1]) ? req.set('X-CSRF-Token', csrf) : req.query({ _csrf: csrf });
+        for (const [name, value] of body.multipart.fields) req = req.field(name, value);
+        const { name, contentType, content } = body.multipart.file;
+        req = req.attach('file', Buffer.from(content, 'utf8'), { filename: name, contentType });
       } else {
         if (csrf) req = req.set('X-CSRF-Token', csrf);
         if ('json' in body) req = req.send(body.json);
         else if ('yaml' in body) req = req.set('Content-Type', 'application/yaml').send(body.yaml);
+        else if ('csv' in body) req = req.set('Content-Type', 'text/csv').send(body.csv);
       }
     }
     const response = await req;
@@ -748,19 +921,36 @@ describe('tenant isolation matrix', () => {
               (SELECT count(*) FROM audit_events WHERE organization_id = $1 AND data::text LIKE '%' || $2 || '%') AS audit_events_with_canary,
               (SELECT count(*) FROM api_tokens WHERE organization_id = $1 AND expires_at < now()) AS expired_tokens,
               (SELECT count(*) FROM api_tokens WHERE organization_id = $1 AND revoked_at IS NOT NULL) AS revoked_tokens,
-              (SELECT count(*) FROM accreditations WHERE organization_id = $3 AND ended_at IS NULL) AS accreditations_of_m`,
+              (SELECT count(*) FROM accreditations WHERE organization_id = $3 AND ended_at IS NULL) AS accreditations_of_m,
+              (SELECT count(*) FROM evidence WHERE organization_id = $1 AND kind = 'file' AND title LIKE '%' || $2 || '%' AND description LIKE '%' || $2 || '%') AS evidence,
+              (SELECT count(*) FROM evidence_revisions WHERE organization_id = $1 AND number = 1 AND file_name LIKE '%' || $2 || '%' AND note LIKE '%' || $2 || '%') AS evidence_revisions,
+              (SELECT count(*) FROM assessments WHERE organization_id = $1 AND monitoring_body_id = $3) AS assessments,
+              (SELECT string_agg(state, ',' ORDER BY state) FROM assessments WHERE organization_id = $1) AS assessment_states,
+              (SELECT count(*) FROM answers WHERE organization_id = $1 AND (claim IS DISTINCT FROM 'met' OR statement NOT LIKE '%' || $2 || '%')) AS answers_without_canary,
+              (SELECT count(*) FROM answers a WHERE a.organization_id = $1 AND NOT EXISTS (SELECT 1 FROM answer_evidence l WHERE l.answer_id = a.id)) AS answers_without_evidence,
+              (SELECT count(*) FROM assessment_submissions WHERE organization_id = $1 AND signatory_name LIKE '%' || $2 || '%' AND snapshot::text LIKE '%' || $2 || '%') AS submissions`,
       [s.a.id, CANARY, s.m.id],
     );
     expect(counts).toEqual({
       // the canary invitation, and one per accepting route and actor
       pending_invitations: String(1 + s.acceptLinks.size),
       tokens: '4',
-      services: '1',
+      // the first service, the submitted assessment's, and the one without an assessment
+      services: '3',
       audit_events_with_canary: expect.stringMatching(/^[1-9]\d*$/),
       expired_tokens: '1',
       revoked_tokens: '1',
       accreditations_of_m: '1',
+      evidence: '1',
+      evidence_revisions: '1',
+      assessments: '2',
+      assessment_states: 'draft,submitted',
+      answers_without_canary: '0',
+      answers_without_evidence: '0',
+      submissions: '1',
     });
+    const [answers] = await t.sql<{ count: string }>('SELECT count(*) FROM answers WHERE organization_id = $1', [s.a.id]);
+    expect(Number(answers.count)).toBeGreaterThan(1);
   });
 
   it('the outsiders are signed in (their 404s are isolation, not a broken session)', async () => {

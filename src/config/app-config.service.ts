@@ -3,6 +3,17 @@ import { ConfigService } from '@nestjs/config';
 import { resolve } from 'node:path';
 import { Environment } from './environment';
 
+/** How to reach the S3-compatible bucket that holds evidence when STORAGE_DRIVER=s3. */
+export interface S3Settings {
+  /** Unset for AWS itself. */
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  /** Unset: the SDK's default credential chain. */
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  forcePathStyle: boolean;
+}
+
 /** Typed access to the validated environment. */
 @Injectable()
 export class AppConfig {
@@ -68,5 +79,29 @@ export class AppConfig {
 
   get loginLockMinutes(): number {
     return this.config.get('LOGIN_LOCK_MINUTES', { infer: true });
+  }
+
+  /** The largest evidence file accepted, in bytes. */
+  get uploadMaxBytes(): number {
+    return this.config.get('UPLOAD_MAX_BYTES', { infer: true });
+  }
+
+  get storageDriver(): Environment['STORAGE_DRIVER'] {
+    return this.config.get('STORAGE_DRIVER', { infer: true });
+  }
+
+  /** Read only by the S3 driver; the bucket is validated as required when STORAGE_DRIVER=s3. */
+  get s3(): S3Settings {
+    const bucket = this.config.get('S3_BUCKET', { infer: true });
+    if (!bucket) throw new Error('S3_BUCKET is not set; it is required when STORAGE_DRIVER=s3');
+    const accessKeyId = this.config.get('S3_ACCESS_KEY_ID', { infer: true });
+    const secretAccessKey = this.config.get('S3_SECRET_ACCESS_KEY', { infer: true });
+    return {
+      endpoint: this.config.get('S3_ENDPOINT', { infer: true }),
+      region: this.config.get('S3_REGION', { infer: true }),
+      bucket,
+      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+      forcePathStyle: this.config.get('S3_FORCE_PATH_STYLE', { infer: true }),
+    };
   }
 }

@@ -8,6 +8,34 @@ describe('validateEnvironment', () => {
     expect(env.SESSION_SECRET).toBeUndefined();
   });
 
+  it('stores evidence on the filesystem, up to 100 MiB a file, unless told otherwise', () => {
+    const env = validateEnvironment({});
+    expect(env).toMatchObject({ UPLOAD_MAX_BYTES: 104_857_600, STORAGE_DRIVER: 'filesystem', S3_REGION: 'us-east-1', S3_FORCE_PATH_STYLE: false });
+    expect(env.S3_BUCKET).toBeUndefined();
+    expect(env.S3_ENDPOINT).toBeUndefined();
+  });
+
+  it('accepts an S3-compatible store', () => {
+    const env = validateEnvironment({
+      STORAGE_DRIVER: 's3',
+      S3_BUCKET: 'adhere-evidence',
+      S3_ENDPOINT: 'http://minio.internal:9000',
+      S3_REGION: 'eu-central-1',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_FORCE_PATH_STYLE: 'true',
+      UPLOAD_MAX_BYTES: '1073741824',
+    });
+    expect(env).toMatchObject({ STORAGE_DRIVER: 's3', S3_BUCKET: 'adhere-evidence', S3_FORCE_PATH_STYLE: true, UPLOAD_MAX_BYTES: 1_073_741_824 });
+  });
+
+  it('leaves S3 credentials to the SDK when neither is set', () => {
+    const env = validateEnvironment({ STORAGE_DRIVER: 's3', S3_BUCKET: 'evidence', S3_FORCE_PATH_STYLE: '0' });
+    expect(env.S3_ACCESS_KEY_ID).toBeUndefined();
+    expect(env.S3_SECRET_ACCESS_KEY).toBeUndefined();
+    expect(env.S3_FORCE_PATH_STYLE).toBe(false);
+  });
+
   it.each([
     [{ PORT: 'abc' }, 'PORT'],
     [{ PORT: '70000' }, 'PORT'],
@@ -19,6 +47,18 @@ describe('validateEnvironment', () => {
     [{ OPERATOR_EMAIL: 'operator@example.org' }, 'OPERATOR_PASSWORD'],
     [{ OPERATOR_PASSWORD: 'a long enough password' }, 'OPERATOR_EMAIL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ UPLOAD_MAX_BYTES: '0' }, 'UPLOAD_MAX_BYTES'],
+    [{ UPLOAD_MAX_BYTES: '1.5' }, 'UPLOAD_MAX_BYTES'],
+    [{ UPLOAD_MAX_BYTES: '100MB' }, 'UPLOAD_MAX_BYTES'],
+    [{ STORAGE_DRIVER: 'gcs' }, 'STORAGE_DRIVER'],
+    [{ STORAGE_DRIVER: 's3' }, 'S3_BUCKET'],
+    [{ STORAGE_DRIVER: 's3', S3_BUCKET: 'Not A Bucket' }, 'S3_BUCKET'],
+    [{ S3_ENDPOINT: 'ftp://files.example.org' }, 'S3_ENDPOINT'],
+    [{ S3_ENDPOINT: 'minio:9000' }, 'S3_ENDPOINT'],
+    [{ S3_REGION: 'EU Central' }, 'S3_REGION'],
+    [{ S3_ACCESS_KEY_ID: 'key' }, 'S3_SECRET_ACCESS_KEY'],
+    [{ S3_SECRET_ACCESS_KEY: 'secret' }, 'S3_ACCESS_KEY_ID'],
+    [{ S3_FORCE_PATH_STYLE: 'yes' }, 'S3_FORCE_PATH_STYLE'],
   ])('refuses %j and names %s', (raw, variable) => {
     expect(() => validateEnvironment(raw)).toThrow(new RegExp(`^Invalid configuration:\\n  ${variable}: `));
   });

@@ -1,11 +1,13 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import {
+  IsBoolean,
   IsEmail,
   IsIn,
   IsInt,
   IsOptional,
   IsString,
   IsUrl,
+  Matches,
   Max,
   MinLength,
   Min,
@@ -14,6 +16,16 @@ import {
 } from 'class-validator';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** `true`/`1` and `false`/`0` (any case); unset is false; anything else is left for the validator to name. */
+function parseBoolean(value: unknown): unknown {
+  if (value === undefined || value === '') return false;
+  if (typeof value === 'boolean') return value;
+  const text = String(value).trim().toLowerCase();
+  if (text === 'true' || text === '1') return true;
+  if (text === 'false' || text === '0') return false;
+  return value;
+}
 
 /** Every setting Adhere reads from its environment; the README documents each one. */
 export class Environment {
@@ -81,6 +93,50 @@ export class Environment {
   @IsInt()
   @Min(1)
   LOGIN_LOCK_MINUTES = 15;
+
+  /** The largest evidence file a provider may upload, in bytes (the rest of the form is not counted). */
+  @Transform(({ value }) => (value === undefined || value === '' ? 104_857_600 : Number(value)))
+  @IsInt({ message: 'UPLOAD_MAX_BYTES must be a whole number of bytes, at least 1' })
+  @Min(1, { message: 'UPLOAD_MAX_BYTES must be a whole number of bytes, at least 1' })
+  UPLOAD_MAX_BYTES = 104_857_600;
+
+  /** Where evidence files are kept: under DATA_DIR on this machine, or in an S3-compatible bucket. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 'filesystem' : value))
+  @IsIn(['filesystem', 's3'], { message: 'STORAGE_DRIVER must be filesystem or s3' })
+  STORAGE_DRIVER: 'filesystem' | 's3' = 'filesystem';
+
+  /** Only for S3-compatible stores; unset means AWS itself. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'S3_ENDPOINT must be an http or https URL' })
+  S3_ENDPOINT?: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 'us-east-1' : value))
+  @Matches(/^[a-z0-9-]+$/, { message: 'S3_REGION must be a region name such as us-east-1' })
+  S3_REGION = 'us-east-1';
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.STORAGE_DRIVER === 's3' || env.S3_BUCKET !== undefined)
+  @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    message: 'S3_BUCKET must be a bucket name of 3 to 63 lowercase letters, digits, dots and hyphens (it is required when STORAGE_DRIVER=s3)',
+  })
+  S3_BUCKET?: string;
+
+  // Both or neither: without them the SDK's default chain (environment, profile, instance role) applies.
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.S3_ACCESS_KEY_ID !== undefined || env.S3_SECRET_ACCESS_KEY !== undefined)
+  @IsString({ message: 'S3_ACCESS_KEY_ID is required when S3_SECRET_ACCESS_KEY is set' })
+  S3_ACCESS_KEY_ID?: string;
+
+  @Transform(emptyToUndefined)
+  @ValidateIf((env: Environment) => env.S3_ACCESS_KEY_ID !== undefined || env.S3_SECRET_ACCESS_KEY !== undefined)
+  @IsString({ message: 'S3_SECRET_ACCESS_KEY is required when S3_ACCESS_KEY_ID is set' })
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** Path-style URLs (endpoint/bucket/key), which most self-hosted S3-compatible stores need. */
+  @Transform(({ value }) => parseBoolean(value))
+  @IsBoolean({ message: 'S3_FORCE_PATH_STYLE must be true or false' })
+  S3_FORCE_PATH_STYLE = false;
 }
 
 /** Validates the raw environment; the thrown message names every wrong variable. */

@@ -1,0 +1,46 @@
+import { UnsupportedMediaTypeException } from '@nestjs/common';
+import { InvalidInputException } from '../../common/validation/invalid-input.exception';
+import { ACCEPTED_BINARY_TYPES, ACCEPTED_DESCRIPTION, LEGACY_OFFICE_TYPES } from './accepted-media-types';
+import { isUtf8Text } from './utf8-text';
+
+/** How much of a file's beginning is inspected; enough for file-type to read an Office file's first entries. */
+export const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * The media type of an upload, judged from its first bytes and never from what the client claims.
+ * `truncated` says the sample is not the whole file. Refuses an empty file (400) and anything not
+ * accepted as evidence (415).
+ */
+export async function detectContentType(sample: Uint8Array, fileName: string, truncated: boolean): Promise<string> {
+  if (sample.length === 0) throw new InvalidInputException({ file: ['file is empty'] });
+  const detected = await magicNumberType(sample);
+  const extension = extensionOf(fileName);
+  const legacyOffice = LEGACY_OFFICE_TYPES.get(extension);
+  if (detected === 'application/x-cfb' && legacyOffice) return legacyOffice;
+  if (detected && ACCEPTED_BINARY_TYPES.has(detected)) return detected;
+  if (!detected && isUtf8Text(sample, truncated)) {
+    // Text has no magic number; its name is the only hint to which kind it is.
+    if (extension === 'csv') return 'text/csv; charset=utf-8';
+    if (extension === 'json') return 'application/json';
+    return 'text/plain; charset=utf-8';
+  }
+  throw new UnsupportedMediaTypeException(
+    `file is ${detected ? `of type ${detected}` : 'unrecognised binary'}, which is not accepted as evidence. Accepted: ${ACCEPTED_DESCRIPTION}.`,
+  );
+}
+
+async function magicNumberType(sample: Uint8Array): Promise<string | undefined> {
+  // file-type is an ES module; a dynamic import loads it from this CommonJS build.
+  const { fileTypeFromBuffer } = await import('file-type');
+  try {
+    return (await fileTypeFromBuffer(sample))?.mime;
+  } catch {
+    // A sample that breaks the parser is no type it knows.
+    return undefined;
+  }
+}
+
+function extensionOf(fileName: string): string {
+  const dot = fileName.lastIndexOf('.');
+  return dot > 0 ? fileName.slice(dot + 1).toLowerCase() : '';
+}

@@ -4,6 +4,7 @@ import { refuseNul } from './common/validation/nul-character';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
+import { AssessmentsModule } from './assessments/assessments.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CodesModule } from './codes/codes.module';
@@ -17,6 +18,7 @@ import { AccessGuard } from './auth/access.guard';
 import { AppConfig } from './config/app-config.service';
 import { AppConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EvidenceModule } from './evidence/evidence.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
 import { ServicesModule } from './services/services.module';
@@ -34,6 +36,8 @@ import { TenancyModule } from './tenancy/tenancy.module';
     AuthModule,
     CodesModule,
     ServicesModule,
+    EvidenceModule,
+    AssessmentsModule,
     HealthModule,
   ],
   controllers: [HomeController],

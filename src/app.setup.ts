@@ -31,8 +31,13 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
   // Behind a load balancer, the client's address (sign-in limits) and https (Secure cookies) come from it.
   app.set('trust proxy', config.trustProxy);
   app.use(requestId);
-  // Code versions are imported as YAML documents.
+  // Registered here rather than by Nest's defaults, for one reason: a section of a large code is one
+  // form of many fields. Files are multipart data, streamed by the routes that take them.
+  app.useBodyParser('json', { limit: '1mb' });
+  app.useBodyParser('urlencoded', { extended: true, limit: '4mb', parameterLimit: 20_000 });
+  // Code versions are imported as YAML documents, and answers as CSV.
   app.useBodyParser('text', { type: ['application/yaml', 'application/x-yaml', 'text/yaml'], limit: '1mb' });
+  app.useBodyParser('text', { type: ['text/csv'], limit: '5mb' });
   const directives = {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],

@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
   const { AppModule } = await import('./app.module.js');
   const { configureApp } = await import('./app.setup.js');
   const { AppConfig } = await import('./config/app-config.service.js');
-  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true }));
+  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false }));
   const config = app.get(AppConfig);
   await app.listen(config.port);
   new Logger('Bootstrap').log(`Adhere is ready at ${config.publicUrl} (started in ${Date.now() - started} ms)`);

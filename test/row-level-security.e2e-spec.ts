@@ -2,7 +2,21 @@ import { DataSource } from 'typeorm';
 import { APPLICATION_ROLE, TransactionHost } from '../src/database/transaction-host';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
-const TENANT_TABLES = ['memberships', 'invitations', 'api_tokens', 'audit_events', 'services'];
+const TENANT_TABLES = [
+  'memberships',
+  'invitations',
+  'api_tokens',
+  'audit_events',
+  'services',
+  'evidence',
+  'evidence_revisions',
+  'assessments',
+  'answers',
+  'answer_evidence',
+  'assessment_submissions',
+];
+const OPERATOR = { email: 'rls-operator@example.org', password: 'operator passphrase 1' };
+const CODE = 'csea-detection-tools';
 
 /** PostgreSQL itself keeps organizations apart, whatever the application asks. */
 describe('row-level security', () => {
@@ -22,10 +36,41 @@ describe('row-level security', () => {
     });
   }
 
+  /** A submitted declaration with one piece of evidence linked, so that every tenant table has rows of the actor. */
+  async function declare(actor: Actor, serviceId: string, monitoringBody: string): Promise<void> {
+    const api = `/api/v1/orgs/${actor.organization.slug}`;
+    const evidence = await actor.agent.post(`${api}/evidence`).set('X-CSRF-Token', actor.csrf).send({ kind: 'text', title: 'Policy', text: 'Our policy.' }).expect(201);
+    const started = await actor.agent
+      .post(`${api}/assessments`)
+      .set('X-CSRF-Token', actor.csrf)
+      .send({ serviceId, code: CODE, version: '1.0.0', monitoringBody, targetLevel: 1 })
+      .expect(201);
+    const answers = (started.body.answers as Array<{ requirementKey: string; version: number }>).map(({ requirementKey, version }, index) => ({
+      requirementKey,
+      version,
+      claim: 'not_met',
+      statement: 'Not yet.',
+      evidenceIds: index === 0 ? [evidence.body.id] : [],
+    }));
+    await actor.agent.put(`${api}/assessments/${started.body.id}/answers`).set('X-CSRF-Token', actor.csrf).send({ answers }).expect(200);
+    await actor.agent
+      .post(`${api}/assessments/${started.body.id}/submit`)
+      .set('X-CSRF-Token', actor.csrf)
+      .send({ signatory: { name: 'Sam Signer', title: 'CEO', confirm: true } })
+      .expect(200);
+  }
+
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ OPERATOR_EMAIL: OPERATOR.email, OPERATOR_PASSWORD: OPERATOR.password });
     a = await t.signUp({ organization: 'Alpha Scanning' });
     b = await t.signUp({ organization: 'Beta Filters' });
+    const monitor = await t.signUp({ organization: 'Gamma Monitoring', kind: 'monitoring_body' });
+    const operator = await t.signIn(OPERATOR.email, OPERATOR.password);
+    await operator.agent
+      .post(`/api/v1/codes/${CODE}/accreditations`)
+      .set('X-CSRF-Token', operator.csrf)
+      .send({ organization: monitor.organization.slug, validFrom: '2020-01-01', validUntil: '2099-12-31' })
+      .expect(201);
     for (const actor of [a, b]) {
       await actor.agent.post(`/api/v1/orgs/${actor.organization.slug}/invitations`).set('X-CSRF-Token', actor.csrf).send({ email: `x@${actor.organization.slug}.example`, role: 'viewer' }).expect(201);
       await actor.agent.post(`/api/v1/orgs/${actor.organization.slug}/tokens`).set('X-CSRF-Token', actor.csrf).send({ name: 'ci', scopes: ['read'] }).expect(201);
@@ -33,7 +78,8 @@ describe('row-level security', () => {
         .post(`/api/v1/orgs/${actor.organization.slug}/services`)
         .set('X-CSRF-Token', actor.csrf)
         .send({ name: `${actor.organization.name} Messenger`, profile: { eu_users: true } })
-        .expect(201);
+        .expect(201)
+        .then((service) => declare(actor, service.body.id, monitor.organization.slug));
     }
   });
   afterAll(() => t.close());
@@ -97,6 +143,30 @@ describe('row-level security', () => {
     expect(await t.sql(`SELECT id, name, profile, version FROM services WHERE organization_id = $1`, [a.organization.id])).toEqual([serviceOfA]);
     expect(await t.sql(`SELECT name FROM services WHERE organization_id = $1`, [b.organization.id])).toEqual([{ name: 'Beta Filters Messenger' }]);
     expect(await t.sql(`SELECT id FROM services WHERE name = 'Planted by B'`)).toEqual([]);
+  });
+
+  it('refuses to link another organization’s evidence to an answer, or to change its answers and evidence', async () => {
+    const [answerOfB] = await t.sql<{ id: string }>(`SELECT id FROM answers WHERE organization_id = $1 LIMIT 1`, [b.organization.id]);
+    const [evidenceOfA] = await t.sql<{ id: string }>(`SELECT id FROM evidence WHERE organization_id = $1`, [a.organization.id]);
+    const asB = { organizationId: b.organization.id };
+    await expect(asApplication(asB, `INSERT INTO answer_evidence (answer_id, evidence_id, organization_id) VALUES ($1, $2, $3)`, [answerOfB.id, evidenceOfA.id, b.organization.id])).rejects.toThrow(
+      /foreign key/,
+    );
+    await expect(asApplication(asB, `UPDATE answers SET statement = 'Hijacked' WHERE organization_id = $1 RETURNING id`, [a.organization.id])).resolves.toEqual([[], 0]);
+    await expect(asApplication(asB, `UPDATE evidence SET title = 'Hijacked' WHERE organization_id = $1 RETURNING id`, [a.organization.id])).resolves.toEqual([[], 0]);
+    await expect(asApplication(asB, `DELETE FROM assessments WHERE organization_id = $1 RETURNING id`, [a.organization.id])).resolves.toEqual([[], 0]);
+    expect(await t.sql(`SELECT count(*)::int AS n FROM answers WHERE statement = 'Hijacked'`)).toEqual([{ n: 0 }]);
+  });
+
+  it('keeps evidence revisions and submissions as they were written, even for their own organization', async () => {
+    const asA = { organizationId: a.organization.id };
+    for (const table of ['evidence_revisions', 'assessment_submissions']) {
+      await expect(asApplication(asA, `UPDATE ${table} SET organization_id = organization_id`)).rejects.toThrow(/permission denied/);
+      await expect(asApplication(asA, `DELETE FROM ${table}`)).rejects.toThrow(/permission denied/);
+    }
+    // Even the database owner, who may do anything else, cannot rewrite them.
+    await expect(t.sql(`UPDATE evidence_revisions SET sha256 = repeat('0', 64)`)).rejects.toThrow(/never changes/);
+    await expect(t.sql(`UPDATE assessment_submissions SET signatory_name = 'Someone else'`)).rejects.toThrow(/frozen record/);
   });
 
   it('the application role cannot change or erase the audit log', async () => {

@@ -9,6 +9,11 @@ export enum Permission {
   AuditRead = 'audit.read',
   ServicesRead = 'services.read',
   ServicesManage = 'services.manage',
+  EvidenceRead = 'evidence.read',
+  EvidenceManage = 'evidence.manage',
+  AssessmentsRead = 'assessments.read',
+  AssessmentsEdit = 'assessments.edit',
+  AssessmentsSign = 'assessments.sign',
 }
 
 /**
@@ -24,18 +29,28 @@ export const TOKEN_REQUIREMENT: Record<Permission, 'read' | 'write' | 'member'> 
   [Permission.AuditRead]: 'read',
   [Permission.ServicesRead]: 'read',
   [Permission.ServicesManage]: 'write',
+  [Permission.EvidenceRead]: 'read',
+  [Permission.EvidenceManage]: 'write',
+  [Permission.AssessmentsRead]: 'read',
+  [Permission.AssessmentsEdit]: 'write',
+  // Submitting or withdrawing a declaration is a named person's act, never a script's.
+  [Permission.AssessmentsSign]: 'member',
 };
 
 const EVERYONE = [Permission.OrganizationRead, Permission.MembersRead];
 const ADMINISTRATION = [Permission.OrganizationUpdate, Permission.MembersManage, Permission.TokensManage, Permission.AuditRead];
 
-/** What a provider's team does: describe its services (and, later, declare their adherence). */
-const PROVIDER_WORK = [Permission.ServicesRead, Permission.ServicesManage];
+/** What a provider's team reads: its services, evidence and declarations. */
+const PROVIDER_READING = [Permission.ServicesRead, Permission.EvidenceRead, Permission.AssessmentsRead];
+
+/** What a provider's team does: describe its services, keep its evidence, and prepare declarations. */
+const PROVIDER_WORK = [...PROVIDER_READING, Permission.ServicesManage, Permission.EvidenceManage, Permission.AssessmentsEdit];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
-  owner: [...EVERYONE, ...ADMINISTRATION, ...PROVIDER_WORK],
+  // Owners sign declarations for their organization; editors prepare them.
+  owner: [...EVERYONE, ...ADMINISTRATION, ...PROVIDER_WORK, Permission.AssessmentsSign],
   editor: [...EVERYONE, ...PROVIDER_WORK],
-  viewer: [...EVERYONE, Permission.ServicesRead],
+  viewer: [...EVERYONE, ...PROVIDER_READING],
   admin: [...EVERYONE, ...ADMINISTRATION],
   reviewer: [...EVERYONE],
 };

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { In } from 'typeorm';
 import semver from 'semver';
 import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../common/tenant-context';
@@ -175,6 +176,16 @@ export class CodesService {
       throw new CodesException(CodesErrorCode.VersionNotFound, `There is no version ${version} of the code "${slug}".`);
     }
     return found;
+  }
+
+  /** Versions by id, each with its code's slug, e.g. to name what assessments are against. */
+  async versionsByIds(ids: readonly string[]): Promise<Map<string, { slug: string; version: CodeVersion }>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const versions = await this.tx.manager.getRepository(CodeVersion).findBy({ id: In(unique) });
+    const codes = await this.tx.manager.getRepository(Code).findBy({ id: In([...new Set(versions.map((version) => version.codeId))]) });
+    const slugs = new Map(codes.map((code) => [code.id, code.slug]));
+    return new Map(versions.map((version) => [version.id, { slug: slugs.get(version.codeId)!, version }]));
   }
 
   async documentOf(version: CodeVersion): Promise<CodeDocument> {

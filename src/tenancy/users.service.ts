@@ -27,6 +27,14 @@ export class UsersService {
     return this.directory.findOneBy({ id });
   }
 
+  /** People's names by id, e.g. to say who last changed something. */
+  async namesByIds(ids: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(ids)];
+    if (unique.length === 0) return new Map();
+    const rows = (await this.tx.manager.query(`SELECT id, name FROM users WHERE id = ANY($1)`, [unique])) as Array<{ id: string; name: string }>;
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   findByEmail(email: string): Promise<User | null> {
     return this.tx.manager
       .getRepository(User)

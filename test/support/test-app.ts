@@ -64,7 +64,7 @@ export async function createTestApp(environment: Record<string, string> = {}): P
   let builder = Test.createTestingModule({ imports: [AppModule] });
   if (database.embedded) builder = builder.overrideProvider(EmbeddedPostgres).useValue(database.embedded);
   const moduleRef = await builder.compile();
-  const app = configureApp(moduleRef.createNestApplication({ bufferLogs: true }));
+  const app = configureApp(moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false }));
   await app.init();
   const server = app.getHttpServer();
   const dataSource = app.get(DataSource);

@@ -17,6 +17,9 @@ export abstract class DomainException<Code extends string = string> extends Erro
     this.name = new.target.name;
   }
 
+  /** Fields an API contract promises at the top of the error body, next to the standard ones. */
+  extra?: Record<string, unknown>;
+
   get status(): HttpStatus {
     return this.statusByCode[this.code];
   }

@@ -74,7 +74,7 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (exception instanceof DomainException) {
       const body: ErrorBody = { statusCode: exception.status, error: STATUS_CODES[exception.status] ?? 'Error', message: exception.message };
       if (exception.details) body.details = exception.details;
-      return body;
+      return { ...exception.extra, ...body };
     }
     if (exception instanceof HttpException) {
       const statusCode = exception.getStatus();

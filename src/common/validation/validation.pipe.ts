@@ -24,3 +24,8 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => InvalidInputException.fromValidationErrors(errors),
   });
 }
+
+/** Validates a body that did not come through a route's parameters (e.g. the text fields of a multipart upload). */
+export async function validateInput<T extends object>(type: new () => T, value: unknown): Promise<T> {
+  return (await createValidationPipe().transform(value, { type: 'body', metatype: type })) as T;
+}

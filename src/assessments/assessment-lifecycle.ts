@@ -1,0 +1,127 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import { Permission, roleAllows, tokenAllows } from '../auth/permissions';
+import type { OrganizationKind } from '../common/request-context';
+import { TenantContext } from '../common/tenant-context';
+import { TransactionHost } from '../database/transaction-host';
+import type { Role } from '../tenancy/roles';
+import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
+import { Assessment } from './entities/assessment.entity';
+
+export const ASSESSMENT_STATES = [
+  'draft',
+  'submitted',
+  'in_review',
+  'changes_requested',
+  'verified',
+  'rejected',
+  'suspended',
+  'revoked',
+  'expired',
+  'withdrawn',
+] as const;
+export type AssessmentState = (typeof ASSESSMENT_STATES)[number];
+
+/** The states in which the provider may still change its answers. */
+export const EDITABLE_STATES: readonly AssessmentState[] = ['draft', 'changes_requested'];
+
+export interface Transition {
+  from: readonly AssessmentState[];
+  to: AssessmentState;
+  /** Which side of the declaration makes this move. */
+  by: OrganizationKind;
+  permission: Permission;
+  /** The move in words, for messages: "submit", "withdraw". */
+  verb: string;
+}
+
+/** Every move an assessment can make. Nothing else changes an assessment's state. */
+export const TRANSITIONS = {
+  submit: { from: ['draft'], to: 'submitted', by: 'provider', permission: Permission.AssessmentsSign, verb: 'submit' },
+  withdraw: { from: ['draft', 'submitted'], to: 'withdrawn', by: 'provider', permission: Permission.AssessmentsSign, verb: 'withdraw' },
+} as const satisfies Record<string, Transition>;
+
+export type TransitionName = keyof typeof TRANSITIONS;
+
+/** The moves open from a state, e.g. to tell the provider what it can do next. */
+export function transitionsFrom(state: AssessmentState): TransitionName[] {
+  return (Object.keys(TRANSITIONS) as TransitionName[]).filter((name) => (TRANSITIONS[name].from as readonly AssessmentState[]).includes(state));
+}
+
+/**
+ * The one place an assessment changes state: it checks that the move is allowed from the current
+ * state and that the caller may make it, applies it only if no one moved the assessment meanwhile,
+ * and writes the audit event, all in the caller's transaction.
+ */
+@Injectable()
+export class AssessmentLifecycle {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: TenantContext,
+    private readonly audit: AuditService,
+  ) {}
+
+  /** Whether the caller could make this move now (for showing or hiding a button). */
+  allows(assessment: Assessment, name: TransitionName): boolean {
+    const transition: Transition = TRANSITIONS[name];
+    return transition.from.includes(assessment.state) && this.mayMake(transition);
+  }
+
+  /** Refuses the move, as `apply` would, before any work that precedes it. */
+  check(assessment: Assessment, name: TransitionName): void {
+    const transition: Transition = TRANSITIONS[name];
+    if (!this.mayMake(transition)) {
+      throw new AssessmentsException(AssessmentsErrorCode.Forbidden, `Your role does not allow you to ${transition.verb} this assessment.`);
+    }
+    if (!transition.from.includes(assessment.state)) throw invalidMove(assessment.state, transition);
+  }
+
+  async apply(assessment: Assessment, name: TransitionName, changes: Partial<Assessment> = {}, data: Record<string, unknown> = {}): Promise<Assessment> {
+    this.check(assessment, name);
+    const transition: Transition = TRANSITIONS[name];
+    const result = await this.tx.manager
+      .createQueryBuilder()
+      .update(Assessment)
+      .set({ ...changes, state: transition.to, version: () => 'version + 1', updatedAt: () => 'now()' })
+      .where('id = :id AND state = :state AND version = :version', { id: assessment.id, state: assessment.state, version: assessment.version })
+      .execute();
+    if (!result.affected) {
+      const now = await this.tx.manager.getRepository(Assessment).findOneByOrFail({ id: assessment.id });
+      throw new AssessmentsException(
+        AssessmentsErrorCode.InvalidTransition,
+        `Someone changed this assessment at ${now.updatedAt.toISOString()} (it is now ${words(now.state)}); reload it before you ${transition.verb}.`,
+        { state: now.state, allowed: transitionsFrom(now.state) },
+      );
+    }
+    await this.audit.record({
+      action: `assessment.${name}`,
+      targetType: 'assessment',
+      targetId: assessment.id,
+      data: { from: assessment.state, to: transition.to, round: changes.round ?? assessment.round, ...data },
+    });
+    return this.tx.manager.getRepository(Assessment).findOneByOrFail({ id: assessment.id });
+  }
+
+  private mayMake(transition: Transition): boolean {
+    const organization = this.context.organization;
+    if (organization.kind !== transition.by) return false;
+    const caller = this.context.caller;
+    if (caller?.tokenId) return tokenAllows(caller.tokenScopes ?? [], transition.permission);
+    return roleAllows(organization.role as Role | undefined, transition.permission);
+  }
+}
+
+function invalidMove(state: AssessmentState, transition: Transition): AssessmentsException {
+  const open = transitionsFrom(state).map((name) => TRANSITIONS[name].verb);
+  const next = open.length > 0 ? `from there you can ${open.join(' or ')}` : 'nothing more can be done with it here';
+  return new AssessmentsException(
+    AssessmentsErrorCode.InvalidTransition,
+    `You cannot ${transition.verb} this assessment: it is ${words(state)}; ${next}.`,
+    { state, allowed: transitionsFrom(state) },
+  );
+}
+
+/** A state as people say it: "changes_requested" → "changes requested". */
+export function words(state: AssessmentState): string {
+  return state.replace(/_/g, ' ');
+}

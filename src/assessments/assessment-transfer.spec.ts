@@ -1,0 +1,95 @@
+import fc from 'fast-check';
+import type { AssessmentDetail } from './assessment-detail';
+import { assessmentCsv, CSV_COLUMNS, parseAnswersCsv } from './assessment-transfer';
+import { CLAIMS, type Claim } from './entities/answer.entity';
+
+interface Row {
+  key: string;
+  claim: Claim | null;
+  statement: string | null;
+  justification: string | null;
+  evidenceIds: string[];
+  version: number;
+}
+
+/** Just what the export reads of an assessment. */
+function detailOf(rows: Row[]): AssessmentDetail {
+  return {
+    answers: rows.map((row) => ({
+      answer: { requirementKey: row.key, claim: row.claim, statement: row.statement, justification: row.justification, version: row.version },
+      requirement: { key: row.key, title: `Title of ${row.key}` },
+      sectionKey: row.key.split('-')[0],
+      evidence: row.evidenceIds.map((id) => ({ evidence: { id } })),
+    })),
+  } as unknown as AssessmentDetail;
+}
+
+/** Text of every kind, often starting like a formula or an apostrophe, the cases the export must defuse and undo. */
+const text = fc.option(
+  fc
+    .tuple(fc.constantFrom('', '=', '+', '-', '@', "'", "'=", "''+", '\t'), fc.string({ unit: 'grapheme', maxLength: 60 }))
+    .map(([start, rest]) => start + rest)
+    .filter((value) => value !== '' && !value.includes('\0')),
+  { nil: null },
+);
+const rowArb = fc.record({
+  key: fc.stringMatching(/^[A-Z]{2,4}-\d{2}$/),
+  claim: fc.option(fc.constantFrom(...CLAIMS), { nil: null }),
+  statement: text,
+  justification: text,
+  evidenceIds: fc.array(fc.uuid(), { maxLength: 3 }),
+  version: fc.integer({ min: 1, max: 10_000 }),
+});
+
+describe('exporting and importing answers as CSV', () => {
+  it('reads back every value it wrote, whatever the text holds (quotes, commas, line breaks, formulas)', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(rowArb, { selector: (row) => row.key, minLength: 1, maxLength: 8 }), (rows) => {
+        const parsed = parseAnswersCsv(assessmentCsv(detailOf(rows)));
+        if ('problem' in parsed) throw new Error(parsed.problem);
+        expect(parsed.rows.map((row) => row.values)).toEqual(
+          rows.map((row) => ({
+            requirement_key: row.key,
+            claim: row.claim ?? '',
+            statement: row.statement ?? '',
+            justification: row.justification ?? '',
+            evidence_ids: row.evidenceIds.join(' '),
+            version: String(row.version),
+          })),
+        );
+      }),
+    );
+  });
+
+  it('starts a cell that a spreadsheet would run as a formula with an apostrophe', () => {
+    const csv = assessmentCsv(detailOf([{ key: 'LIC-01', claim: 'met', statement: '=HYPERLINK("http://evil.example")', justification: '+1', evidenceIds: [], version: 1 }]));
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"")"`);
+    expect(csv).toContain(`"'+1"`);
+  });
+
+  it('keeps text that itself starts with an apostrophe and a formula sign as it was', () => {
+    const parsed = parseAnswersCsv(assessmentCsv(detailOf([{ key: 'LIC-01', claim: null, statement: "'=1+1", justification: "'plain", evidenceIds: [], version: 1 }])));
+    expect('rows' in parsed && parsed.rows[0].values).toMatchObject({ statement: "'=1+1", justification: "'plain" });
+  });
+
+  it('numbers rows by their line in the file, the header being line 1', () => {
+    const parsed = parseAnswersCsv(`${CSV_COLUMNS.join(',')}\nPUR,PUR-01,T,met,s,,,1\nPUR,PUR-02,T,met,s,,,1\n`);
+    expect('rows' in parsed && parsed.rows.map((row) => row.row)).toEqual([2, 3]);
+  });
+
+  it('takes a file without the columns only people read, and ignores a byte-order mark', () => {
+    const parsed = parseAnswersCsv('\uFEFFrequirement_key,claim,statement,justification,evidence_ids,version\nPUR-01,met,Done,,,2\n');
+    expect('rows' in parsed && parsed.rows[0].values).toEqual({ requirement_key: 'PUR-01', claim: 'met', statement: 'Done', justification: '', evidence_ids: '', version: '2' });
+  });
+
+  it('refuses a file that lacks a column, with the columns it needs', () => {
+    expect(parseAnswersCsv('requirement_key,claim\nPUR-01,met\n')).toEqual({
+      problem: 'The file lacks the columns statement, justification, evidence_ids, version; export the assessment as CSV to see the expected columns.',
+    });
+  });
+
+  it('refuses a file that is not CSV, or is empty', () => {
+    expect(parseAnswersCsv('requirement_key,claim,statement,justification,evidence_ids,version\n"unterminated,met,,,,1\n')).toMatchObject({ problem: expect.stringMatching(/^The file is not valid CSV: /) });
+    expect(parseAnswersCsv('')).toMatchObject({ problem: expect.stringMatching(/^The file has no rows/) });
+  });
+});

@@ -1,0 +1,112 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { AnswerDetail, AssessmentDetail } from './assessment-detail';
+
+/** The columns of an exported assessment; an import reads the same file back. */
+export const CSV_COLUMNS = ['section', 'requirement_key', 'requirement_title', 'claim', 'statement', 'justification', 'evidence_ids', 'version'] as const;
+
+/** The columns an import needs; the others are there for people reading the file. */
+const REQUIRED_COLUMNS = ['requirement_key', 'claim', 'statement', 'justification', 'evidence_ids', 'version'] as const;
+
+export interface ImportedRow {
+  /** The line of the file, counting the header as line 1. */
+  row: number;
+  values: Record<(typeof REQUIRED_COLUMNS)[number], string>;
+}
+
+/** A spreadsheet would run a cell that starts like a formula; such cells are exported with a leading apostrophe. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+export function assessmentJson(detail: AssessmentDetail) {
+  const { assessment, service, code, monitoringBody, progress } = detail;
+  return {
+    id: assessment.id,
+    state: assessment.state,
+    round: assessment.round,
+    targetLevel: assessment.targetLevel,
+    service: { id: service.id, name: service.name },
+    code: { slug: code.slug, title: code.version.title, version: code.version.version },
+    monitoringBody: { slug: monitoringBody.slug, name: monitoringBody.name },
+    profile: assessment.profile,
+    copiedFrom: assessment.copiedFromId,
+    submittedAt: assessment.submittedAt?.toISOString() ?? null,
+    version: assessment.version,
+    createdAt: assessment.createdAt.toISOString(),
+    updatedAt: assessment.updatedAt.toISOString(),
+    progress,
+    gaps: detail.gaps.map(({ requirementKey, problem }) => ({ requirementKey, problem })),
+    answers: detail.answers.map(answerJson),
+  };
+}
+
+export function answerJson({ answer, requirement, sectionKey, evidence, updatedByName }: AnswerDetail) {
+  return {
+    requirementKey: answer.requirementKey,
+    section: sectionKey,
+    title: requirement.title,
+    level: requirement.level,
+    evidenceRequired: requirement.evidenceRequired,
+    claim: answer.claim,
+    statement: answer.statement,
+    justification: answer.justification,
+    carried: answer.carried,
+    version: answer.version,
+    updatedBy: updatedByName,
+    updatedAt: answer.updatedAt.toISOString(),
+    evidence: evidence.map(({ evidence: item, current, status }) => ({
+      id: item.id,
+      title: item.title,
+      kind: item.kind,
+      confidentiality: item.confidentiality,
+      revision: current.number,
+      sha256: current.sha256,
+      status,
+    })),
+  };
+}
+
+export function assessmentCsv(detail: AssessmentDetail): string {
+  const rows = detail.answers.map(({ answer, requirement, sectionKey, evidence }) => [
+    sectionKey,
+    answer.requirementKey,
+    requirement.title,
+    answer.claim ?? '',
+    answer.statement ?? '',
+    answer.justification ?? '',
+    evidence.map((item) => item.evidence.id).join(' '),
+    String(answer.version),
+  ]);
+  return stringify([[...CSV_COLUMNS], ...rows.map((row) => row.map(defuse))], { quoted_string: true });
+}
+
+/** Reads an answers file; a file that is not CSV or lacks a column is refused as a whole. */
+export function parseAnswersCsv(text: string): { rows: ImportedRow[] } | { problem: string } {
+  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  try {
+    records = parse(text.replace(/^\uFEFF/, ''), { columns: true, info: true, skip_empty_lines: true, relax_column_count: false, trim: false }) as typeof records;
+  } catch (error) {
+    return { problem: `The file is not valid CSV: ${(error as Error).message}` };
+  }
+  if (records.length === 0) return { problem: `The file has no rows; its first line must name the columns ${CSV_COLUMNS.join(', ')}.` };
+  const missing = REQUIRED_COLUMNS.filter((column) => !(column in records[0].record));
+  if (missing.length > 0) return { problem: `The file lacks the ${missing.length === 1 ? 'column' : 'columns'} ${missing.join(', ')}; export the assessment as CSV to see the expected columns.` };
+  return {
+    rows: records.map(({ record, info }) => ({
+      row: info.lines,
+      values: Object.fromEntries(REQUIRED_COLUMNS.map((column) => [column, restore(record[column] ?? '')])) as ImportedRow['values'],
+    })),
+  };
+}
+
+/** A formula, or text that an import would mistake for a defused one: both get an apostrophe. */
+function needsApostrophe(value: string): boolean {
+  return FORMULA_START.test(value) || (value.startsWith("'") && needsApostrophe(value.slice(1)));
+}
+
+function defuse(value: string): string {
+  return needsApostrophe(value) ? `'${value}` : value;
+}
+
+function restore(value: string): string {
+  return value.startsWith("'") && needsApostrophe(value.slice(1)) ? value.slice(1) : value;
+}

@@ -1,0 +1,27 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { CodesModule } from '../codes/codes.module';
+import { EvidenceModule } from '../evidence/evidence.module';
+import { ServicesModule } from '../services/services.module';
+import { TenancyModule } from '../tenancy/tenancy.module';
+import { AnswerBook } from './answer-book';
+import { AssessmentLifecycle } from './assessment-lifecycle';
+import { AssessmentsController } from './assessments.controller';
+import { AssessmentsPagesController } from './assessments.pages.controller';
+import { AssessmentsService } from './assessments.service';
+import { AnswerEvidence } from './entities/answer-evidence.entity';
+import { Answer } from './entities/answer.entity';
+import { AssessmentSubmission } from './entities/assessment-submission.entity';
+import { Assessment } from './entities/assessment.entity';
+import { StartFormModel } from './start-form.model';
+import { WorkspaceFormModel } from './workspace-form.model';
+import { SubmitFormModel } from './submit-form.model';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Assessment, Answer, AnswerEvidence, AssessmentSubmission]), AuditModule, CodesModule, ServicesModule, TenancyModule, EvidenceModule],
+  controllers: [AssessmentsController, AssessmentsPagesController],
+  providers: [AssessmentsService, AnswerBook, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel],
+  exports: [AssessmentsService, AssessmentLifecycle],
+})
+export class AssessmentsModule {}

@@ -1,0 +1,335 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { In } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
+import { AccreditationsService } from '../codes/accreditations.service';
+import { CodesService } from '../codes/codes.service';
+import type { CodeDocument } from '../codes/document/code-document';
+import { diffCodes } from '../codes/document/code-diff';
+import { TenantContext } from '../common/tenant-context';
+import { TransactionHost } from '../database/transaction-host';
+import { EvidenceLibrary } from '../evidence/evidence-library';
+import { EvidenceUsage, EvidenceUse } from '../evidence/evidence-usage';
+import { ServiceRegistry } from '../services/service-registry';
+import { OrganizationsService } from '../tenancy/organizations.service';
+import { UsersService } from '../tenancy/users.service';
+import { AnswerBook } from './answer-book';
+import { AssessmentLifecycle } from './assessment-lifecycle';
+import type { AnswerDetail, AssessmentDetail } from './assessment-detail';
+import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
+import { carryForward, EarlierAnswer } from './carry-forward';
+import type { AssessmentListQueryDto } from './dto/assessment-list-query.dto';
+import type { StartAssessmentDto } from './dto/start-assessment.dto';
+import type { SubmitAssessmentDto } from './dto/submit-assessment.dto';
+import { Answer } from './entities/answer.entity';
+import { AnswerEvidence } from './entities/answer-evidence.entity';
+import { AssessmentSubmission, SubmissionSnapshot } from './entities/assessment-submission.entity';
+import { Assessment } from './entities/assessment.entity';
+import { gapsOf, progressOf, type AnswerFacts } from './readiness';
+
+/** One line of the assessments list. */
+export interface AssessmentSummary {
+  assessment: Assessment;
+  service: { id: string; name: string };
+  code: { slug: string; title: string; version: string };
+  monitoringBody: { slug: string; name: string };
+  answered: number;
+  total: number;
+}
+
+/**
+ * Declarations of adherence from the provider's side: starting one (possibly from an earlier one),
+ * reading it with its progress and gaps, submitting it signed, and withdrawing it.
+ */
+@Injectable()
+export class AssessmentsService implements OnModuleInit {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: TenantContext,
+    private readonly audit: AuditService,
+    private readonly codes: CodesService,
+    private readonly accreditations: AccreditationsService,
+    private readonly services: ServiceRegistry,
+    private readonly organizations: OrganizationsService,
+    private readonly users: UsersService,
+    private readonly evidence: EvidenceLibrary,
+    private readonly usage: EvidenceUsage,
+    private readonly answers: AnswerBook,
+    private readonly lifecycle: AssessmentLifecycle,
+  ) {}
+
+  onModuleInit(): void {
+    this.usage.answeredBy((ids) => this.usesOfEvidence(ids));
+  }
+
+  async list(query: AssessmentListQueryDto = {}): Promise<AssessmentSummary[]> {
+    const where: Record<string, unknown> = { organizationId: this.context.organizationId };
+    if (query.state) where.state = query.state;
+    if (query.service) where.serviceId = query.service;
+    const assessments = await this.repository.find({ where, order: { createdAt: 'DESC' } });
+    const versions = await this.codes.versionsByIds(assessments.map((assessment) => assessment.codeVersionId));
+    const chosen = assessments.filter((assessment) => !query.code || versions.get(assessment.codeVersionId)?.slug === query.code);
+    if (chosen.length === 0) return [];
+    const ids = chosen.map((assessment) => assessment.id);
+    const counts = (await this.tx.manager.query(
+      `SELECT assessment_id AS id, count(*)::int AS total, count(claim)::int AS answered FROM answers WHERE assessment_id = ANY($1) GROUP BY assessment_id`,
+      [ids],
+    )) as Array<{ id: string; total: number; answered: number }>;
+    const progress = new Map(counts.map((row) => [row.id, row]));
+    const services = new Map((await this.services.list()).map((service) => [service.id, service]));
+    const bodies = await this.organizations.byIds(chosen.map((assessment) => assessment.monitoringBodyId));
+    return chosen.map((assessment) => {
+      const { slug, version } = versions.get(assessment.codeVersionId)!;
+      const body = bodies.get(assessment.monitoringBodyId)!;
+      return {
+        assessment,
+        service: { id: assessment.serviceId, name: services.get(assessment.serviceId)?.name ?? '' },
+        code: { slug, title: version.title, version: version.version },
+        monitoringBody: { slug: body.slug, name: body.name },
+        answered: progress.get(assessment.id)?.answered ?? 0,
+        total: progress.get(assessment.id)?.total ?? 0,
+      };
+    });
+  }
+
+  async find(id: string, options: { lock?: 'share' | 'update' } = {}): Promise<Assessment> {
+    const query = this.repository.createQueryBuilder('assessment').where('assessment.id = :id AND assessment.organizationId = :organizationId', { id, organizationId: this.context.organizationId });
+    if (options.lock) query.setLock(options.lock === 'share' ? 'pessimistic_read' : 'pessimistic_write');
+    const assessment = await query.getOne();
+    if (!assessment) throw new AssessmentsException(AssessmentsErrorCode.NotFound, 'There is no such assessment in this organization.');
+    return assessment;
+  }
+
+  async start(input: StartAssessmentDto): Promise<AssessmentDetail> {
+    if (this.context.organization.kind !== 'provider') {
+      throw new AssessmentsException(AssessmentsErrorCode.ProvidersOnly, 'Only providers declare adherence; this organization is a monitoring body.');
+    }
+    const service = await this.services.get(input.serviceId);
+    const { version, document } = await this.codes.version(input.code, input.version);
+    if (version.status !== 'published') {
+      const current = (await this.codes.code(input.code)).current;
+      throw new AssessmentsException(AssessmentsErrorCode.VersionNotOpen, `Version ${version.version} of ${input.code} is ${version.status}; declare adherence to the current version, ${current.version}.`, { version: [`${version.version} is ${version.status}`] });
+    }
+    if (input.targetLevel > version.levels.length) {
+      const levels = version.levels.map((level, index) => `${index + 1} (${level.name})`).join(', ');
+      throw new AssessmentsException(AssessmentsErrorCode.LevelUnknown, `${input.code} ${version.version} has the levels ${levels}; there is no level ${input.targetLevel}.`, { targetLevel: [`choose one of ${levels}`] });
+    }
+    const accredited = await this.accreditations.current(input.code);
+    const body = accredited.find((view) => view.organization.slug === input.monitoringBody)?.organization;
+    if (!body) {
+      const names = accredited.map((view) => `${view.organization.name} (${view.organization.slug})`).join(', ') || 'none at the moment';
+      throw new AssessmentsException(AssessmentsErrorCode.NotAccredited, `${input.monitoringBody} is not a monitoring body accredited today for ${input.code}; accredited: ${names}.`, { monitoringBody: [`not accredited for ${input.code}`] });
+    }
+    await this.requireNoneOpen(service.id, version.id, service.name);
+    const { applicable } = await this.codes.applicability(input.code, version.version, service.profile);
+    const earlier = input.copyFrom ? await this.earlierAnswers(input.copyFrom, input.code, document) : undefined;
+
+    const assessment = await this.repository.save(
+      this.repository.create({
+        organizationId: this.context.organizationId,
+        serviceId: service.id,
+        codeVersionId: version.id,
+        monitoringBodyId: body.id,
+        targetLevel: input.targetLevel,
+        state: 'draft',
+        round: 1,
+        profile: service.profile,
+        copiedFromId: input.copyFrom || null,
+        version: 1,
+        createdBy: this.context.userId ?? null,
+      }),
+    );
+    const positions = requirementPositions(document);
+    const carried = earlier ? carryForward(applicable, earlier.answers, earlier.diff) : undefined;
+    await this.answers.seed(
+      assessment,
+      applicable.map((key) => {
+        const from = carried?.get(key);
+        return {
+          requirementKey: key,
+          position: positions.get(key)!,
+          claim: from?.claim ?? null,
+          statement: from?.statement ?? null,
+          justification: from?.justification ?? null,
+          carried: from?.carried ?? null,
+          evidenceIds: from?.evidenceIds ?? [],
+        };
+      }),
+    );
+    await this.audit.record({
+      action: 'assessment.started',
+      targetType: 'assessment',
+      targetId: assessment.id,
+      data: { service: service.name, code: input.code, version: version.version, monitoringBody: body.slug, targetLevel: input.targetLevel, requirements: applicable.length, copiedFrom: input.copyFrom ?? null },
+    });
+    return this.detail(assessment.id);
+  }
+
+  async detail(id: string, preloaded?: Assessment): Promise<AssessmentDetail> {
+    const assessment = preloaded ?? (await this.find(id));
+    const [service, versions, bodies, answers] = await Promise.all([
+      this.services.get(assessment.serviceId),
+      this.codes.versionsByIds([assessment.codeVersionId]),
+      this.organizations.byIds([assessment.monitoringBodyId]),
+      this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id }, order: { position: 'ASC' } }),
+    ]);
+    const code = versions.get(assessment.codeVersionId)!;
+    const document = await this.codes.documentOf(code.version);
+    const links = await this.answers.links(answers.map((answer) => answer.id));
+    const evidence = await this.evidence.items([...links.values()].flat());
+    const names = await this.users.namesByIds(answers.flatMap((answer) => (answer.updatedBy ? [answer.updatedBy] : [])));
+    const requirements = new Map(document.sections.flatMap((section) => section.requirements.map((requirement) => [requirement.key, { requirement, sectionKey: section.key }] as const)));
+    const details: AnswerDetail[] = answers.map((answer) => ({
+      answer,
+      ...requirements.get(answer.requirementKey)!,
+      evidence: links.get(answer.id)!.map((evidenceId) => evidence.get(evidenceId)!).filter(Boolean),
+      updatedByName: answer.updatedBy ? names.get(answer.updatedBy) ?? null : null,
+    }));
+    const facts = details.map(factsOf);
+    const sections = document.sections
+      .map(({ requirements: _all, ...section }) => {
+        const inSection = details.filter((detail) => detail.sectionKey === section.key);
+        return { section, answers: inSection, progress: progressOf(inSection.map(factsOf)) };
+      })
+      .filter((section) => section.answers.length > 0);
+    return {
+      assessment,
+      service,
+      code,
+      document,
+      monitoringBody: bodies.get(assessment.monitoringBodyId)!,
+      answers: details,
+      sections,
+      progress: progressOf(facts),
+      gaps: gapsOf(facts),
+    };
+  }
+
+  /**
+   * Submits the declaration, signed: only when nothing is missing. The round's answers and the hash
+   * of every evidence revision they use are frozen with it.
+   */
+  async submit(id: string, input: SubmitAssessmentDto): Promise<AssessmentDetail> {
+    // Locked first: no answer can change between the check and the snapshot.
+    const assessment = await this.find(id, { lock: 'update' });
+    this.lifecycle.check(assessment, 'submit');
+    const detail = await this.detail(id, assessment);
+    if (detail.gaps.length > 0) {
+      const error = new AssessmentsException(
+        AssessmentsErrorCode.NotReady,
+        `The assessment cannot be submitted yet: ${detail.gaps.length} ${detail.gaps.length === 1 ? 'gap' : 'gaps'} (${detail.gaps.map((gap) => gap.requirementKey).join(', ')}).`,
+        { gaps: detail.gaps },
+      );
+      error.extra = { gaps: detail.gaps.map(({ requirementKey, problem }) => ({ requirementKey, problem })) };
+      throw error;
+    }
+    const submittedAt = new Date();
+    const moved = await this.lifecycle.apply(assessment, 'submit', { submittedAt }, { signatory: input.signatory.name });
+    await this.tx.manager.getRepository(AssessmentSubmission).insert({
+      assessmentId: id,
+      organizationId: assessment.organizationId,
+      round: assessment.round,
+      signatoryName: input.signatory.name,
+      signatoryTitle: input.signatory.title,
+      signedBy: this.context.userId ?? null,
+      submittedAt,
+      snapshot: snapshotOf(detail),
+    });
+    return this.detail(id, moved);
+  }
+
+  async withdraw(id: string): Promise<AssessmentDetail> {
+    const assessment = await this.find(id, { lock: 'update' });
+    return this.detail(id, await this.lifecycle.apply(assessment, 'withdraw'));
+  }
+
+  async submissions(id: string): Promise<AssessmentSubmission[]> {
+    const assessment = await this.find(id);
+    return this.tx.manager.getRepository(AssessmentSubmission).find({ where: { assessmentId: assessment.id }, order: { round: 'DESC' } });
+  }
+
+  /** The organization's assessments that could be carried forward into a new one of this code. */
+  async carryCandidates(): Promise<AssessmentSummary[]> {
+    return (await this.list()).filter((summary) => summary.assessment.state !== 'withdrawn');
+  }
+
+  private async requireNoneOpen(serviceId: string, codeVersionId: string, serviceName: string): Promise<void> {
+    const open = await this.repository.findOne({ where: { serviceId, codeVersionId, state: In(['draft', 'submitted', 'in_review', 'changes_requested']) } });
+    if (open) {
+      throw new AssessmentsException(AssessmentsErrorCode.AlreadyOpen, `${serviceName} already has an open assessment against this code version (${open.state.replace(/_/g, ' ')}); continue it or withdraw it first.`, { existing: open.id });
+    }
+  }
+
+  /** The answers of an earlier assessment of the same code, and how the code changed since. */
+  private async earlierAnswers(id: string, slug: string, document: CodeDocument): Promise<{ answers: EarlierAnswer[]; diff?: ReturnType<typeof diffCodes> }> {
+    const earlier = await this.repository.findOneBy({ id, organizationId: this.context.organizationId });
+    if (!earlier) throw new AssessmentsException(AssessmentsErrorCode.NotFound, 'copyFrom is not an assessment of this organization.', { copyFrom: ['no such assessment'] });
+    const source = (await this.codes.versionsByIds([earlier.codeVersionId])).get(earlier.codeVersionId)!;
+    if (source.slug !== slug) {
+      throw new AssessmentsException(AssessmentsErrorCode.CarryForwardMismatch, `copyFrom is an assessment against ${source.slug}; answers can only be carried forward within the same code.`, { copyFrom: [`against ${source.slug}, not ${slug}`] });
+    }
+    const answers = await this.tx.manager.getRepository(Answer).find({ where: { assessmentId: earlier.id } });
+    const links = await this.answers.links(answers.map((answer) => answer.id));
+    const diff = source.version.version === document.version ? undefined : diffCodes(await this.codes.documentOf(source.version), document);
+    return {
+      answers: answers.map((answer) => ({ requirementKey: answer.requirementKey, claim: answer.claim, statement: answer.statement, justification: answer.justification, evidenceIds: links.get(answer.id)! })),
+      diff,
+    };
+  }
+
+  private async usesOfEvidence(evidenceIds: readonly string[]): Promise<EvidenceUse[]> {
+    const links = await this.tx.manager
+      .getRepository(AnswerEvidence)
+      .createQueryBuilder('link')
+      .innerJoin(Answer, 'answer', 'answer.id = link.answerId')
+      .select(['link.evidenceId AS "evidenceId"', 'answer.assessmentId AS "assessmentId"', 'answer.requirementKey AS "requirementKey"', 'answer.position AS position'])
+      .where('link.evidenceId IN (:...ids)', { ids: evidenceIds })
+      .orderBy('answer.position', 'ASC')
+      .getRawMany<{ evidenceId: string; assessmentId: string; requirementKey: string }>();
+    if (links.length === 0) return [];
+    const summaries = new Map((await this.list()).map((summary) => [summary.assessment.id, summary]));
+    return links.flatMap((link) => {
+      const summary = summaries.get(link.assessmentId);
+      if (!summary) return [];
+      return [{
+        evidenceId: link.evidenceId,
+        assessmentId: link.assessmentId,
+        assessment: `${summary.service.name} — ${summary.code.title} ${summary.code.version}`,
+        assessmentState: summary.assessment.state,
+        requirementKey: link.requirementKey,
+      }];
+    });
+  }
+
+  private get repository() {
+    return this.tx.manager.getRepository(Assessment);
+  }
+}
+
+function factsOf(detail: AnswerDetail): AnswerFacts {
+  return {
+    requirementKey: detail.answer.requirementKey,
+    sectionKey: detail.sectionKey,
+    claim: detail.answer.claim,
+    justification: detail.answer.justification,
+    evidenceRequired: detail.requirement.evidenceRequired,
+    evidence: detail.evidence.map((item) => item.status),
+  };
+}
+
+function requirementPositions(document: CodeDocument): Map<string, number> {
+  return new Map(document.sections.flatMap((section) => section.requirements).map((requirement, index) => [requirement.key, index + 1]));
+}
+
+function snapshotOf(detail: AssessmentDetail): SubmissionSnapshot {
+  return {
+    codeVersionId: detail.assessment.codeVersionId,
+    targetLevel: detail.assessment.targetLevel,
+    answers: detail.answers.map(({ answer, evidence }) => ({
+      requirementKey: answer.requirementKey,
+      claim: answer.claim,
+      statement: answer.statement,
+      justification: answer.justification,
+      evidence: evidence.map(({ evidence: item, current }) => ({ id: item.id, title: item.title, kind: item.kind, revision: current.number, sha256: current.sha256 })),
+    })),
+  };
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit/audit.module';
+import { EvidenceRevision } from './entities/evidence-revision.entity';
+import { Evidence } from './entities/evidence.entity';
+import { EvidenceFormModel } from './evidence-form.model';
+import { EvidenceLibrary } from './evidence-library';
+import { EvidenceUsage } from './evidence-usage';
+import { EvidenceController } from './evidence.controller';
+import { EvidencePagesController } from './evidence.pages.controller';
+import { EvidenceStorageModule } from './storage/evidence-storage.module';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Evidence, EvidenceRevision]), AuditModule, EvidenceStorageModule],
+  controllers: [EvidenceController, EvidencePagesController],
+  providers: [EvidenceLibrary, EvidenceUsage, EvidenceFormModel],
+  exports: [EvidenceLibrary, EvidenceUsage],
+})
+export class EvidenceModule {}

@@ -220,6 +220,22 @@ describe('assessment export and import', () => {
       expect(audit.map((event) => event.data.requirementKey)).toEqual([keys[0], keys[1]]);
     });
 
+    it('rejects a repeated key even when its first row was rejected, rather than applying the repeat', async () => {
+      const assessment = await start();
+      const key = assessment.answers[0].requirementKey;
+      const csv = `requirement_key,claim,statement,justification,evidence_ids,version\n${key},mostly,First row.,,,1\n${key},met,Second row.,,,1\n`;
+      const response = await importCsv(assessment.id, csv).expect(200);
+      expect(response.body).toEqual({
+        applied: [],
+        unchanged: [],
+        rejected: [
+          { row: 2, requirementKey: key, problems: [expect.stringContaining('claim')] },
+          { row: 3, requirementKey: key, problems: [expect.stringContaining('more than once')] },
+        ],
+      });
+      expect(answerOf(await read(assessment.id), key)).toMatchObject({ claim: null, version: 1 });
+    });
+
     it('reads a file with only the columns it needs, in any order, with a byte-order mark', async () => {
       const assessment = await start();
       const key = assessment.answers[0].requirementKey;

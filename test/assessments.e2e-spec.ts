@@ -597,6 +597,17 @@ describe('assessments', () => {
       expect(rows.get(a)).toEqual((await answerRows(assessment.id)).find((row) => row.requirement_key === a));
     });
 
+    it('refuses a batch that names the same requirement twice (400), instead of reporting a conflict with itself', async () => {
+      const assessment = await start();
+      const key = assessment.answers[0].requirementKey;
+      const response = await putMany(assessment.id, [
+        { requirementKey: key, version: 1, claim: 'met' },
+        { requirementKey: key, version: 1, claim: 'not_met' },
+      ]);
+      expect({ status: response.status, message: response.body.message }).toEqual({ status: 400, message: expect.stringContaining(key) });
+      expect(answerOf(await read(assessment.id), key)).toMatchObject({ claim: null, version: 1 });
+    });
+
     it('answers 404 for a requirement the assessment does not have, and 400 for a bad claim, a missing version or unknown fields', async () => {
       const assessment = await start();
       const key = assessment.answers[0].requirementKey;

@@ -300,6 +300,39 @@ describe('evidence', () => {
     });
   });
 
+  describe('simultaneous uploads', () => {
+    it('stores the same bytes uploaded twice at once as two pieces of evidence and one file', async () => {
+      const bytes = pdf('raced upload');
+      const hash = sha256(bytes);
+      const responses = await Promise.all([
+        uploadRequest(t, ownerCaller, evidencePath(), bytes, 'race-a.pdf', { title: 'Race A' }),
+        uploadRequest(t, { token: writeToken }, evidencePath(), bytes, 'race-b.pdf', { title: 'Race B' }),
+      ]);
+      expect(responses.map((response) => response.status)).toEqual([201, 201]);
+      expect(filesUnder(storedDir()).filter((path) => path.endsWith(hash))).toHaveLength(1);
+      expect(readFileSync(storedPath(hash)).equals(bytes)).toBe(true);
+      for (const response of responses) expect((await download(response.body.id, 1).expect(200)).body.equals(bytes)).toBe(true);
+      expect(filesUnder(stagingDir())).toEqual([]);
+    });
+
+    it('numbers two revisions uploaded at once 2 and 3, each with its own bytes', async () => {
+      const created = await uploadFile(t, ownerCaller, slug(), pdf('base'), 'base.pdf');
+      const [a, b] = [pdf('revision from A'), pdf('revision from B')];
+      const responses = await Promise.all([
+        uploadRequest(t, ownerCaller, `${evidencePath(created.id)}/revisions`, a, 'a.pdf'),
+        uploadRequest(t, { token: writeToken }, `${evidencePath(created.id)}/revisions`, b, 'b.pdf'),
+      ]);
+      expect(responses.map((response) => response.status)).toEqual([201, 201]);
+      const detail = (await call(t, ownerCaller, 'get', evidencePath(created.id)).expect(200)).body as EvidenceBody;
+      expect(detail.revisions.map((revision) => revision.number)).toEqual([3, 2, 1]);
+      expect(detail.revisions.slice(0, 2).map((revision) => revision.sha256).sort()).toEqual([sha256(a), sha256(b)].sort());
+      for (const revision of detail.revisions.slice(0, 2)) {
+        const content = await download(created.id, revision.number).expect(200);
+        expect(sha256(content.body)).toBe(revision.sha256);
+      }
+    });
+  });
+
   describe('revisions', () => {
     it('keeps every file revision with its own bytes and hash, newest first, each downloadable', async () => {
       const v1 = pdf('Licence terms, 2025 edition');

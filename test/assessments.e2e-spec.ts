@@ -604,7 +604,7 @@ describe('assessments', () => {
         { requirementKey: key, version: 1, claim: 'met' },
         { requirementKey: key, version: 1, claim: 'not_met' },
       ]);
-      expect({ status: response.status, message: response.body.message }).toEqual({ status: 400, message: expect.stringContaining(key) });
+      expect({ status: response.status, namesTheKey: JSON.stringify(response.body).includes(key) }).toEqual({ status: 400, namesTheKey: true });
       expect(answerOf(await read(assessment.id), key)).toMatchObject({ claim: null, version: 1 });
     });
 

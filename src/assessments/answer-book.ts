@@ -70,6 +70,8 @@ export class AnswerBook {
    */
   async saveMany(assessment: Assessment, inputs: readonly SectionAnswerDto[]): Promise<Answer[]> {
     requireEditable(assessment);
+    const twice = inputs.map((input) => input.requirementKey).filter((key, index, keys) => keys.indexOf(key) !== index);
+    if (twice.length > 0) throw new InvalidInputException({ answers: [...new Set(twice)].map((key) => `${key} is sent more than once; send each answer once`) });
     await this.evidence.requireOwn(inputs.flatMap((input) => input.evidenceIds), 'evidenceIds');
     const answers = await this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id, requirementKey: In(inputs.map((input) => input.requirementKey)) } });
     const byKey = new Map(answers.map((answer) => [answer.requirementKey, answer]));
@@ -100,6 +102,12 @@ export class AnswerBook {
     for (const { row, values } of rows) {
       const requirementKey = values.requirement_key.trim();
       const reject = (...problems: string[]) => report.rejected.push({ row, requirementKey, problems });
+      // A key's first row decides, applied or rejected: a later one must not slip in behind a rejection.
+      if (seen.has(requirementKey)) {
+        reject(`${requirementKey} appears more than once in the file; only its first row counts`);
+        continue;
+      }
+      seen.add(requirementKey);
       let input: SectionAnswerDto;
       try {
         input = await validateInput(SectionAnswerDto, {
@@ -122,11 +130,6 @@ export class AnswerBook {
         reject(`${requirementKey || 'an empty key'} is not a requirement of this assessment`);
         continue;
       }
-      if (seen.has(requirementKey)) {
-        reject(`${requirementKey} appears more than once in the file; only its first row counts`);
-        continue;
-      }
-      seen.add(requirementKey);
       const unknown = input.evidenceIds.filter((id) => !library.has(id));
       if (unknown.length > 0) {
         reject(...unknown.map((id) => `${id} is not evidence in your library`));
@@ -157,11 +160,11 @@ export class AnswerBook {
       updatedBy: this.context.userId ?? null,
       updatedAt: new Date(),
     }));
-    const ids = new Map<string, string>();
     for (let start = 0; start < rows.length; start += 500) {
-      const result = await this.tx.manager.createQueryBuilder().insert().into(Answer).values(rows.slice(start, start + 500)).returning(['id', 'requirement_key']).execute();
-      for (const row of result.raw as Array<{ id: string; requirement_key: string }>) ids.set(row.requirement_key, row.id);
+      await this.tx.manager.createQueryBuilder().insert().into(Answer).values(rows.slice(start, start + 500)).updateEntity(false).execute();
     }
+    const inserted = await this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id }, select: { id: true, requirementKey: true } });
+    const ids = new Map(inserted.map((answer) => [answer.requirementKey, answer.id]));
     const links = answers.flatMap((answer) =>
       [...new Set(answer.evidenceIds)].map((evidenceId) => ({ answerId: ids.get(answer.requirementKey)!, evidenceId, organizationId: assessment.organizationId })),
     );

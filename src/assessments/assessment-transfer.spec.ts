@@ -72,9 +72,9 @@ describe('exporting and importing answers as CSV', () => {
     expect('rows' in parsed && parsed.rows[0].values).toMatchObject({ statement: "'=1+1", justification: "'plain" });
   });
 
-  it('numbers rows by their line in the file, the header being line 1', () => {
-    const parsed = parseAnswersCsv(`${CSV_COLUMNS.join(',')}\nPUR,PUR-01,T,met,s,,,1\nPUR,PUR-02,T,met,s,,,1\n`);
-    expect('rows' in parsed && parsed.rows.map((row) => row.row)).toEqual([2, 3]);
+  it('numbers rows as a spreadsheet does: the header is row 1, a cell over several lines is one row, an empty row counts', () => {
+    const parsed = parseAnswersCsv(`${CSV_COLUMNS.join(',')}\nPUR,PUR-01,T,met,"two\nlines",,,1\n\nPUR,PUR-02,T,met,s,,,1\n`);
+    expect('rows' in parsed && parsed.rows.map((row) => row.row)).toEqual([2, 4]);
   });
 
   it('takes a file without the columns only people read, and ignores a byte-order mark', () => {

@@ -9,7 +9,7 @@ export const CSV_COLUMNS = ['section', 'requirement_key', 'requirement_title', '
 const REQUIRED_COLUMNS = ['requirement_key', 'claim', 'statement', 'justification', 'evidence_ids', 'version'] as const;
 
 export interface ImportedRow {
-  /** The line of the file, counting the header as line 1. */
+  /** The row as a spreadsheet numbers it: the header is row 1, and a cell spanning lines is still one row. */
   row: number;
   values: Record<(typeof REQUIRED_COLUMNS)[number], string>;
 }
@@ -81,7 +81,7 @@ export function assessmentCsv(detail: AssessmentDetail): string {
 
 /** Reads an answers file; a file that is not CSV or lacks a column is refused as a whole. */
 export function parseAnswersCsv(text: string): { rows: ImportedRow[] } | { problem: string } {
-  let records: Array<{ record: Record<string, string>; info: { lines: number } }>;
+  let records: Array<{ record: Record<string, string>; info: { records: number; empty_lines: number } }>;
   try {
     records = parse(text.replace(/^\uFEFF/, ''), { columns: true, info: true, skip_empty_lines: true, relax_column_count: false, trim: false }) as typeof records;
   } catch (error) {
@@ -92,7 +92,7 @@ export function parseAnswersCsv(text: string): { rows: ImportedRow[] } | { probl
   if (missing.length > 0) return { problem: `The file lacks the ${missing.length === 1 ? 'column' : 'columns'} ${missing.join(', ')}; export the assessment as CSV to see the expected columns.` };
   return {
     rows: records.map(({ record, info }) => ({
-      row: info.lines,
+      row: 1 + info.records + info.empty_lines,
       values: Object.fromEntries(REQUIRED_COLUMNS.map((column) => [column, restore(record[column] ?? '')])) as ImportedRow['values'],
     })),
   };

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { OrgAccess } from '../auth/access.decorator';
 import { Permission } from '../auth/permissions';
+import { PositiveIntPipe } from '../common/validation/positive-int.pipe';
 import { validateInput } from '../common/validation/validation.pipe';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { CreateEvidenceDto } from './dto/create-evidence.dto';
@@ -85,13 +86,13 @@ export class EvidenceController {
 
   @Get(':id/revisions/:number')
   @OrgAccess(Permission.EvidenceRead)
-  async revision(@Param('id', ParseUUIDPipe) id: string, @Param('number', ParseIntPipe) number: number) {
+  async revision(@Param('id', ParseUUIDPipe) id: string, @Param('number', PositiveIntPipe) number: number) {
     return revisionView((await this.library.revision(id, number)).revision);
   }
 
   @Get(':id/revisions/:number/content')
   @OrgAccess(Permission.EvidenceRead)
-  async content(@Param('id', ParseUUIDPipe) id: string, @Param('number', ParseIntPipe) number: number, @Res({ passthrough: true }) response: Response) {
+  async content(@Param('id', ParseUUIDPipe) id: string, @Param('number', PositiveIntPipe) number: number, @Res({ passthrough: true }) response: Response) {
     return download(response, await this.library.content(id, number), `evidence-${number}.txt`);
   }
 }

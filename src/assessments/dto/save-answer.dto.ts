@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CLAIMS, type Claim } from '../entities/answer.entity';
+import { IsVersion } from '../../common/validation/version.decorator';
 
 const emptyToNull = ({ value }: { value: unknown }) => (typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value);
 
@@ -35,9 +36,7 @@ export class SaveAnswerDto {
   evidenceIds: string[] = [];
 
   @ApiProperty({ description: 'The version of the answer this change is based on' })
-  @Type(() => Number)
-  @IsInt({ message: 'version must be the version of the answer you changed' })
-  @Min(1)
+  @IsVersion()
   version: number;
 }
 

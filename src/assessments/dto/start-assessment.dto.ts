@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, Min, ValidateIf } from 'class-validator';
+import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { Trim } from '../../common/validation/trim.decorator';
+import { MAX_INTEGER } from '../../common/validation/version.decorator';
 
 export class StartAssessmentDto {
   @ApiProperty({ description: 'The service being declared' })
@@ -33,6 +34,7 @@ export class StartAssessmentDto {
   @Type(() => Number)
   @IsInt({ message: 'targetLevel must be a level number' })
   @Min(1)
+  @Max(MAX_INTEGER)
   targetLevel: number;
 
   @ApiPropertyOptional({ description: 'An earlier assessment whose answers and evidence links to copy' })

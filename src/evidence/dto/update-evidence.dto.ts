@@ -1,13 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, Min } from 'class-validator';
-import { Type } from 'class-transformer';
-import type { Confidentiality } from '../entities/evidence.entity';
-import { IsEvidenceTitle, IsOptionalConfidentiality, IsOptionalDescription } from './evidence-fields.decorators';
+import { IsIn, ValidateIf } from 'class-validator';
+import { CONFIDENTIALITIES, type Confidentiality } from '../entities/evidence.entity';
+import { IsEvidenceTitle, IsOptionalDescription } from './evidence-fields.decorators';
+import { IsVersion } from '../../common/validation/version.decorator';
 
 /** What can change about a piece of evidence without a new revision. */
 export class UpdateEvidenceDto {
+  // Absent keeps the title; null is not a title.
   @ApiPropertyOptional()
-  @IsOptional()
+  @ValidateIf((_dto, value) => value !== undefined)
   @IsEvidenceTitle()
   title?: string;
 
@@ -16,12 +17,11 @@ export class UpdateEvidenceDto {
   description?: string | null;
 
   @ApiPropertyOptional({ enum: ['monitoring_body', 'public'] })
-  @IsOptionalConfidentiality()
+  @ValidateIf((_dto, value) => value !== undefined)
+  @IsIn(CONFIDENTIALITIES, { message: `confidentiality must be one of: ${CONFIDENTIALITIES.join(', ')}` })
   confidentiality?: Confidentiality;
 
   @ApiProperty({ description: 'The version this change is based on' })
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsVersion()
   version: number;
 }

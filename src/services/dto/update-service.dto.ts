@@ -1,7 +1,7 @@
-import { Type } from 'class-transformer';
-import { IsInt, IsString, MaxLength, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
 import { Trim } from '../../common/validation/trim.decorator';
 import { IsOptionalDescription, IsOptionalProfile, IsOptionalServiceUrl } from './service-fields.decorators';
+import { IsVersion } from '../../common/validation/version.decorator';
 
 /** Changes to a service, based on the version that was read. Profile answers sent are merged in. */
 export class UpdateServiceDto {
@@ -27,8 +27,6 @@ export class UpdateServiceDto {
   profile?: Record<string, unknown>;
 
   /** The version the change is based on; a different current version means someone else saved first. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsVersion()
   version: number;
 }

@@ -1,14 +1,12 @@
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, Min } from 'class-validator';
+import { IsIn } from 'class-validator';
 import { ALL_ROLES } from '../roles';
 import type { Role } from '../roles';
+import { IsVersion } from '../../common/validation/version.decorator';
 
 export class ChangeRoleDto {
   @IsIn(ALL_ROLES, { message: `role must be one of ${ALL_ROLES.join(', ')}` })
   role: Role;
 
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsVersion()
   version: number;
 }

@@ -1,7 +1,7 @@
 import { Trim } from '../../common/validation/trim.decorator';
-import { IsInt, IsString, Length, Min, ValidateIf } from 'class-validator';
+import { IsString, Length, ValidateIf } from 'class-validator';
 import { IsOptionalCountry, IsOptionalWebsite } from './organization-fields.decorators';
-import { Type } from 'class-transformer';
+import { IsVersion } from '../../common/validation/version.decorator';
 
 export class UpdateOrganizationDto {
   // Absent keeps the name; null is not a name.
@@ -20,8 +20,6 @@ export class UpdateOrganizationDto {
   website?: string | null;
 
   /** The version the change is based on; a different current version means someone else saved first. */
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsVersion()
   version: number;
 }

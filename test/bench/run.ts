@@ -1,0 +1,458 @@
+/**
+ * Performance figures of the self-assessment feature; `npm run bench` builds the application, compiles
+ * this folder and runs it. Prints figures, asserts nothing. See README.md in this folder.
+ *
+ *   BENCH_DATABASE_URL=postgres://…  also run every figure against a fresh database on that server
+ *   BENCH_MODES=embedded|server|embedded,server   choose the modes explicitly
+ *   BENCH_UPLOAD_BYTES=…             size of the uploaded file (default 1 GiB)
+ *   BENCH_REQUESTS=…                 measured requests per page (default 50) and BENCH_SAVES (default 320)
+ *   BENCH_SHOW_SQL=1                 list the SQL statements of one request of each kind (on stderr)
+ */
+import { spawnSync } from 'node:child_process';
+import { randomFillSync } from 'node:crypto';
+import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Readable } from 'node:stream';
+import { codeYaml } from './code-yaml';
+import { Client } from './http-client';
+import { BenchServer, Mode, NODE_ENV, OPERATOR } from './server';
+import { mib, ms, summarize, Summary } from './stats';
+
+const GiB = 1024 ** 3;
+const UPLOAD_BYTES = Number(process.env.BENCH_UPLOAD_BYTES || GiB);
+const WARM_UPS = 5;
+const REQUESTS = Number(process.env.BENCH_REQUESTS || 50);
+const SAVES = Number(process.env.BENCH_SAVES || 320);
+const SECTION_SAVES = Number(process.env.BENCH_SECTION_SAVES || 10);
+const LARGE = { slug: 'bench-large', sections: 10, perSection: 30 };
+const SMALL = { slug: 'bench-small', sections: 1, perSection: 30 };
+const PASSWORD = 'bench password of some length';
+
+interface PageFigure {
+  label: string;
+  path: string;
+  time: Summary;
+  queries: Summary;
+  overhead: Summary;
+  sqlBusy: Summary;
+  bytes: number;
+}
+
+interface ModeFigures {
+  mode: Mode;
+  database: string;
+  startupMs: number;
+  setup: Record<string, { ms: number; queries: number }>;
+  pages: PageFigure[];
+  saves: Measured;
+  sectionSaves: Measured;
+  upload?: UploadFigure;
+}
+
+interface UploadFigure {
+  bytes: number;
+  seconds: number;
+  status: number;
+  sha256: string;
+  rssBaseline: number;
+  rssPeak: number;
+  samples: number;
+  sha256sumSeconds: number;
+  sha256sumHash: string;
+}
+
+const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const log = (line: string) => process.stderr.write(`  … ${line}\n`);
+
+function projectRoot(): string {
+  let directory = __dirname;
+  while (!existsSync(join(directory, 'package.json'))) {
+    if (dirname(directory) === directory) throw new Error('package.json not found');
+    directory = dirname(directory);
+  }
+  return directory;
+}
+
+async function signUp(port: number, kind: 'provider' | 'monitoring_body', name: string): Promise<{ client: Client; slug: string }> {
+  const client = new Client(port);
+  const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const response = await client.expect(201, 'POST', '/api/v1/auth/signup', {
+    body: { email: `${kind}-${unique}@example.org`, password: PASSWORD, name: `Bench ${kind}`, organization: { name: `${name} ${unique}`, kind } },
+  });
+  client.csrf = (await client.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
+  return { client, slug: response.body.organization.slug };
+}
+
+interface Measured {
+  time: Summary;
+  queries: Summary;
+  overhead: Summary;
+  sqlBusy: Summary;
+  bytes: number;
+}
+
+type Send = (index: number) => Promise<{ ms: number; bytes?: number }>;
+
+/**
+ * Each of `sends`, `count` times, after `warmUps` unmeasured rounds; one request at a time, taking turns
+ * (so that a busy moment of the machine falls on all of them alike), with the server's SQL statements
+ * of each request. The index is negative during warm-up.
+ */
+async function measureEach(server: BenchServer, count: number, sends: Send[], warmUps = WARM_UPS): Promise<Measured[]> {
+  for (let round = 0; round < warmUps; round += 1) for (const send of sends) await send(-1 - round);
+  const samples = sends.map(() => ({ times: [] as number[], queries: [] as number[], overhead: [] as number[], busy: [] as number[], bytes: 0 }));
+  for (let index = 0; index < count; index += 1) {
+    for (const [which, send] of sends.entries()) {
+      const before = await server.queryTotals();
+      const result = await send(index);
+      const after = await server.queryTotals();
+      const sample = samples[which];
+      sample.times.push(result.ms);
+      sample.queries.push(after.queries - before.queries);
+      sample.overhead.push(after.overhead - before.overhead);
+      sample.busy.push(after.busyMs - before.busyMs);
+      sample.bytes = result.bytes ?? sample.bytes;
+    }
+  }
+  return samples.map((sample) => ({ time: summarize(sample.times), queries: summarize(sample.queries), overhead: summarize(sample.overhead), sqlBusy: summarize(sample.busy), bytes: sample.bytes }));
+}
+
+/** One request, timed, with its SQL statements counted. */
+async function once<T>(server: BenchServer, work: () => Promise<{ ms: number; body: T }>): Promise<{ ms: number; queries: number; body: T }> {
+  const before = await server.queryTotals();
+  const result = await work();
+  const after = await server.queryTotals();
+  return { ms: result.ms, queries: after.queries - before.queries, body: result.body };
+}
+
+async function benchMode(root: string, mode: Mode, uploadFile: () => string): Promise<ModeFigures> {
+  const started = performance.now();
+  const server = await BenchServer.start(root, mode, process.env.BENCH_DATABASE_URL);
+  const startupMs = performance.now() - started;
+  log(`${mode}: server pid ${server.pid} ready on port ${server.port} in ${(startupMs / 1000).toFixed(1)} s (${server.databaseName})`);
+  const clients: Client[] = [];
+  try {
+    const setup: ModeFigures['setup'] = {};
+    // The operator imports and publishes both codes.
+    const operator = new Client(server.port);
+    clients.push(operator);
+    await operator.expect(200, 'POST', '/api/v1/auth/login', { body: OPERATOR });
+    operator.csrf = (await operator.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
+    for (const code of [LARGE, SMALL]) {
+      const imported = await once(server, () => operator.expect(201, 'POST', '/api/v1/codes', { body: codeYaml(code.slug, code.sections, code.perSection), headers: { 'Content-Type': 'application/yaml' } }));
+      const published = await once(server, () => operator.expect(200, 'POST', `/api/v1/codes/${code.slug}/versions/1.0.0/publish`));
+      if (code === LARGE) Object.assign(setup, { 'import the 300-requirement code': imported, 'publish it': published });
+    }
+    // A monitoring body, accredited for both.
+    const monitor = await signUp(server.port, 'monitoring_body', 'Bench Monitoring Body');
+    clients.push(monitor.client);
+    for (const code of [LARGE, SMALL]) {
+      await operator.expect(201, 'POST', `/api/v1/codes/${code.slug}/accreditations`, { body: { organization: monitor.slug, validFrom: day(-1), validUntil: day(365) } });
+    }
+    // A provider: a person with a session (pages) and an API token (API calls).
+    const provider = await signUp(server.port, 'provider', 'Bench Provider');
+    clients.push(provider.client);
+    const api = new Client(server.port);
+    clients.push(api);
+    api.token = (await provider.client.expect(201, 'POST', `/api/v1/orgs/${provider.slug}/tokens`, { body: { name: 'bench', scopes: ['read', 'write'] } })).body.token;
+    const base = `/api/v1/orgs/${provider.slug}`;
+    const service = (await api.expect(201, 'POST', `${base}/services`, { body: { name: 'Benchmark service', profile: {} } })).body;
+    const evidence: string[] = [];
+    for (let index = 1; index <= 6; index += 1) {
+      evidence.push((await api.expect(201, 'POST', `${base}/evidence`, { body: { kind: 'link', title: `Policy document ${index}`, url: `https://example.org/policy-${index}` } })).body.id);
+    }
+    const assessments: Record<string, { id: string; answers: Array<{ requirementKey: string; version: number; evidenceRequired: boolean }> }> = {};
+    for (const code of [LARGE, SMALL]) {
+      const response = await once(server, () => api.expect(201, 'POST', `${base}/assessments`, { body: { serviceId: service.id, code: code.slug, version: '1.0.0', monitoringBody: monitor.slug, targetLevel: 1 } }));
+      const expected = code.sections * code.perSection;
+      if (response.body.answers.length !== expected) throw new Error(`${code.slug}: ${response.body.answers.length} requirements apply, expected ${expected}`);
+      assessments[code.slug] = response.body;
+      if (code === LARGE) setup['start the 300-requirement assessment'] = response;
+      // Every answer filled in, in one request: a claim, a statement, evidence where required and on some others.
+      const answers = response.body.answers.map((answer: { requirementKey: string; version: number; evidenceRequired: boolean }, index: number) => ({
+        requirementKey: answer.requirementKey,
+        claim: 'met',
+        statement: `Control ${answer.requirementKey} is documented in our governance handbook, owned by the compliance lead, reviewed every year and its records are kept for five years.`,
+        evidenceIds: answer.evidenceRequired ? [evidence[index % 6], evidence[(index + 1) % 6]] : index % 5 === 0 ? [evidence[index % 6]] : [],
+        version: answer.version,
+      }));
+      const filled = await once(server, () => api.expect(200, 'PUT', `${base}/assessments/${response.body.id}/answers`, { body: { answers } }));
+      if (code === LARGE) setup['save all 300 answers in one request'] = filled;
+      assessments[code.slug].answers = filled.body.answers;
+    }
+    const large = assessments[LARGE.slug];
+    const small = assessments[SMALL.slug];
+    log(`${mode}: set up (300 + 30 requirements answered, ${evidence.length} evidence links)`);
+
+    // Figure 1: pages, as the signed-in provider owner sees them (editable: the evidence library is read too).
+    const app = `/app/${provider.slug}/assessments`;
+    const pages: Array<{ label: string; client: Client; path: string }> = [
+      { label: 'Workspace, 300-req. assessment, first section (30 cards)', client: provider.client, path: `${app}/${large.id}` },
+      { label: 'Workspace, 300-req. assessment, ?section=S07 (30 cards)', client: provider.client, path: `${app}/${large.id}?section=S07` },
+      { label: 'Workspace, 30-req. assessment (30 cards), for comparison', client: provider.client, path: `${app}/${small.id}` },
+      { label: 'Report page, all 300 requirements on one page', client: provider.client, path: `${app}/${large.id}/report` },
+      { label: 'API GET assessment JSON, 300 answers (token)', client: api, path: `${base}/assessments/${large.id}` },
+    ];
+    const measured = await measureEach(
+      server,
+      REQUESTS,
+      pages.map((page) => async () => {
+        const response = await page.client.expect(200, 'GET', page.path);
+        return { ms: response.ms, bytes: response.text.length };
+      }),
+    );
+    const pageFigures: PageFigure[] = pages.map((page, index) => ({ label: page.label, path: page.path, ...measured[index] }));
+    for (const page of pageFigures) log(`${mode}: ${page.label}: median ${ms(page.time.median)} ms`);
+    if (process.env.BENCH_SHOW_SQL) {
+      for (const page of pages) showStatements(`GET ${page.path}`, await server.statementsOf(() => page.client.expect(200, 'GET', page.path)));
+    }
+
+    // Figure 2: one answer saved at a time, each on the version the previous save of it returned.
+    const versions = new Map(large.answers.map((answer) => [answer.requirementKey, answer.version]));
+    const [saves] = await measureEach(server, SAVES, [async (index) => {
+      const answer = large.answers[(index + large.answers.length) % large.answers.length];
+      const key = answer.requirementKey;
+      const response = await api.expect(200, 'PUT', `${base}/assessments/${large.id}/answers/${key}`, {
+        body: {
+          claim: index % 2 === 0 ? 'partially_met' : 'met',
+          statement: `Save ${index}: control ${key} is documented, owned by the compliance lead and reviewed every year.`,
+          evidenceIds: answer.evidenceRequired ? [evidence[Math.abs(index) % 6]] : [],
+          version: versions.get(key),
+        },
+      });
+      versions.set(key, response.body.version);
+      return { ms: response.ms };
+    }]);
+    log(`${mode}: save one answer: median ${ms(saves.time.median)} ms`);
+    if (process.env.BENCH_SHOW_SQL) {
+      const answer = large.answers.find((candidate) => candidate.evidenceRequired)!;
+      const path = `${base}/assessments/${large.id}/answers/${answer.requirementKey}`;
+      const body = { claim: 'met', statement: 'Shown', evidenceIds: [evidence[0]], version: versions.get(answer.requirementKey) };
+      showStatements(`PUT ${path}`, await server.statementsOf(() => api.expect(200, 'PUT', path, { body })));
+    }
+
+    // With figure 2, for comparison: a whole section of 30 changed answers in one request, as the workspace form sends it.
+    const section = large.answers.filter((answer) => answer.requirementKey.startsWith('S03-'));
+    const [sectionSaves] = await measureEach(
+      server,
+      SECTION_SAVES,
+      [
+        async (index) => {
+          const response = await api.expect(200, 'PUT', `${base}/assessments/${large.id}/answers`, {
+            body: {
+              answers: section.map((answer) => ({
+                requirementKey: answer.requirementKey,
+                claim: 'met',
+                statement: `Section save ${index}: control ${answer.requirementKey} is documented and reviewed every year.`,
+                evidenceIds: answer.evidenceRequired ? [evidence[0]] : [],
+                version: versions.get(answer.requirementKey),
+              })),
+            },
+          });
+          for (const answer of response.body.answers as Array<{ requirementKey: string; version: number }>) versions.set(answer.requirementKey, answer.version);
+          return { ms: response.ms };
+        },
+      ],
+      1,
+    );
+    log(`${mode}: save a section of 30 answers: median ${ms(sectionSaves.time.median)} ms`);
+
+    // Figure 3: a large file streamed as multipart/form-data, while the server's memory is watched.
+    let upload: UploadFigure | undefined;
+    if (UPLOAD_BYTES > 0) upload = await uploadFigure(server, api, base, uploadFile());
+    return { mode, database: server.databaseName, startupMs, setup, pages: pageFigures, saves, sectionSaves, upload };
+  } finally {
+    for (const client of clients) client.close();
+    await server.stop();
+  }
+}
+
+async function uploadFigure(server: BenchServer, api: Client, base: string, file: string): Promise<UploadFigure> {
+  const boundary = `----adhere-bench-${Date.now().toString(16)}`;
+  const head = Buffer.from(
+    `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nBenchmark upload\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench-upload.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+  );
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  async function* body() {
+    yield head;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1024 * 1024 })) yield chunk as Buffer;
+    yield tail;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const rssBaseline = server.rss();
+  let rssPeak = rssBaseline;
+  let samples = 0;
+  const sampler = setInterval(() => {
+    try {
+      rssPeak = Math.max(rssPeak, server.rss());
+      samples += 1;
+    } catch {
+      // The process is gone; the request fails on its own.
+    }
+  }, 20);
+  log(`${server.mode}: uploading ${mib(UPLOAD_BYTES)} MiB…`);
+  let response;
+  try {
+    response = await api.request<any>('POST', `${base}/evidence`, {
+      stream: Readable.from(body(), { objectMode: false }),
+      headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}`, 'Content-Length': head.length + UPLOAD_BYTES + tail.length },
+    });
+  } finally {
+    clearInterval(sampler);
+  }
+  rssPeak = Math.max(rssPeak, server.rss());
+  if (response.status !== 201) throw new Error(`Upload: expected 201, got ${response.status}: ${response.text.slice(0, 500)}`);
+  const hashing = performance.now();
+  const sum = spawnSync('sha256sum', [file], { encoding: 'utf8' });
+  const sha256sumSeconds = (performance.now() - hashing) / 1000;
+  if (sum.status !== 0) throw new Error(`sha256sum failed: ${sum.stderr}`);
+  return {
+    bytes: UPLOAD_BYTES,
+    seconds: response.ms / 1000,
+    status: response.status,
+    sha256: response.body.revision?.sha256,
+    rssBaseline,
+    rssPeak,
+    samples,
+    sha256sumSeconds,
+    sha256sumHash: sum.stdout.split(/\s/)[0],
+  };
+}
+
+function showStatements(request: string, statements: string[]): void {
+  process.stderr.write(`\n  SQL statements of ${request} (${statements.length}):\n`);
+  statements.forEach((text, index) => process.stderr.write(`   ${String(index + 1).padStart(3)}. ${text.length > 220 ? `${text.slice(0, 220)}…` : text}\n`));
+  process.stderr.write('\n');
+}
+
+/** A file of UPLOAD_BYTES that the server accepts as a PDF: the header, then random bytes. */
+function createUploadFile(directory: string): string {
+  const path = join(directory, 'bench-upload.pdf');
+  const started = performance.now();
+  const descriptor = openSync(path, 'w');
+  try {
+    const header = Buffer.from('%PDF-1.7\n');
+    writeSync(descriptor, header);
+    const chunk = Buffer.alloc(8 * 1024 * 1024);
+    for (let written = header.length; written < UPLOAD_BYTES; ) {
+      const length = Math.min(chunk.length, UPLOAD_BYTES - written);
+      randomFillSync(chunk, 0, length);
+      written += writeSync(descriptor, chunk, 0, length);
+    }
+  } finally {
+    closeSync(descriptor);
+  }
+  log(`created ${path} (${mib(UPLOAD_BYTES)} MiB of random bytes after a PDF header) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return path;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join(' │ ').trimEnd();
+  return [line(rows[0]), widths.map((width) => '─'.repeat(width)).join('─┼─'), ...rows.slice(1).map(line)].join('\n');
+}
+
+const same = (summary: Summary) => (summary.min === summary.max ? `${summary.median}` : `${summary.median} (min ${summary.min}, max ${summary.max})`);
+
+function report(all: ModeFigures[]): void {
+  const label = (mode: Mode) => (mode === 'embedded' ? 'embedded PGlite' : 'PostgreSQL server');
+  const rows: string[][] = [['Figure', 'Database', 'Result']];
+  for (const figures of all) {
+    for (const page of figures.pages) {
+      rows.push([
+        `1 ${page.label}`,
+        label(figures.mode),
+        `median ${ms(page.time.median)} ms, p95 ${ms(page.time.p95)} ms (n=${page.time.n}); ${same(page.queries)} SQL statements/request, of which ${same(page.overhead)} transaction control/settings; DB busy median ${ms(page.sqlBusy.median)} ms; ${(page.bytes / 1024).toFixed(0)} KiB`,
+      ]);
+    }
+    const s = figures.saves;
+    if (s.time.n > 0) rows.push([
+      '2 Save one answer (PUT …/answers/:key), 300-req. assessment',
+      label(figures.mode),
+      `median ${ms(s.time.median)} ms, p95 ${ms(s.time.p95)} ms, p99 ${ms(s.time.p99)} ms, max ${ms(s.time.max)} ms (n=${s.time.n}); ${same(s.queries)} SQL statements/save, of which ${same(s.overhead)} transaction control/settings; DB busy median ${ms(s.sqlBusy.median)} ms`,
+    ]);
+    const section = figures.sectionSaves;
+    if (section.time.n > 0) rows.push([
+      '2 … for comparison: save a section of 30 changed answers (PUT …/answers)',
+      label(figures.mode),
+      `median ${ms(section.time.median)} ms, p95 ${ms(section.time.p95)} ms (n=${section.time.n}); ${same(section.queries)} SQL statements/request`,
+    ]);
+    const u = figures.upload;
+    if (u) {
+      const uploadRate = u.bytes / 1_048_576 / u.seconds;
+      const sumRate = u.bytes / 1_048_576 / u.sha256sumSeconds;
+      rows.push([
+        `3 Upload ${mib(u.bytes)} MiB (multipart, streamed, token)`,
+        label(figures.mode),
+        `${u.seconds.toFixed(2)} s = ${uploadRate.toFixed(0)} MiB/s; server RSS baseline ${mib(u.rssBaseline)} MiB, peak ${mib(u.rssPeak)} MiB, growth ${mib(u.rssPeak - u.rssBaseline)} MiB (target < 64; ${u.samples} samples at 20 ms)`,
+      ]);
+      rows.push([
+        '3 … compared with sha256sum of the same file',
+        label(figures.mode),
+        `sha256sum ${u.sha256sumSeconds.toFixed(2)} s = ${sumRate.toFixed(0)} MiB/s; upload/sha256sum throughput ${((100 * uploadRate) / sumRate).toFixed(0)} % (target ≥ 50 %); stored sha256 ${u.sha256 === u.sha256sumHash ? 'equals' : `DIFFERS from`} sha256sum's`,
+      ]);
+    }
+  }
+  console.log(table(rows));
+  console.log('');
+  for (const figures of all) {
+    const setup = Object.entries(figures.setup).map(([what, { ms: time, queries }]) => `${what} ${ms(time)} ms (${queries} SQL statements)`).join('; ');
+    console.log(`${label(figures.mode)} (${figures.database}): server ready in ${(figures.startupMs / 1000).toFixed(1)} s (migrations included); single requests during set-up: ${setup}.`);
+  }
+}
+
+async function main(): Promise<void> {
+  const root = projectRoot();
+  const serverUrl = process.env.BENCH_DATABASE_URL;
+  const modes = (process.env.BENCH_MODES ? process.env.BENCH_MODES.split(',').map((mode) => mode.trim()) : serverUrl ? ['embedded', 'server'] : ['embedded']) as Mode[];
+  for (const mode of modes) {
+    if (mode !== 'embedded' && mode !== 'server') throw new Error(`BENCH_MODES: unknown mode ${mode} (embedded or server)`);
+    if (mode === 'server' && !serverUrl) throw new Error('The server mode needs BENCH_DATABASE_URL, e.g. postgres://postgres@127.0.0.1:5432/postgres');
+  }
+  if (!existsSync(join(root, 'dist', 'src', 'main.js'))) throw new Error('dist/src/main.js is missing: run `npm run build` first (npm run bench does)');
+
+  const cpus = os.cpus();
+  console.log(`Adhere self-assessment benchmark, ${new Date().toISOString()}`);
+  console.log(`Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim()}, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at start.`);
+  console.log(
+    `Method: the built server (node dist/src/main.js, NODE_ENV=${NODE_ENV}) runs in a child process with a temporary DATA_DIR; requests are sent one at a time over one kept-alive\n` +
+      `loopback connection, timed by the client from sending to the last byte read; ${WARM_UPS} warm-up rounds first, then the pages take turns. SQL statements are counted inside the server\n` +
+      "by wrapping pg's Client.query (test/bench/query-counter.ts); \"DB busy\" is the time at least one statement was in flight during the request.\n",
+  );
+
+  const temporary = mkdtempSync(join(os.tmpdir(), 'adhere-bench-'));
+  let file: string | undefined;
+  const uploadFile = () => {
+    if (file) return file;
+    const free = statfsSync(temporary).bavail * statfsSync(temporary).bsize;
+    // The file itself, the server's staged-then-stored copy, and some room.
+    if (free < 2 * UPLOAD_BYTES + 512 * 1024 * 1024) throw new Error(`Not enough space in ${os.tmpdir()}: ${mib(free)} MiB free, the upload figure needs ${mib(2 * UPLOAD_BYTES + 512 * 1024 * 1024)} MiB`);
+    file = createUploadFile(temporary);
+    return file;
+  };
+  const cleanUp = () => rmSync(temporary, { recursive: true, force: true });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log('interrupted: stopping the servers, dropping their databases');
+      void Promise.allSettled([...BenchServer.running].map((server) => server.stop())).finally(() => {
+        cleanUp();
+        process.exit(130);
+      });
+    });
+  }
+  const all: ModeFigures[] = [];
+  try {
+    for (const mode of modes) all.push(await benchMode(root, mode, uploadFile));
+  } finally {
+    cleanUp();
+  }
+  report(all);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

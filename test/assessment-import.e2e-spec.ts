@@ -159,7 +159,7 @@ describe('assessment export and import', () => {
       });
       expect(await answerRows(assessment.id)).toEqual(before);
       expect(await linksOf(assessment.id)).toEqual(links);
-      expect(await t.sql(`SELECT id FROM audit_events WHERE target_id = $1 AND action = 'answer.imported'`, [assessment.id])).toEqual([]);
+      expect(await t.sql(`SELECT id FROM audit_events WHERE target_id = $1 AND action = 'answers.imported'`, [assessment.id])).toEqual([]);
     });
 
     it('applies good rows and rejects bad ones, each with its row and problems', async () => {
@@ -216,8 +216,9 @@ describe('assessment export and import', () => {
       expect(await linksOf(assessment.id)).toEqual([`${keys[0]} ${mine.id}`]);
       const detail = await read(assessment.id);
       expect(answerOf(detail, keys[0])).toMatchObject({ updatedBy: owner.user.name, evidence: [expect.objectContaining({ id: mine.id })] });
-      const audit = await t.sql<{ data: { requirementKey: string } }>(`SELECT data FROM audit_events WHERE target_id = $1 AND action = 'answer.imported' ORDER BY id`, [assessment.id]);
-      expect(audit.map((event) => event.data.requirementKey)).toEqual([keys[0], keys[1]]);
+      // One event for the import, naming every answer it applied.
+      const audit = await t.sql<{ data: { answers: Array<{ requirementKey: string }> } }>(`SELECT data FROM audit_events WHERE target_id = $1 AND action = 'answers.imported' ORDER BY id`, [assessment.id]);
+      expect(audit.map((event) => event.data.answers.map((answer) => answer.requirementKey))).toEqual([[keys[0], keys[1]]]);
     });
 
     it('rejects a repeated key even when its first row was rejected, rather than applying the repeat', async () => {

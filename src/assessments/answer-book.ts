@@ -61,7 +61,9 @@ export class AnswerBook {
     await this.evidence.requireOwn(input.evidenceIds, 'evidenceIds');
     const current = await this.find(assessment, requirementKey);
     if (current.version !== input.version) throw await this.staleError([current]);
-    return this.write(current, input, 'answer.saved');
+    const saved = await this.write(current, input);
+    await this.recordSaved(assessment, 'answer.saved', [saved]);
+    return saved;
   }
 
   /**
@@ -82,7 +84,8 @@ export class AnswerBook {
     const stale = changed.filter((input) => byKey.get(input.requirementKey)!.version !== input.version).map((input) => byKey.get(input.requirementKey)!);
     if (stale.length > 0) throw await this.staleError(stale);
     const saved: Answer[] = [];
-    for (const input of changed) saved.push(await this.write(byKey.get(input.requirementKey)!, input, 'answer.saved'));
+    for (const input of changed) saved.push(await this.write(byKey.get(input.requirementKey)!, input));
+    if (saved.length > 0) await this.recordSaved(assessment, 'answers.saved', saved);
     return saved;
   }
 
@@ -99,6 +102,7 @@ export class AnswerBook {
     const library = await this.evidence.items(rows.flatMap((row) => idsIn(row.values.evidence_ids)));
     const names = await this.users.namesByIds(answers.flatMap((answer) => (answer.updatedBy ? [answer.updatedBy] : [])));
     const seen = new Set<string>();
+    const applied: Answer[] = [];
     for (const { row, values } of rows) {
       const requirementKey = values.requirement_key.trim();
       const reject = (...problems: string[]) => report.rejected.push({ row, requirementKey, problems });
@@ -144,9 +148,11 @@ export class AnswerBook {
         reject(`${requirementKey} was changed by ${who} at ${current.updatedAt.toISOString()} (now version ${current.version}; the file has version ${input.version}); export again and redo this row`);
         continue;
       }
-      const saved = await this.write(current, input, 'answer.imported');
+      const saved = await this.write(current, input);
       report.applied.push({ row, requirementKey, version: saved.version });
+      applied.push(saved);
     }
+    if (applied.length > 0) await this.recordSaved(assessment, 'answers.imported', applied);
     return report;
   }
 
@@ -179,7 +185,17 @@ export class AnswerBook {
     return answer;
   }
 
-  private async write(current: Answer, input: AnswerContent, action: string): Promise<Answer> {
+  /** One audit event per save, however many answers it changed. */
+  private async recordSaved(assessment: Assessment, action: string, saved: readonly Answer[]): Promise<void> {
+    await this.audit.record({
+      action,
+      targetType: 'assessment',
+      targetId: assessment.id,
+      data: { answers: saved.map(({ requirementKey, version, claim }) => ({ requirementKey, version, claim })) },
+    });
+  }
+
+  private async write(current: Answer, input: AnswerContent): Promise<Answer> {
     const result = await this.tx.manager
       .createQueryBuilder()
       .update(Answer)
@@ -196,10 +212,13 @@ export class AnswerBook {
       .execute();
     // Someone saved between our read and this write.
     if (!result.affected) throw await this.staleError([await this.tx.manager.getRepository(Answer).findOneByOrFail({ id: current.id })]);
-    const links = this.tx.manager.getRepository(AnswerEvidence);
-    await links.delete({ answerId: current.id });
     const evidenceIds = [...new Set(input.evidenceIds ?? [])];
-    if (evidenceIds.length > 0) await links.insert(evidenceIds.map((evidenceId) => ({ answerId: current.id, evidenceId, organizationId: current.organizationId })));
+    // The links become exactly `evidenceIds`, in one statement.
+    await this.tx.manager.query(
+      `WITH unlinked AS (DELETE FROM answer_evidence WHERE answer_id = $1 AND NOT (evidence_id = ANY($2::uuid[])))
+       INSERT INTO answer_evidence (answer_id, evidence_id, organization_id) SELECT $1, id, $3 FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING`,
+      [current.id, evidenceIds, current.organizationId],
+    );
     const [row] = result.raw as Array<{ version: number; updated_at: Date }>;
     const saved: Answer = {
       ...current,
@@ -210,12 +229,6 @@ export class AnswerBook {
       version: row.version,
       updatedAt: new Date(row.updated_at),
     };
-    await this.audit.record({
-      action,
-      targetType: 'assessment',
-      targetId: current.assessmentId,
-      data: { requirementKey: current.requirementKey, version: saved.version, claim: saved.claim, evidence: evidenceIds.length },
-    });
     return saved;
   }
 

@@ -166,14 +166,12 @@ export class AssessmentsService implements OnModuleInit {
 
   async detail(id: string, preloaded?: Assessment): Promise<AssessmentDetail> {
     const assessment = preloaded ?? (await this.find(id));
-    const [service, versions, bodies, answers] = await Promise.all([
+    const [service, { document, ...code }, bodies, answers] = await Promise.all([
       this.services.get(assessment.serviceId),
-      this.codes.versionsByIds([assessment.codeVersionId]),
+      this.codes.frozenVersion(assessment.codeVersionId),
       this.organizations.byIds([assessment.monitoringBodyId]),
       this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id }, order: { position: 'ASC' } }),
     ]);
-    const code = versions.get(assessment.codeVersionId)!;
-    const document = await this.codes.documentOf(code.version);
     const links = await this.answers.links(answers.map((answer) => answer.id));
     const evidence = await this.evidence.items([...links.values()].flat());
     const names = await this.users.namesByIds(answers.flatMap((answer) => (answer.updatedBy ? [answer.updatedBy] : [])));
@@ -263,13 +261,13 @@ export class AssessmentsService implements OnModuleInit {
   private async earlierAnswers(id: string, slug: string, document: CodeDocument): Promise<{ answers: EarlierAnswer[]; diff?: ReturnType<typeof diffCodes> }> {
     const earlier = await this.repository.findOneBy({ id, organizationId: this.context.organizationId });
     if (!earlier) throw new AssessmentsException(AssessmentsErrorCode.NotFound, 'copyFrom is not an assessment of this organization.', { copyFrom: ['no such assessment'] });
-    const source = (await this.codes.versionsByIds([earlier.codeVersionId])).get(earlier.codeVersionId)!;
+    const source = await this.codes.frozenVersion(earlier.codeVersionId);
     if (source.slug !== slug) {
       throw new AssessmentsException(AssessmentsErrorCode.CarryForwardMismatch, `copyFrom is an assessment against ${source.slug}; answers can only be carried forward within the same code.`, { copyFrom: [`against ${source.slug}, not ${slug}`] });
     }
     const answers = await this.tx.manager.getRepository(Answer).find({ where: { assessmentId: earlier.id } });
     const links = await this.answers.links(answers.map((answer) => answer.id));
-    const diff = source.version.version === document.version ? undefined : diffCodes(await this.codes.documentOf(source.version), document);
+    const diff = source.version.version === document.version ? undefined : diffCodes(source.document, document);
     return {
       answers: answers.map((answer) => ({ requirementKey: answer.requirementKey, claim: answer.claim, statement: answer.statement, justification: answer.justification, evidenceIds: links.get(answer.id)! })),
       diff,

@@ -28,6 +28,13 @@ export interface CodeSummary {
   current: CodeVersion;
 }
 
+/** A published (or retired) version: its content can no longer change. */
+export interface FrozenVersion {
+  slug: string;
+  version: CodeVersion;
+  document: CodeDocument;
+}
+
 export interface ImportResult {
   version: CodeVersion;
   document: CodeDocument;
@@ -43,6 +50,8 @@ export interface ImportResult {
  */
 @Injectable()
 export class CodesService {
+  private readonly frozen = new Map<string, FrozenVersion>();
+
   constructor(
     private readonly tx: TransactionHost,
     private readonly context: TenantContext,
@@ -186,6 +195,20 @@ export class CodesService {
     const codes = await this.tx.manager.getRepository(Code).findBy({ id: In([...new Set(versions.map((version) => version.codeId))]) });
     const slugs = new Map(codes.map((code) => [code.id, code.slug]));
     return new Map(versions.map((version) => [version.id, { slug: slugs.get(version.codeId)!, version }]));
+  }
+
+  /**
+   * A version referred to by id, with its code's slug and content. Once published a version never
+   * changes, so its content is read from the database once per process.
+   */
+  async frozenVersion(id: string): Promise<FrozenVersion> {
+    const cached = this.frozen.get(id);
+    if (cached) return cached;
+    const found = (await this.versionsByIds([id])).get(id);
+    if (!found) throw new CodesException(CodesErrorCode.VersionNotFound, 'There is no such code version.');
+    const frozen = { ...found, document: await this.documentOf(found.version) };
+    if (found.version.status !== 'draft') this.frozen.set(id, frozen);
+    return frozen;
   }
 
   async documentOf(version: CodeVersion): Promise<CodeDocument> {

@@ -82,7 +82,9 @@ export class EvidenceLibrary {
 
   /** Refuses ids that are not evidence of this organization, naming each by its place in `field`. */
   async requireOwn(ids: readonly string[], field: string): Promise<void> {
-    const known = await this.items(ids);
+    if (ids.length === 0) return;
+    const rows = await this.evidence.find({ where: { id: In([...new Set(ids)]), organizationId: this.context.organizationId }, select: { id: true } });
+    const known = new Set(rows.map((row) => row.id));
     const problems = Object.fromEntries(
       ids.flatMap((id, index) => (known.has(id) ? [] : [[`${field}[${index}]`, [`${id} is not evidence in your library`]]])),
     );

@@ -1,5 +1,9 @@
 import { Logger } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { validateEnvironment } from './config/environment';
+
+/** How long one request may take from start to end: long enough for the largest evidence upload. */
+const UPLOAD_REQUEST_TIMEOUT_MS = 60 * 60 * 1000;
 
 async function bootstrap(): Promise<void> {
   const started = Date.now();
@@ -17,6 +21,9 @@ async function bootstrap(): Promise<void> {
   const { AppConfig } = await import('./config/app-config.service.js');
   const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false }));
   const config = app.get(AppConfig);
+  // Node ends any request after 5 minutes; an evidence file of UPLOAD_MAX_BYTES over a slow line needs
+  // longer. Headers must still arrive within Node's own limit, so a slow client cannot hold a socket idle.
+  (app.getHttpServer() as Server).requestTimeout = UPLOAD_REQUEST_TIMEOUT_MS;
   await app.listen(config.port);
   new Logger('Bootstrap').log(`Adhere is ready at ${config.publicUrl} (started in ${Date.now() - started} ms)`);
 }

@@ -59,9 +59,8 @@ export class AnswerBook {
   async save(assessment: Assessment, requirementKey: string, input: SaveAnswerDto): Promise<Answer> {
     requireEditable(assessment);
     await this.evidence.requireOwn(input.evidenceIds, 'evidenceIds');
-    const current = await this.find(assessment, requirementKey);
-    if (current.version !== input.version) throw await this.staleError([current]);
-    const saved = await this.write(current, input);
+    // Written first and checked by the write itself: the usual save costs no read.
+    const saved = await this.write(assessment, requirementKey, input.version, input);
     await this.recordSaved(assessment, 'answer.saved', [saved]);
     return saved;
   }
@@ -84,7 +83,7 @@ export class AnswerBook {
     const stale = changed.filter((input) => byKey.get(input.requirementKey)!.version !== input.version).map((input) => byKey.get(input.requirementKey)!);
     if (stale.length > 0) throw await this.staleError(stale);
     const saved: Answer[] = [];
-    for (const input of changed) saved.push(await this.write(byKey.get(input.requirementKey)!, input));
+    for (const input of changed) saved.push(await this.write(assessment, input.requirementKey, input.version, input));
     if (saved.length > 0) await this.recordSaved(assessment, 'answers.saved', saved);
     return saved;
   }
@@ -148,7 +147,7 @@ export class AnswerBook {
         reject(`${requirementKey} was changed by ${who} at ${current.updatedAt.toISOString()} (now version ${current.version}; the file has version ${input.version}); export again and redo this row`);
         continue;
       }
-      const saved = await this.write(current, input);
+      const saved = await this.write(assessment, requirementKey, current.version, input);
       report.applied.push({ row, requirementKey, version: saved.version });
       applied.push(saved);
     }
@@ -195,7 +194,8 @@ export class AnswerBook {
     });
   }
 
-  private async write(current: Answer, input: AnswerContent): Promise<Answer> {
+  /** Writes an answer of `assessment` if it is still at `version`; a stale one is refused with who changed it. */
+  private async write(assessment: Assessment, requirementKey: string, version: number, input: AnswerContent): Promise<Answer> {
     const result = await this.tx.manager
       .createQueryBuilder()
       .update(Answer)
@@ -207,29 +207,32 @@ export class AnswerBook {
         version: () => 'version + 1',
         updatedAt: () => 'now()',
       })
-      .where('id = :id AND version = :version', { id: current.id, version: current.version })
-      .returning(['version', 'updated_at'])
+      .where('assessment_id = :assessmentId AND requirement_key = :requirementKey AND version = :version', { assessmentId: assessment.id, requirementKey, version })
+      .returning('id, position, carried, version, updated_at')
       .execute();
-    // Someone saved between our read and this write.
-    if (!result.affected) throw await this.staleError([await this.tx.manager.getRepository(Answer).findOneByOrFail({ id: current.id })]);
+    const [row] = result.raw as Array<{ id: string; position: number; carried: Answer['carried']; version: number; updated_at: Date }>;
+    if (!row) throw await this.staleError([await this.find(assessment, requirementKey)]);
     const evidenceIds = [...new Set(input.evidenceIds ?? [])];
     // The links become exactly `evidenceIds`, in one statement.
     await this.tx.manager.query(
       `WITH unlinked AS (DELETE FROM answer_evidence WHERE answer_id = $1 AND NOT (evidence_id = ANY($2::uuid[])))
        INSERT INTO answer_evidence (answer_id, evidence_id, organization_id) SELECT $1, id, $3 FROM unnest($2::uuid[]) AS id ON CONFLICT DO NOTHING`,
-      [current.id, evidenceIds, current.organizationId],
+      [row.id, evidenceIds, assessment.organizationId],
     );
-    const [row] = result.raw as Array<{ version: number; updated_at: Date }>;
-    const saved: Answer = {
-      ...current,
+    return {
+      id: row.id,
+      assessmentId: assessment.id,
+      organizationId: assessment.organizationId,
+      requirementKey,
+      position: row.position,
       claim: input.claim ?? null,
       statement: input.statement ?? null,
       justification: input.justification ?? null,
-      updatedBy: this.context.userId ?? null,
+      carried: row.carried,
       version: row.version,
+      updatedBy: this.context.userId ?? null,
       updatedAt: new Date(row.updated_at),
     };
-    return saved;
   }
 
   private async staleError(answers: Answer[]): Promise<AssessmentsException> {

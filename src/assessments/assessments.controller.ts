@@ -46,9 +46,8 @@ export class AssessmentsController {
   @OrgAccess(Permission.AssessmentsEdit)
   async saveAnswer(@Param('id', ParseUUIDPipe) id: string, @Param('requirementKey') requirementKey: string, @Body() dto: SaveAnswerDto) {
     const assessment = await this.assessments.find(id, { lock: 'share' });
-    await this.answers.save(assessment, requirementKey, dto);
-    const detail = await this.assessments.detail(id, assessment);
-    return { ...answerJson(detail.answers.find((answer) => answer.answer.requirementKey === requirementKey)!), progress: detail.progress };
+    const { answer, progress } = await this.assessments.savedAnswer(assessment, await this.answers.save(assessment, requirementKey, dto));
+    return { ...answerJson(answer), progress };
   }
 
   /** Saves several answers at once, all or none; unchanged ones are skipped, so they cannot conflict. */

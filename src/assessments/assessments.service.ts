@@ -3,7 +3,7 @@ import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AccreditationsService } from '../codes/accreditations.service';
 import { CodesService } from '../codes/codes.service';
-import type { CodeDocument } from '../codes/document/code-document';
+import type { CodeDocument, Requirement } from '../codes/document/code-document';
 import { diffCodes } from '../codes/document/code-diff';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
@@ -24,7 +24,7 @@ import { Answer } from './entities/answer.entity';
 import { AnswerEvidence } from './entities/answer-evidence.entity';
 import { AssessmentSubmission, SubmissionSnapshot } from './entities/assessment-submission.entity';
 import { Assessment } from './entities/assessment.entity';
-import { gapsOf, progressOf, type AnswerFacts } from './readiness';
+import { gapsOf, progressOf, type AnswerFacts, type Progress } from './readiness';
 
 /** One line of the assessments list. */
 export interface AssessmentSummary {
@@ -175,7 +175,7 @@ export class AssessmentsService implements OnModuleInit {
     const links = await this.answers.links(answers.map((answer) => answer.id));
     const evidence = await this.evidence.items([...links.values()].flat());
     const names = await this.users.namesByIds(answers.flatMap((answer) => (answer.updatedBy ? [answer.updatedBy] : [])));
-    const requirements = new Map(document.sections.flatMap((section) => section.requirements.map((requirement) => [requirement.key, { requirement, sectionKey: section.key }] as const)));
+    const requirements = requirementIndex(document);
     const details: AnswerDetail[] = answers.map((answer) => ({
       answer,
       ...requirements.get(answer.requirementKey)!,
@@ -199,6 +199,39 @@ export class AssessmentsService implements OnModuleInit {
       sections,
       progress: progressOf(facts),
       gaps: gapsOf(facts),
+    };
+  }
+
+  /**
+   * An answer just saved, with the assessment's progress. Saves are frequent, so this reads only what
+   * progress needs (claims and evidence links), not the whole assessment.
+   */
+  async savedAnswer(assessment: Assessment, saved: Answer): Promise<{ answer: AnswerDetail; progress: Progress }> {
+    const { document } = await this.codes.frozenVersion(assessment.codeVersionId);
+    const rows = (await this.tx.manager.query(
+      `SELECT a.requirement_key AS key, a.claim, a.justification,
+              coalesce(array_agg(l.evidence_id ORDER BY l.evidence_id) FILTER (WHERE l.evidence_id IS NOT NULL), '{}') AS evidence
+         FROM answers a LEFT JOIN answer_evidence l ON l.answer_id = a.id
+        WHERE a.assessment_id = $1
+        GROUP BY a.id`,
+      [assessment.id],
+    )) as Array<{ key: string; claim: Answer['claim']; justification: string | null; evidence: string[] }>;
+    const items = await this.evidence.items(rows.flatMap((row) => row.evidence));
+    const requirements = requirementIndex(document);
+    const linked = (ids: string[]) => ids.flatMap((id) => (items.has(id) ? [items.get(id)!] : []));
+    const facts = rows.map((row) => ({
+      requirementKey: row.key,
+      sectionKey: requirements.get(row.key)!.sectionKey,
+      claim: row.claim,
+      justification: row.justification,
+      evidenceRequired: requirements.get(row.key)!.requirement.evidenceRequired,
+      evidence: linked(row.evidence).map((item) => item.status),
+    }));
+    const names = saved.updatedBy ? await this.users.namesByIds([saved.updatedBy]) : new Map<string, string>();
+    const own = rows.find((row) => row.key === saved.requirementKey)!;
+    return {
+      answer: { answer: saved, ...requirements.get(saved.requirementKey)!, evidence: linked(own.evidence), updatedByName: saved.updatedBy ? names.get(saved.updatedBy) ?? null : null },
+      progress: progressOf(facts),
     };
   }
 
@@ -312,6 +345,11 @@ function factsOf(detail: AnswerDetail): AnswerFacts {
     evidenceRequired: detail.requirement.evidenceRequired,
     evidence: detail.evidence.map((item) => item.status),
   };
+}
+
+/** Each requirement of a code version by key, with the key of its section. */
+function requirementIndex(document: CodeDocument): Map<string, { requirement: Requirement; sectionKey: string }> {
+  return new Map(document.sections.flatMap((section) => section.requirements.map((requirement) => [requirement.key, { requirement, sectionKey: section.key }] as const)));
 }
 
 function requirementPositions(document: CodeDocument): Map<string, number> {

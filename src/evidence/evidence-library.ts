@@ -76,8 +76,19 @@ export class EvidenceLibrary {
   /** The organization's evidence among `ids`, with current revisions; ids of others are simply absent. */
   async items(ids: readonly string[]): Promise<Map<string, EvidenceItem>> {
     if (ids.length === 0) return new Map();
-    const found = await this.evidence.find({ where: { id: In([...new Set(ids)]), organizationId: this.context.organizationId } });
-    return new Map((await this.withCurrent(found)).map((item) => [item.evidence.id, item]));
+    // One query: each piece of evidence joined to its current revision.
+    const revisions = await this.revisions
+      .createQueryBuilder('revision')
+      .innerJoinAndMapOne('revision.evidence', Evidence, 'evidence', 'evidence.id = revision.evidenceId AND evidence.currentRevision = revision.number')
+      .where('evidence.id IN (:...ids) AND evidence.organizationId = :organizationId', { ids: [...new Set(ids)], organizationId: this.context.organizationId })
+      .getMany();
+    const today = todayIso();
+    return new Map(
+      (revisions as Array<EvidenceRevision & { evidence: Evidence }>).map(({ evidence, ...current }) => [
+        evidence.id,
+        { evidence, current: current as EvidenceRevision, status: evidenceStatus(current, today) },
+      ]),
+    );
   }
 
   /** Refuses ids that are not evidence of this organization, naming each by its place in `field`. */

@@ -22,6 +22,9 @@ export const ASSESSMENT_STATES = [
 ] as const;
 export type AssessmentState = (typeof ASSESSMENT_STATES)[number];
 
+/** A declaration still in progress: a service has at most one per code version (a unique index says so too). */
+export const OPEN_STATES: readonly AssessmentState[] = ['draft', 'submitted', 'in_review', 'changes_requested'];
+
 /** The states in which the provider may still change its answers. */
 export const EDITABLE_STATES: readonly AssessmentState[] = ['draft', 'changes_requested'];
 

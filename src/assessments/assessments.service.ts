@@ -13,7 +13,7 @@ import { ServiceRegistry } from '../services/service-registry';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { UsersService } from '../tenancy/users.service';
 import { AnswerBook } from './answer-book';
-import { AssessmentLifecycle } from './assessment-lifecycle';
+import { AssessmentLifecycle, OPEN_STATES, words } from './assessment-lifecycle';
 import type { AnswerDetail, AssessmentDetail } from './assessment-detail';
 import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
 import { carryForward, EarlierAnswer } from './carry-forward';
@@ -278,15 +278,10 @@ export class AssessmentsService implements OnModuleInit {
     return this.tx.manager.getRepository(AssessmentSubmission).find({ where: { assessmentId: assessment.id }, order: { round: 'DESC' } });
   }
 
-  /** The organization's assessments that could be carried forward into a new one of this code. */
-  async carryCandidates(): Promise<AssessmentSummary[]> {
-    return (await this.list()).filter((summary) => summary.assessment.state !== 'withdrawn');
-  }
-
   private async requireNoneOpen(serviceId: string, codeVersionId: string, serviceName: string): Promise<void> {
-    const open = await this.repository.findOne({ where: { serviceId, codeVersionId, state: In(['draft', 'submitted', 'in_review', 'changes_requested']) } });
+    const open = await this.repository.findOne({ where: { serviceId, codeVersionId, state: In([...OPEN_STATES]) } });
     if (open) {
-      throw new AssessmentsException(AssessmentsErrorCode.AlreadyOpen, `${serviceName} already has an open assessment against this code version (${open.state.replace(/_/g, ' ')}); continue it or withdraw it first.`, { existing: open.id });
+      throw new AssessmentsException(AssessmentsErrorCode.AlreadyOpen, `${serviceName} already has an open assessment against this code version (${words(open.state)}); continue it or withdraw it first.`, { existing: open.id });
     }
   }
 

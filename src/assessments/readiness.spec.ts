@@ -1,4 +1,4 @@
-import { AnswerFacts, gapsOf, progressBySection, progressOf } from './readiness';
+import { AnswerFacts, gapsOf, progressOf } from './readiness';
 
 const answer = (key: string, facts: Partial<AnswerFacts> = {}): AnswerFacts => ({
   requirementKey: key,
@@ -68,14 +68,5 @@ describe('progress', () => {
     expect(progressOf(answers).percent).toBe(99);
     expect(progressOf(answers.slice(1)).percent).toBe(100);
     expect(progressOf([]).percent).toBe(100);
-  });
-
-  it('gives each section its own figures, in the order asked', () => {
-    const { overall, sections } = progressBySection([answer('LIC-01'), answer('TRM-01', { claim: null }), answer('TRM-02')], ['TRM', 'LIC']);
-    expect(overall.answered).toBe(2);
-    expect(sections.map(({ key, answered, total }) => ({ key, answered, total }))).toEqual([
-      { key: 'TRM', answered: 1, total: 2 },
-      { key: 'LIC', answered: 1, total: 1 },
-    ]);
   });
 });

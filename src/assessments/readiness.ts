@@ -78,14 +78,6 @@ export function progressOf(answers: readonly AnswerFacts[]): Progress {
   };
 }
 
-/** Progress of each section, in the order given, and overall. */
-export function progressBySection(answers: readonly AnswerFacts[], sectionKeys: readonly string[]): { overall: Progress; sections: Array<{ key: string } & Progress> } {
-  return {
-    overall: progressOf(answers),
-    sections: sectionKeys.map((key) => ({ key, ...progressOf(answers.filter((answer) => answer.sectionKey === key)) })),
-  };
-}
-
 /** Rounded down, so 100 % means everything. */
 function percent(part: number, whole: number): number {
   return whole === 0 ? 100 : Math.floor((part * 100) / whole);

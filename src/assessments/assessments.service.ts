@@ -313,6 +313,10 @@ export class AssessmentsService implements OnModuleInit {
       .getRawMany<{ evidenceId: string; assessmentId: string; requirementKey: string }>();
     if (links.length === 0) return [];
     const summaries = new Map((await this.list()).map((summary) => [summary.assessment.id, summary]));
+    const sections = new Map<string, Map<string, { sectionKey: string }>>();
+    for (const { assessment } of summaries.values()) {
+      if (!sections.has(assessment.codeVersionId)) sections.set(assessment.codeVersionId, requirementIndex((await this.codes.frozenVersion(assessment.codeVersionId)).document));
+    }
     return links.flatMap((link) => {
       const summary = summaries.get(link.assessmentId);
       if (!summary) return [];
@@ -322,6 +326,7 @@ export class AssessmentsService implements OnModuleInit {
         assessment: `${summary.service.name} — ${summary.code.title} ${summary.code.version}`,
         assessmentState: summary.assessment.state,
         requirementKey: link.requirementKey,
+        sectionKey: sections.get(summary.assessment.codeVersionId)!.get(link.requirementKey)!.sectionKey,
       }];
     });
   }

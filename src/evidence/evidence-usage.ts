@@ -8,6 +8,8 @@ export interface EvidenceUse {
   assessment: string;
   assessmentState: string;
   requirementKey: string;
+  /** The section of the requirement, to open the workspace where it is. */
+  sectionKey: string;
 }
 
 export type EvidenceUseSource = (evidenceIds: readonly string[]) => Promise<EvidenceUse[]>;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { csrfFrom, decode, flashOf, open, postForm, textOf } from './support/html';
@@ -109,11 +110,11 @@ describe('assessment pages', () => {
       .attach('file', PDF, { filename: 'licence.pdf', contentType: 'application/pdf' })
       .redirects(0)
       .expect(303);
-    evidenceId = response.headers.location.split('/').pop();
+    evidenceId = response.headers.location.split('/').pop()!;
     const page = await open(provider.agent, response.headers.location);
     expect(flashOf(page)).toBe('Licence agreement is in your library.');
     expect(textOf(page)).toContain('licence.pdf');
-    expect(page).toContain(require('node:crypto').createHash('sha256').update(PDF).digest('hex'));
+    expect(page).toContain(createHash('sha256').update(PDF).digest('hex'));
   });
 
   it('refuses an upload without the form token', async () => {

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { In } from 'typeorm';
+import { In, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../common/tenant-context';
 import { validateInput } from '../common/validation/validation.pipe';
@@ -58,12 +58,13 @@ export class EvidenceLibrary {
   ) {}
 
   async list(query: EvidenceListQueryDto = {}): Promise<EvidenceItem[]> {
-    const builder = this.evidence.createQueryBuilder('evidence').where('evidence.organizationId = :organizationId', { organizationId: this.context.organizationId });
-    if (query.kind) builder.andWhere('evidence.kind = :kind', { kind: query.kind });
-    if (query.q) {
-      builder.andWhere(`(evidence.title ILIKE :pattern OR evidence.description ILIKE :pattern)`, { pattern: `%${query.q.replace(/[\\%_]/g, '\\$&')}%` });
-    }
-    return this.withCurrent(await builder.orderBy('lower(evidence.title)', 'ASC').addOrderBy('evidence.createdAt', 'DESC').getMany());
+    return this.withCurrentRevision((builder) => {
+      if (query.kind) builder.andWhere('evidence.kind = :kind', { kind: query.kind });
+      if (query.q) {
+        builder.andWhere(`(evidence.title ILIKE :pattern OR evidence.description ILIKE :pattern)`, { pattern: `%${query.q.replace(/[\\%_]/g, '\\$&')}%` });
+      }
+      builder.orderBy('lower(evidence.title)', 'ASC').addOrderBy('evidence.createdAt', 'DESC');
+    });
   }
 
   async get(id: string): Promise<EvidenceDetail> {
@@ -76,19 +77,8 @@ export class EvidenceLibrary {
   /** The organization's evidence among `ids`, with current revisions; ids of others are simply absent. */
   async items(ids: readonly string[]): Promise<Map<string, EvidenceItem>> {
     if (ids.length === 0) return new Map();
-    // One query: each piece of evidence joined to its current revision.
-    const revisions = await this.revisions
-      .createQueryBuilder('revision')
-      .innerJoinAndMapOne('revision.evidence', Evidence, 'evidence', 'evidence.id = revision.evidenceId AND evidence.currentRevision = revision.number')
-      .where('evidence.id IN (:...ids) AND evidence.organizationId = :organizationId', { ids: [...new Set(ids)], organizationId: this.context.organizationId })
-      .getMany();
-    const today = todayIso();
-    return new Map(
-      (revisions as Array<EvidenceRevision & { evidence: Evidence }>).map(({ evidence, ...current }) => [
-        evidence.id,
-        { evidence, current: current as EvidenceRevision, status: evidenceStatus(current, today) },
-      ]),
-    );
+    const found = await this.withCurrentRevision((builder) => builder.andWhere('evidence.id IN (:...ids)', { ids: [...new Set(ids)] }));
+    return new Map(found.map((item) => [item.evidence.id, item]));
   }
 
   /** Refuses ids that are not evidence of this organization, naming each by its place in `field`. */
@@ -128,7 +118,8 @@ export class EvidenceLibrary {
 
   async addFileRevision(id: string, upload: ReceivedUpload): Promise<EvidenceDetail> {
     return this.storeUpload(upload, EvidenceDatesDto, async (fields) => {
-      const evidence = await this.findForRevision(id, 'file');
+      const evidence = await this.findForRevision(id);
+      if (evidence.kind !== 'file') throw new EvidenceException(EvidenceErrorCode.KindMismatch, `This evidence is a ${evidence.kind}; a new revision must be a ${evidence.kind} too.`);
       const number = await this.insertRevision(evidence, evidence.currentRevision + 1, fileContent(upload), fields);
       await this.audit.record({ action: 'evidence.revised', targetType: 'evidence', targetId: id, data: { revision: number, sha256: upload.file.sha256 } });
       return id;
@@ -136,12 +127,11 @@ export class EvidenceLibrary {
   }
 
   async addRecordRevision(id: string, input: NewRevisionDto): Promise<EvidenceDetail> {
-    const evidence = await this.find(id);
+    const evidence = await this.findForRevision(id);
     if (evidence.kind === 'file') throw new EvidenceException(EvidenceErrorCode.KindMismatch, 'This evidence is a file: upload the new revision as multipart/form-data with a `file` part.');
     const field = evidence.kind === 'link' ? 'url' : 'text';
     if (!input[field]) throw new InvalidInputException({ [field]: [`a new revision of a ${evidence.kind} needs ${field}`] });
-    const locked = await this.findForRevision(id, evidence.kind);
-    const number = await this.insertRevision(locked, locked.currentRevision + 1, recordContent({ kind: evidence.kind, ...input }), input);
+    const number = await this.insertRevision(evidence, evidence.currentRevision + 1, recordContent({ kind: evidence.kind, ...input }), input);
     await this.audit.record({ action: 'evidence.revised', targetType: 'evidence', targetId: id, data: { revision: number } });
     return this.get(id);
   }
@@ -193,9 +183,7 @@ export class EvidenceLibrary {
     const organizationId = this.context.organizationId;
     try {
       this.requireProvider();
-      // A form may also carry its CSRF token as a field; the access guard has checked it already.
-      const { _csrf: _checked, ...sent } = upload.fields;
-      const fields = await validateInput(fieldsType, sent);
+      const fields = await validateInput(fieldsType, upload.fields);
       return await this.tx.runScoped({ organizationId, userId: this.context.userId }, async () => {
         await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`evidence-object:${organizationId}:${upload.file.sha256}`]);
         const { created } = await this.storage.put(organizationId, upload.file);
@@ -257,7 +245,7 @@ export class EvidenceLibrary {
   }
 
   /** The evidence, locked so that two new revisions never take the same number. */
-  private async findForRevision(id: string, kind: EvidenceKind): Promise<Evidence> {
+  private async findForRevision(id: string): Promise<Evidence> {
     this.requireProvider();
     const evidence = await this.evidence
       .createQueryBuilder('evidence')
@@ -265,25 +253,22 @@ export class EvidenceLibrary {
       .where('evidence.id = :id AND evidence.organizationId = :organizationId', { id, organizationId: this.context.organizationId })
       .getOne();
     if (!evidence) throw new EvidenceException(EvidenceErrorCode.NotFound, 'There is no such evidence in this organization.');
-    if (evidence.kind !== kind) {
-      throw new EvidenceException(EvidenceErrorCode.KindMismatch, `This evidence is a ${evidence.kind}; a new revision must be a ${evidence.kind} too.`);
-    }
     return evidence;
   }
 
-  private async withCurrent(evidence: Evidence[]): Promise<EvidenceItem[]> {
-    if (evidence.length === 0) return [];
-    const current = await this.revisions
+  /** The organization's evidence, each with its current revision, in one query that `narrow` may filter and order. */
+  private async withCurrentRevision(narrow: (builder: SelectQueryBuilder<EvidenceRevision>) => void): Promise<EvidenceItem[]> {
+    const builder = this.revisions
       .createQueryBuilder('revision')
-      .innerJoin(Evidence, 'evidence', 'evidence.id = revision.evidenceId AND evidence.currentRevision = revision.number')
-      .where('revision.evidenceId IN (:...ids)', { ids: evidence.map((item) => item.id) })
-      .getMany();
-    const byEvidence = new Map(current.map((revision) => [revision.evidenceId, revision]));
+      .innerJoinAndMapOne('revision.evidence', Evidence, 'evidence', 'evidence.id = revision.evidenceId AND evidence.currentRevision = revision.number')
+      .where('evidence.organizationId = :organizationId', { organizationId: this.context.organizationId });
+    narrow(builder);
     const today = todayIso();
-    return evidence.map((item) => {
-      const revision = byEvidence.get(item.id)!;
-      return { evidence: item, current: revision, status: evidenceStatus(revision, today) };
-    });
+    return ((await builder.getMany()) as Array<EvidenceRevision & { evidence: Evidence }>).map(({ evidence, ...current }) => ({
+      evidence,
+      current: current as EvidenceRevision,
+      status: evidenceStatus(current, today),
+    }));
   }
 
   private requireProvider(): void {

@@ -98,8 +98,9 @@ function textFields(body: unknown): Record<string, string> {
   for (const [name, value] of entries) {
     if (typeof value !== 'string') throw new InvalidInputException({ [name]: [`${name} must be sent once, as plain text`] });
   }
-  // fromEntries defines own properties, so a field named __proto__ is just a field.
-  const fields = Object.fromEntries(entries) as Record<string, string>;
+  // fromEntries defines own properties, so a field named __proto__ is just a field. A form's CSRF
+  // token, if it came as a field, was the access guard's business and is no field of the upload.
+  const fields = Object.fromEntries(entries.filter(([name]) => name !== '_csrf')) as Record<string, string>;
   const withNul = pathWithNul(fields);
   if (withNul) throw nulInputError(withNul);
   return fields;

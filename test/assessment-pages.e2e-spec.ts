@@ -2,19 +2,10 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { csrfFrom, decode, flashOf, open, postForm, textOf } from './support/html';
+import { CHILD_DIRECTED, CODE } from './support/assessment-fixtures';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
 const OPERATOR = { email: 'pages-operator@example.org', password: 'operator passphrase 1' };
-const CODE = 'csea-detection-tools';
-const CHILD_DIRECTED = {
-  provider_roles: ['deploys'],
-  tool_types: ['hash_matching', 'classifier'],
-  service_types: ['messaging', 'social_network'],
-  directed_at_children: true,
-  end_to_end_encrypted: false,
-  interpersonal_communications: true,
-  eu_users: true,
-};
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Title (Licence) >> endobj\n%%EOF\n');
 
 /** The links of the section navigation, in order: `?section=KEY`. */

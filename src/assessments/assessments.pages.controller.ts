@@ -13,6 +13,7 @@ import { AnswerBook } from './answer-book';
 import { words } from './assessment-lifecycle';
 import { parseAnswersCsv } from './assessment-transfer';
 import { AssessmentsService } from './assessments.service';
+import { percent } from './readiness';
 import { readAnswersFile } from './answers-upload';
 import { StartPageQueryDto, WorkspaceQueryDto } from './dto/page-queries.dto';
 import { SaveSectionDto } from './dto/save-section.dto';
@@ -44,7 +45,7 @@ export class AssessmentsPagesController {
     return {
       title: 'Assessments',
       org: this.context.organization,
-      assessments: summaries.map((summary) => ({ ...summary, stateWords: words(summary.assessment.state), percent: summary.total === 0 ? 100 : Math.floor((summary.answered * 100) / summary.total) })),
+      assessments: summaries.map((summary) => ({ ...summary, stateWords: words(summary.assessment.state), percent: percent(summary.answered, summary.total) })),
       canEdit: this.may(Permission.AssessmentsEdit),
     };
   }

@@ -2,7 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { AccreditationsService } from '../codes/accreditations.service';
-import { CodesService } from '../codes/codes.service';
+import { CodesService, FrozenVersion } from '../codes/codes.service';
 import type { CodeDocument, Requirement } from '../codes/document/code-document';
 import { diffCodes } from '../codes/document/code-diff';
 import { TenantContext } from '../common/tenant-context';
@@ -66,29 +66,11 @@ export class AssessmentsService implements OnModuleInit {
     if (query.state) where.state = query.state;
     if (query.service) where.serviceId = query.service;
     const assessments = await this.repository.find({ where, order: { createdAt: 'DESC' } });
-    const versions = await this.codes.versionsByIds(assessments.map((assessment) => assessment.codeVersionId));
-    const chosen = assessments.filter((assessment) => !query.code || versions.get(assessment.codeVersionId)?.slug === query.code);
-    if (chosen.length === 0) return [];
-    const ids = chosen.map((assessment) => assessment.id);
-    const counts = (await this.tx.manager.query(
-      `SELECT assessment_id AS id, count(*)::int AS total, count(claim)::int AS answered FROM answers WHERE assessment_id = ANY($1) GROUP BY assessment_id`,
-      [ids],
-    )) as Array<{ id: string; total: number; answered: number }>;
-    const progress = new Map(counts.map((row) => [row.id, row]));
-    const services = new Map((await this.services.list()).map((service) => [service.id, service]));
-    const bodies = await this.organizations.byIds(chosen.map((assessment) => assessment.monitoringBodyId));
-    return chosen.map((assessment) => {
-      const { slug, version } = versions.get(assessment.codeVersionId)!;
-      const body = bodies.get(assessment.monitoringBodyId)!;
-      return {
-        assessment,
-        service: { id: assessment.serviceId, name: services.get(assessment.serviceId)?.name ?? '' },
-        code: { slug, title: version.title, version: version.version },
-        monitoringBody: { slug: body.slug, name: body.name },
-        answered: progress.get(assessment.id)?.answered ?? 0,
-        total: progress.get(assessment.id)?.total ?? 0,
-      };
-    });
+    const versions = await this.versionsOf(assessments);
+    return this.summarize(
+      assessments.filter((assessment) => !query.code || versions.get(assessment.codeVersionId)!.slug === query.code),
+      versions,
+    );
   }
 
   async find(id: string, options: { lock?: 'share' | 'update' } = {}): Promise<Assessment> {
@@ -120,7 +102,7 @@ export class AssessmentsService implements OnModuleInit {
       throw new AssessmentsException(AssessmentsErrorCode.NotAccredited, `${input.monitoringBody} is not a monitoring body accredited today for ${input.code}; accredited: ${names}.`, { monitoringBody: [`not accredited for ${input.code}`] });
     }
     await this.requireNoneOpen(service.id, version.id, service.name);
-    const { applicable } = await this.codes.applicability(input.code, version.version, service.profile);
+    const { applicable } = this.codes.applicabilityIn(document, service.profile);
     const earlier = input.copyFrom ? await this.earlierAnswers(input.copyFrom, input.code, document) : undefined;
 
     const assessment = await this.repository.save(
@@ -265,7 +247,8 @@ export class AssessmentsService implements OnModuleInit {
       submittedAt,
       snapshot: snapshotOf(detail),
     });
-    return this.detail(id, moved);
+    // Only the assessment itself changed: its answers are the ones just frozen.
+    return { ...detail, assessment: moved };
   }
 
   async withdraw(id: string): Promise<AssessmentDetail> {
@@ -312,22 +295,52 @@ export class AssessmentsService implements OnModuleInit {
       .orderBy('answer.position', 'ASC')
       .getRawMany<{ evidenceId: string; assessmentId: string; requirementKey: string }>();
     if (links.length === 0) return [];
-    const summaries = new Map((await this.list()).map((summary) => [summary.assessment.id, summary]));
-    const sections = new Map<string, Map<string, { sectionKey: string }>>();
-    for (const { assessment } of summaries.values()) {
-      if (!sections.has(assessment.codeVersionId)) sections.set(assessment.codeVersionId, requirementIndex((await this.codes.frozenVersion(assessment.codeVersionId)).document));
-    }
+    const assessments = await this.repository.findBy({ id: In([...new Set(links.map((link) => link.assessmentId))]), organizationId: this.context.organizationId });
+    const versions = await this.versionsOf(assessments);
+    const summaries = new Map((await this.summarize(assessments, versions)).map((summary) => [summary.assessment.id, summary]));
     return links.flatMap((link) => {
       const summary = summaries.get(link.assessmentId);
       if (!summary) return [];
+      const { document } = versions.get(summary.assessment.codeVersionId)!;
       return [{
         evidenceId: link.evidenceId,
         assessmentId: link.assessmentId,
         assessment: `${summary.service.name} — ${summary.code.title} ${summary.code.version}`,
         assessmentState: summary.assessment.state,
         requirementKey: link.requirementKey,
-        sectionKey: sections.get(summary.assessment.codeVersionId)!.get(link.requirementKey)!.sectionKey,
+        sectionKey: requirementIndex(document).get(link.requirementKey)!.sectionKey,
       }];
+    });
+  }
+
+  /** The code version of each assessment, read once per process (published versions never change). */
+  private async versionsOf(assessments: readonly Assessment[]): Promise<Map<string, FrozenVersion>> {
+    const versions = new Map<string, FrozenVersion>();
+    for (const id of new Set(assessments.map((assessment) => assessment.codeVersionId))) versions.set(id, await this.codes.frozenVersion(id));
+    return versions;
+  }
+
+  /** The lines of the list: what each assessment is for, and how far its answers are. */
+  private async summarize(assessments: readonly Assessment[], versions: Map<string, FrozenVersion>): Promise<AssessmentSummary[]> {
+    if (assessments.length === 0) return [];
+    const counts = (await this.tx.manager.query(
+      `SELECT assessment_id AS id, count(*)::int AS total, count(claim)::int AS answered FROM answers WHERE assessment_id = ANY($1) GROUP BY assessment_id`,
+      [assessments.map((assessment) => assessment.id)],
+    )) as Array<{ id: string; total: number; answered: number }>;
+    const progress = new Map(counts.map((row) => [row.id, row]));
+    const services = new Map((await this.services.list()).map((service) => [service.id, service]));
+    const bodies = await this.organizations.byIds(assessments.map((assessment) => assessment.monitoringBodyId));
+    return assessments.map((assessment) => {
+      const { slug, version } = versions.get(assessment.codeVersionId)!;
+      const body = bodies.get(assessment.monitoringBodyId)!;
+      return {
+        assessment,
+        service: { id: assessment.serviceId, name: services.get(assessment.serviceId)?.name ?? '' },
+        code: { slug, title: version.title, version: version.version },
+        monitoringBody: { slug: body.slug, name: body.name },
+        answered: progress.get(assessment.id)?.answered ?? 0,
+        total: progress.get(assessment.id)?.total ?? 0,
+      };
     });
   }
 

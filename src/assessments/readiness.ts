@@ -79,6 +79,6 @@ export function progressOf(answers: readonly AnswerFacts[]): Progress {
 }
 
 /** Rounded down, so 100 % means everything. */
-function percent(part: number, whole: number): number {
+export function percent(part: number, whole: number): number {
   return whole === 0 ? 100 : Math.floor((part * 100) / whole);
 }

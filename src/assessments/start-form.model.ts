@@ -25,16 +25,15 @@ export class StartFormModel implements FormModel {
     const org = this.context.organization;
     const sent = { ...(request.query as Record<string, unknown>), ...((request.body as Record<string, unknown> | undefined) ?? {}) };
     const versions = (await this.codes.list()).flatMap((summary) =>
-      summary.versions.filter((version) => version.status === 'published').map((version) => ({ code: summary.code.slug, version: version.version, title: version.title })),
+      summary.versions.filter((version) => version.status === 'published').map((version) => ({ code: summary.code.slug, version: version.version, title: version.title, levels: version.levels })),
     );
     const chosen = versions.find((candidate) => candidate.code === sent.code && candidate.version === sent.version) ?? (versions.length === 1 ? versions[0] : undefined);
     const base = { title: 'Start an assessment', org, action: `/app/${org.slug}/assessments`, versions, chosen };
     if (!chosen) return base;
-    const { version } = await this.codes.version(chosen.code, chosen.version);
     return {
       ...base,
       services: await this.services.list(),
-      levels: version.levels.map((level, index) => ({ number: index + 1, ...level })),
+      levels: chosen.levels.map((level, index) => ({ number: index + 1, ...level })),
       monitoringBodies: (await this.accreditations.current(chosen.code)).map((view) => view.organization),
       earlier: (await this.assessments.list({ code: chosen.code })).filter((summary) => summary.assessment.state !== 'withdrawn'),
     };

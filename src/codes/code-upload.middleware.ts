@@ -1,10 +1,9 @@
-import { PayloadTooLargeException } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import multer from 'multer';
+import { smallFileReader } from '../common/web/small-file-reader';
 
 export const CODE_FILE_LIMIT = 1024 * 1024;
 
-const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: CODE_FILE_LIMIT, files: 1, fields: 10 } }).single('file');
+const readCodeFile = smallFileReader({ maxBytes: CODE_FILE_LIMIT, what: 'A code file' });
 
 /**
  * Reads the operator's import form, which carries the YAML file as multipart data, before the access
@@ -12,10 +11,5 @@ const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: COD
  */
 export function codeUpload(request: Request, response: Response, next: NextFunction): void {
   if (!request.is('multipart/form-data')) return next();
-  upload(request, response, (error: unknown) => {
-    if (error instanceof multer.MulterError && error.code === 'LIMIT_FILE_SIZE') {
-      return next(new PayloadTooLargeException(`A code file may be at most ${CODE_FILE_LIMIT / 1024} KB.`));
-    }
-    next(error);
-  });
+  readCodeFile(request, response).then(() => next(), next);
 }

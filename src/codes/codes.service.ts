@@ -155,7 +155,12 @@ export class CodesService {
   /** Which requirements of a version apply to a service with this profile, and why the others do not. */
   async applicability(slug: string, version: string, profile: Profile): Promise<Applicability & { document: CodeDocument; rulesInWords: Map<string, string> }> {
     const { document } = await this.version(slug, version);
-    return { ...evaluateApplicability(document, profile), document, rulesInWords: rulesInWords(document) };
+    return { ...this.applicabilityIn(document, profile), document, rulesInWords: rulesInWords(document) };
+  }
+
+  /** The same, for a version whose content the caller has already read. */
+  applicabilityIn(document: CodeDocument, profile: Profile): Applicability {
+    return evaluateApplicability(document, profile);
   }
 
   /** The questions of every code's current version, each key once, to describe a service. */

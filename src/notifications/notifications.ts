@@ -1,0 +1,40 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../database/transaction-host';
+import type { Role } from '../tenancy/roles';
+import type { NotificationEvent } from './notification-event';
+
+export interface NotificationInput {
+  event: NotificationEvent;
+  /** The organization whose members receive it. */
+  organizationId: string;
+  /** Who in it: these users, and/or every member with one of these roles (roles from src/tenancy/roles.ts). */
+  to: { userIds?: string[]; roles?: Role[] };
+  subject: string;
+  /** Plain-text body. */
+  text: string;
+  /** A path in the app such as /app/acme/assessments/<id>; made absolute with PUBLIC_URL when set. */
+  link?: string;
+  /**
+   * Unique for the thing that happened (e.g. `decided:<assessmentId>:<round>`): a second enqueue with the
+   * same key for the same organization writes nothing. The same key may notify two organizations.
+   */
+  key: string;
+}
+
+/**
+ * The notification outbox. A notification is written in the caller's own transaction, so it exists
+ * exactly when the event it reports was committed; delivery happens later, outside any request.
+ */
+@Injectable()
+export class Notifications {
+  constructor(private readonly tx: TransactionHost) {}
+
+  async enqueue(input: NotificationInput): Promise<void> {
+    await this.tx.manager.query(
+      `INSERT INTO notifications (key, event, organization_id, user_ids, roles, subject, body, link)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT DO NOTHING`,
+      [input.key, input.event, input.organizationId, input.to.userIds ?? [], input.to.roles ?? [], input.subject, input.text, input.link ?? null],
+    );
+  }
+}

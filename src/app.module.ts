@@ -2,6 +2,7 @@ import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { formBody } from './common/web/form-body.middleware';
 import { refuseNul } from './common/validation/nul-character';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
 import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { AssessmentsModule } from './assessments/assessments.module';
@@ -21,6 +22,7 @@ import { DatabaseModule } from './database/database.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ServicesModule } from './services/services.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 
@@ -31,6 +33,7 @@ import { TenancyModule } from './tenancy/tenancy.module';
     ClsModule.forRoot({ global: true, middleware: { mount: true, generateId: true, idGenerator: (request) => request.id } }),
     CommonModule,
     DatabaseModule,
+    ScheduleModule.forRoot(),
     AuditModule,
     TenancyModule,
     AuthModule,
@@ -38,6 +41,7 @@ import { TenancyModule } from './tenancy/tenancy.module';
     ServicesModule,
     EvidenceModule,
     AssessmentsModule,
+    NotificationsModule,
     HealthModule,
   ],
   controllers: [HomeController],

@@ -104,4 +104,18 @@ export class AppConfig {
       forcePathStyle: this.config.get('S3_FORCE_PATH_STYLE', { infer: true }),
     };
   }
+
+  /** Unset: notifications are written to the log, not sent. */
+  get smtpUrl(): string | undefined {
+    return this.config.get('SMTP_URL', { infer: true });
+  }
+
+  get mailFrom(): string {
+    return this.config.get('MAIL_FROM', { infer: true });
+  }
+
+  /** 0: this instance does not deliver notifications on its own. */
+  get notificationPollSeconds(): number {
+    return this.config.get('NOTIFICATION_POLL_SECONDS', { infer: true });
+  }
 }

@@ -137,6 +137,23 @@ export class Environment {
   @Transform(({ value }) => parseBoolean(value))
   @IsBoolean({ message: 'S3_FORCE_PATH_STYLE must be true or false' })
   S3_FORCE_PATH_STYLE = false;
+
+  /** Where notifications are e-mailed through; unset, they are written to the log instead. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['smtp', 'smtps'], require_protocol: true }, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @Transform(({ value }) => (value === undefined || value === '' ? 'Adhere <no-reply@localhost>' : value))
+  @IsEmail({ allow_display_name: true, require_tld: false }, { message: 'MAIL_FROM must be an e-mail address, optionally with a name: Adhere <no-reply@example.org>' })
+  MAIL_FROM = 'Adhere <no-reply@localhost>';
+
+  /** How often each instance looks for notifications to deliver; 0 turns the polling off. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 15 : Number(value)))
+  @IsInt({ message: 'NOTIFICATION_POLL_SECONDS must be a whole number of seconds from 0 to 86400' })
+  @Min(0, { message: 'NOTIFICATION_POLL_SECONDS must be a whole number of seconds from 0 to 86400' })
+  @Max(86_400, { message: 'NOTIFICATION_POLL_SECONDS must be a whole number of seconds from 0 to 86400' })
+  NOTIFICATION_POLL_SECONDS = 15;
 }
 
 /** Validates the raw environment; the thrown message names every wrong variable. */

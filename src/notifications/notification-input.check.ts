@@ -1,0 +1,47 @@
+import { ALL_ROLES } from '../tenancy/roles';
+import { NOTIFICATION_EVENTS } from './notification-event';
+import type { NotificationInput } from './notifications';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A subject becomes a mail header: a line break there would start a header of the caller's making. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+/**
+ * A path of this application: one leading slash, so never `//host` or `/\host`, which browsers read as
+ * another site, and nothing a mail client would cut the link at.
+ */
+const APP_PATH = /^\/(?![/\\])[^\s\u0000-\u001f\u007f\\]*$/;
+
+export const NOTIFICATION_LIMITS = { key: 200, subject: 200, text: 10_000, link: 2_000, userIds: 1_000 } as const;
+
+function isText(value: unknown, max: number): value is string {
+  return typeof value === 'string' && value.trim().length > 0 && value.length <= max && !value.includes('\u0000');
+}
+
+/** What is wrong with a notification, field by field; empty when it may be enqueued. */
+export function notificationInputProblems(input: NotificationInput): string[] {
+  const problems: string[] = [];
+  if (!(NOTIFICATION_EVENTS as readonly unknown[]).includes(input.event)) problems.push(`event must be one of ${NOTIFICATION_EVENTS.join(', ')}`);
+  if (typeof input.organizationId !== 'string' || !UUID.test(input.organizationId)) problems.push('organizationId must be a UUID');
+  const userIds: unknown = input.to?.userIds ?? [];
+  const roles: unknown = input.to?.roles ?? [];
+  if (!Array.isArray(userIds) || userIds.length > NOTIFICATION_LIMITS.userIds || !userIds.every((id) => typeof id === 'string' && UUID.test(id))) {
+    problems.push(`to.userIds must be a list of at most ${NOTIFICATION_LIMITS.userIds} UUIDs`);
+  }
+  if (!Array.isArray(roles) || !roles.every((role) => (ALL_ROLES as readonly unknown[]).includes(role))) problems.push(`to.roles must be roles among ${ALL_ROLES.join(', ')}`);
+  if (Array.isArray(userIds) && Array.isArray(roles) && userIds.length + roles.length === 0) problems.push('to must name at least one user or role');
+  if (!isText(input.subject, NOTIFICATION_LIMITS.subject) || CONTROL_CHARACTER.test(input.subject)) {
+    problems.push(`subject must be one line of 1 to ${NOTIFICATION_LIMITS.subject} characters`);
+  }
+  if (!isText(input.text, NOTIFICATION_LIMITS.text)) problems.push(`text must be 1 to ${NOTIFICATION_LIMITS.text} characters, without NUL`);
+  if (input.link !== undefined && (typeof input.link !== 'string' || input.link.length > NOTIFICATION_LIMITS.link || !APP_PATH.test(input.link))) {
+    problems.push('link must be a path of this application, such as /app/acme/assessments/<id>');
+  }
+  if (!isText(input.key, NOTIFICATION_LIMITS.key) || CONTROL_CHARACTER.test(input.key)) problems.push(`key must be 1 to ${NOTIFICATION_LIMITS.key} characters on one line`);
+  return problems;
+}
+
+/** A notification is built by code, not typed by a person: a bad one is a programming error, and says why. */
+export function assertValidNotification(input: NotificationInput): void {
+  const problems = notificationInputProblems(input);
+  if (problems.length > 0) throw new Error(`Invalid notification: ${problems.join('; ')}`);
+}

@@ -23,8 +23,10 @@ import { EvidenceModule } from './evidence/evidence.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { RegisterModule } from './register/register.module';
 import { ServicesModule } from './services/services.module';
 import { TenancyModule } from './tenancy/tenancy.module';
+import { VerificationModule } from './verification/verification.module';
 
 @Module({
   imports: [
@@ -41,6 +43,8 @@ import { TenancyModule } from './tenancy/tenancy.module';
     ServicesModule,
     EvidenceModule,
     AssessmentsModule,
+    RegisterModule,
+    VerificationModule,
     NotificationsModule,
     HealthModule,
   ],

@@ -31,9 +31,9 @@ export const EDITABLE_STATES: readonly AssessmentState[] = ['draft', 'changes_re
 export interface Transition {
   from: readonly AssessmentState[];
   to: AssessmentState;
-  /** Which side of the declaration makes this move. */
-  by: OrganizationKind;
-  permission: Permission;
+  /** Which side of the declaration makes this move; `system` is the scheduled job, with no caller. */
+  by: OrganizationKind | 'system';
+  permission?: Permission;
   /** The move in words, for messages: "submit", "withdraw". */
   verb: string;
 }
@@ -42,6 +42,15 @@ export interface Transition {
 export const TRANSITIONS = {
   submit: { from: ['draft'], to: 'submitted', by: 'provider', permission: Permission.AssessmentsSign, verb: 'submit' },
   withdraw: { from: ['draft', 'submitted'], to: 'withdrawn', by: 'provider', permission: Permission.AssessmentsSign, verb: 'withdraw' },
+  resubmit: { from: ['changes_requested'], to: 'submitted', by: 'provider', permission: Permission.AssessmentsSign, verb: 'resubmit' },
+  take: { from: ['submitted'], to: 'in_review', by: 'monitoring_body', permission: Permission.ReviewsConduct, verb: 'start reviewing' },
+  request_changes: { from: ['in_review'], to: 'changes_requested', by: 'monitoring_body', permission: Permission.ReviewsConduct, verb: 'request changes to' },
+  verify: { from: ['in_review'], to: 'verified', by: 'monitoring_body', permission: Permission.ReviewsConduct, verb: 'verify' },
+  reject: { from: ['in_review'], to: 'rejected', by: 'monitoring_body', permission: Permission.ReviewsConduct, verb: 'reject' },
+  suspend: { from: ['verified'], to: 'suspended', by: 'monitoring_body', permission: Permission.VerificationsManage, verb: 'suspend' },
+  reinstate: { from: ['suspended'], to: 'verified', by: 'monitoring_body', permission: Permission.VerificationsManage, verb: 'reinstate' },
+  revoke: { from: ['verified', 'suspended'], to: 'revoked', by: 'monitoring_body', permission: Permission.VerificationsManage, verb: 'revoke' },
+  expire: { from: ['verified', 'suspended'], to: 'expired', by: 'system', verb: 'expire' },
 } as const satisfies Record<string, Transition>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
@@ -106,9 +115,10 @@ export class AssessmentLifecycle {
   }
 
   private mayMake(transition: Transition): boolean {
+    const caller = this.context.caller;
+    if (transition.by === 'system' || !transition.permission) return transition.by === 'system' && caller === undefined;
     const organization = this.context.organization;
     if (organization.kind !== transition.by) return false;
-    const caller = this.context.caller;
     if (caller?.tokenId) return tokenAllows(caller.tokenScopes ?? [], transition.permission);
     return roleAllows(organization.role as Role | undefined, transition.permission);
   }

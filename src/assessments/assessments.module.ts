@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { CodesModule } from '../codes/codes.module';
 import { EvidenceModule } from '../evidence/evidence.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ServicesModule } from '../services/services.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AnswerBook } from './answer-book';
@@ -19,7 +20,7 @@ import { WorkspaceFormModel } from './workspace-form.model';
 import { SubmitFormModel } from './submit-form.model';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Assessment, Answer, AnswerEvidence, AssessmentSubmission]), AuditModule, CodesModule, ServicesModule, TenancyModule, EvidenceModule],
+  imports: [TypeOrmModule.forFeature([Assessment, Answer, AnswerEvidence, AssessmentSubmission]), AuditModule, CodesModule, ServicesModule, TenancyModule, EvidenceModule, NotificationsModule],
   controllers: [AssessmentsController, AssessmentsPagesController],
   providers: [AssessmentsService, AnswerBook, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel],
   exports: [AssessmentsService, AssessmentLifecycle],

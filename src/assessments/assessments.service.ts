@@ -11,6 +11,7 @@ import { EvidenceLibrary } from '../evidence/evidence-library';
 import { EvidenceUsage, EvidenceUse } from '../evidence/evidence-usage';
 import { ServiceRegistry } from '../services/service-registry';
 import { OrganizationsService } from '../tenancy/organizations.service';
+import { Notifications } from '../notifications/notifications';
 import { UsersService } from '../tenancy/users.service';
 import { AnswerBook } from './answer-book';
 import { AssessmentLifecycle, OPEN_STATES, words } from './assessment-lifecycle';
@@ -55,6 +56,7 @@ export class AssessmentsService implements OnModuleInit {
     private readonly usage: EvidenceUsage,
     private readonly answers: AnswerBook,
     private readonly lifecycle: AssessmentLifecycle,
+    private readonly notifications: Notifications,
   ) {}
 
   onModuleInit(): void {
@@ -224,7 +226,9 @@ export class AssessmentsService implements OnModuleInit {
   async submit(id: string, input: SubmitAssessmentDto): Promise<AssessmentDetail> {
     // Locked first: no answer can change between the check and the snapshot.
     const assessment = await this.find(id, { lock: 'update' });
-    this.lifecycle.check(assessment, 'submit');
+    // Answering a monitoring body's findings is the same act, for the next round.
+    const move = assessment.state === 'changes_requested' ? 'resubmit' : 'submit';
+    this.lifecycle.check(assessment, move);
     const detail = await this.detail(id, assessment);
     if (detail.gaps.length > 0) {
       const error = new AssessmentsException(
@@ -236,16 +240,26 @@ export class AssessmentsService implements OnModuleInit {
       throw error;
     }
     const submittedAt = new Date();
-    const moved = await this.lifecycle.apply(assessment, 'submit', { submittedAt }, { signatory: input.signatory.name });
+    const round = move === 'resubmit' ? assessment.round + 1 : assessment.round;
+    const moved = await this.lifecycle.apply(assessment, move, { submittedAt, round }, { signatory: input.signatory.name });
     await this.tx.manager.getRepository(AssessmentSubmission).insert({
       assessmentId: id,
       organizationId: assessment.organizationId,
-      round: assessment.round,
+      round,
       signatoryName: input.signatory.name,
       signatoryTitle: input.signatory.title,
       signedBy: this.context.userId ?? null,
       submittedAt,
       snapshot: snapshotOf(detail),
+    });
+    await this.notifications.enqueue({
+      event: move === 'resubmit' ? 'resubmitted' : 'submitted',
+      organizationId: assessment.monitoringBodyId,
+      to: { roles: ['admin'] },
+      subject: `${move === 'resubmit' ? 'Resubmitted' : 'Submitted'} for verification: ${detail.service.name} (${detail.code.slug} ${detail.code.version.version}, round ${round})`,
+      text: `${this.context.organization.name} has ${move === 'resubmit' ? 'answered your findings and resubmitted' : 'submitted'} its declaration of adherence for ${detail.service.name} to ${detail.code.version.title} ${detail.code.version.version} at level ${assessment.targetLevel}, signed by ${input.signatory.name} (${input.signatory.title}).`,
+      link: `/app/${detail.monitoringBody.slug}/reviews/${id}`,
+      key: `${move === 'resubmit' ? 'resubmitted' : 'submitted'}:${id}:${round}`,
     });
     // Only the assessment itself changed: its answers are the ones just frozen.
     return { ...detail, assessment: moved };
@@ -259,6 +273,51 @@ export class AssessmentsService implements OnModuleInit {
   async submissions(id: string): Promise<AssessmentSubmission[]> {
     const assessment = await this.find(id);
     return this.tx.manager.getRepository(AssessmentSubmission).find({ where: { assessmentId: assessment.id }, order: { round: 'DESC' } });
+  }
+
+  /**
+   * An assessment addressed to the current organization as its monitoring body; it exists for it only
+   * once submitted (row-level security says the same).
+   */
+  async addressed(id: string, options: { lock?: 'update' } = {}): Promise<Assessment> {
+    const query = this.repository
+      .createQueryBuilder('assessment')
+      .where('assessment.id = :id AND assessment.monitoringBodyId = :organizationId AND assessment.submittedAt IS NOT NULL', { id, organizationId: this.context.organizationId });
+    if (options.lock) query.setLock('pessimistic_write');
+    const assessment = await query.getOne();
+    if (!assessment) throw new AssessmentsException(AssessmentsErrorCode.NotFound, 'No such assessment has been submitted to this monitoring body.');
+    return assessment;
+  }
+
+  /** Every assessment ever submitted to the current monitoring body, with its provider and service names. */
+  async addressedList(): Promise<Array<{ assessment: Assessment; provider: { slug: string; name: string }; service: string; code: { slug: string; title: string; version: string } }>> {
+    const assessments = await this.repository
+      .createQueryBuilder('assessment')
+      .where('assessment.monitoringBodyId = :organizationId AND assessment.submittedAt IS NOT NULL', { organizationId: this.context.organizationId })
+      .getMany();
+    const [providers, services, versions] = await Promise.all([
+      this.organizations.byIds(assessments.map((assessment) => assessment.organizationId)),
+      this.services.namesByIds(assessments.map((assessment) => assessment.serviceId)),
+      this.versionsOf(assessments),
+    ]);
+    return assessments.map((assessment) => {
+      const provider = providers.get(assessment.organizationId)!;
+      const { slug, version } = versions.get(assessment.codeVersionId)!;
+      return {
+        assessment,
+        provider: { slug: provider.slug, name: provider.name },
+        service: services.get(assessment.serviceId) ?? '',
+        code: { slug, title: version.title, version: version.version },
+      };
+    });
+  }
+
+  /**
+   * The signed submissions of an assessment, oldest round first. For a monitoring body they are
+   * readable only once the caller has declared no conflict of interest (row-level security).
+   */
+  async submittedRounds(assessment: Assessment): Promise<AssessmentSubmission[]> {
+    return this.tx.manager.getRepository(AssessmentSubmission).find({ where: { assessmentId: assessment.id }, order: { round: 'ASC' } });
   }
 
   private async requireNoneOpen(serviceId: string, codeVersionId: string, serviceName: string): Promise<void> {
@@ -378,7 +437,7 @@ function snapshotOf(detail: AssessmentDetail): SubmissionSnapshot {
       claim: answer.claim,
       statement: answer.statement,
       justification: answer.justification,
-      evidence: evidence.map(({ evidence: item, current }) => ({ id: item.id, title: item.title, kind: item.kind, revision: current.number, sha256: current.sha256 })),
+      evidence: evidence.map(({ evidence: item, current }) => ({ id: item.id, title: item.title, kind: item.kind, confidentiality: item.confidentiality, revision: current.number, sha256: current.sha256 })),
     })),
   };
 }

@@ -14,6 +14,11 @@ export enum Permission {
   AssessmentsRead = 'assessments.read',
   AssessmentsEdit = 'assessments.edit',
   AssessmentsSign = 'assessments.sign',
+  ReviewsRead = 'reviews.read',
+  ReviewsAssign = 'reviews.assign',
+  ReviewsConduct = 'reviews.conduct',
+  VerificationsManage = 'verifications.manage',
+  ReportsRead = 'reports.read',
 }
 
 /**
@@ -35,6 +40,12 @@ export const TOKEN_REQUIREMENT: Record<Permission, 'read' | 'write' | 'member'> 
   [Permission.AssessmentsEdit]: 'write',
   // Submitting or withdrawing a declaration is a named person's act, never a script's.
   [Permission.AssessmentsSign]: 'member',
+  [Permission.ReviewsRead]: 'read',
+  // Assigning, reviewing, deciding and acting on a verification are a named person's acts too.
+  [Permission.ReviewsAssign]: 'member',
+  [Permission.ReviewsConduct]: 'member',
+  [Permission.VerificationsManage]: 'member',
+  [Permission.ReportsRead]: 'read',
 };
 
 const EVERYONE = [Permission.OrganizationRead, Permission.MembersRead];
@@ -46,13 +57,19 @@ const PROVIDER_READING = [Permission.ServicesRead, Permission.EvidenceRead, Perm
 /** What a provider's team does: describe its services, keep its evidence, and prepare declarations. */
 const PROVIDER_WORK = [...PROVIDER_READING, Permission.ServicesManage, Permission.EvidenceManage, Permission.AssessmentsEdit];
 
+/** What every member of a monitoring body does: follow its queue and review what it is assigned. */
+const REVIEWING = [Permission.ReviewsRead, Permission.ReviewsConduct];
+
+/** What a monitoring body's admins add: who reviews what, acting on verified status, and reporting. */
+const SUPERVISING = [Permission.ReviewsAssign, Permission.VerificationsManage, Permission.ReportsRead];
+
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Owners sign declarations for their organization; editors prepare them.
   owner: [...EVERYONE, ...ADMINISTRATION, ...PROVIDER_WORK, Permission.AssessmentsSign],
   editor: [...EVERYONE, ...PROVIDER_WORK],
   viewer: [...EVERYONE, ...PROVIDER_READING],
-  admin: [...EVERYONE, ...ADMINISTRATION],
-  reviewer: [...EVERYONE],
+  admin: [...EVERYONE, ...ADMINISTRATION, ...REVIEWING, ...SUPERVISING],
+  reviewer: [...EVERYONE, ...REVIEWING],
 };
 
 /** Whether a role grants a permission; no role (an API token reading a page) grants nothing. */

@@ -118,4 +118,8 @@ export class AppConfig {
   get notificationPollSeconds(): number {
     return this.config.get('NOTIFICATION_POLL_SECONDS', { infer: true });
   }
+
+  get expiryJobSeconds(): number {
+    return this.config.get('EXPIRY_JOB_SECONDS', { infer: true });
+  }
 }

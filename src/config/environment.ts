@@ -154,6 +154,13 @@ export class Environment {
   @Min(0, { message: 'NOTIFICATION_POLL_SECONDS must be a whole number of seconds from 0 to 86400' })
   @Max(86_400, { message: 'NOTIFICATION_POLL_SECONDS must be a whole number of seconds from 0 to 86400' })
   NOTIFICATION_POLL_SECONDS = 15;
+
+  /** How often each instance runs the expiry and reminder job (one instance at a time does the work); 0 turns it off. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 3600 : Number(value)))
+  @IsInt({ message: 'EXPIRY_JOB_SECONDS must be a whole number of seconds from 0 to 86400' })
+  @Min(0, { message: 'EXPIRY_JOB_SECONDS must be a whole number of seconds from 0 to 86400' })
+  @Max(86_400, { message: 'EXPIRY_JOB_SECONDS must be a whole number of seconds from 0 to 86400' })
+  EXPIRY_JOB_SECONDS = 3600;
 }
 
 /** Validates the raw environment; the thrown message names every wrong variable. */

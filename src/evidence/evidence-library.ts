@@ -175,6 +175,19 @@ export class EvidenceLibrary {
   }
 
   /**
+   * A revision of another organization's evidence, for a monitoring body's reviewer: row-level security
+   * lets the revision be read only by an assigned reviewer who declared no conflict, and only when a
+   * submission addressed to that body names it.
+   */
+  async reviewedContent(ownerId: string, evidence: { id: string; kind: string; title: string }, number: number): Promise<RevisionContent> {
+    const revision = await this.revisions.findOneBy({ evidenceId: evidence.id, organizationId: ownerId, number });
+    if (!revision) throw new EvidenceException(EvidenceErrorCode.RevisionNotFound, `Revision ${number} of ${evidence.title} is not open to you.`);
+    if (evidence.kind === 'link') throw new EvidenceException(EvidenceErrorCode.NoContent, `${evidence.title} is a link: open ${revision.url}.`);
+    const stream = evidence.kind === 'text' ? Readable.from([Buffer.from(revision.body ?? '', 'utf8')]) : Readable.from(await this.storage.open(ownerId, revision.sha256));
+    return { revision, stream };
+  }
+
+  /**
    * Validates an upload's text fields, then, in one transaction, moves the staged file into storage
    * and writes the rows. Two uploads of the same bytes take turns, so one never removes an object the
    * other has just linked.

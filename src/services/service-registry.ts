@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { CodesService } from '../codes/codes.service';
 import { Profile } from '../codes/document/code-document';
@@ -21,6 +22,16 @@ export class ServiceRegistry {
 
   list(): Promise<ProviderService[]> {
     return this.repository.find({ where: { organizationId: this.context.organizationId }, order: { name: 'ASC' } });
+  }
+
+  /**
+   * Names of services by id: the organization's own, and those a monitoring body reviews (row-level
+   * security decides which are visible).
+   */
+  async namesByIds(ids: readonly string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.repository.find({ where: { id: In([...new Set(ids)]) }, select: { id: true, name: true } });
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   async get(id: string): Promise<ProviderService> {

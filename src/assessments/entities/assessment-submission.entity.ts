@@ -5,6 +5,8 @@ export interface SubmittedEvidence {
   id: string;
   title: string;
   kind: string;
+  /** Whether the register may show its title; absent from submissions made before it was recorded. */
+  confidentiality?: 'monitoring_body' | 'public';
   revision: number;
   sha256: string;
 }

@@ -1,0 +1,30 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { stringify } from 'csv-stringify/sync';
+import type { Response } from 'express';
+import { OrgAccess } from '../auth/access.decorator';
+import { Permission } from '../auth/permissions';
+import { ReportQueryDto } from './dto/report-query.dto';
+import { statisticsRows, VerificationReports } from './verification-reports';
+
+/** A monitoring body's statistics for a period, for its supervisory authorities. */
+@ApiTags('reports')
+@Controller('api/v1/orgs/:org')
+export class ReportsController {
+  constructor(private readonly reports: VerificationReports) {}
+
+  @Get('reports')
+  @OrgAccess(Permission.ReportsRead)
+  statistics(@Query() query: ReportQueryDto) {
+    return this.reports.statistics(query);
+  }
+
+  @Get('reports.csv')
+  @OrgAccess(Permission.ReportsRead)
+  async csv(@Query() query: ReportQueryDto, @Res({ passthrough: true }) response: Response) {
+    const statistics = await this.reports.statistics(query);
+    response.attachment(`verification-statistics-${statistics.period.from}-to-${statistics.period.to}.csv`);
+    response.type('text/csv; charset=utf-8');
+    return stringify(statisticsRows(statistics), { header: true, columns: ['from', 'to', 'metric', 'breakdown', 'value'] });
+  }
+}

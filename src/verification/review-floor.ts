@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { AssessmentsService } from '../assessments/assessments.service';
+import { AssessmentLifecycle, words } from '../assessments/assessment-lifecycle';
+import type { Assessment } from '../assessments/entities/assessment.entity';
+import { ReviewAssignments, type ReviewerRole } from './review-assignments';
+import { ReviewWorkspace, type OpenedReview, type ReviewDetail } from './review-workspace';
+import { VerificationErrorCode, VerificationException } from './verification.exception';
+
+/** An assessment under review, opened by an assigned reviewer: the starting point of every reviewing act. */
+export interface UnderReview {
+  assessment: Assessment;
+  detail: ReviewDetail & { opened: OpenedReview };
+}
+
+/**
+ * Where reviewing acts begin: the assessment is locked, the caller checked as an assigned and declared
+ * reviewer, and a newly (re)submitted round taken into review by the first act on it.
+ */
+@Injectable()
+export class ReviewFloor {
+  constructor(
+    private readonly assessments: AssessmentsService,
+    private readonly lifecycle: AssessmentLifecycle,
+    private readonly assignments: ReviewAssignments,
+    private readonly workspace: ReviewWorkspace,
+  ) {}
+
+  async enter(id: string, role?: ReviewerRole, options: { allowPending?: boolean } = {}): Promise<UnderReview> {
+    let assessment = await this.assessments.addressed(id, { lock: 'update' });
+    await this.assignments.requireReviewer(assessment, role);
+    if (assessment.state === 'submitted') assessment = await this.lifecycle.apply(assessment, 'take');
+    if (assessment.state !== 'in_review') {
+      throw new VerificationException(VerificationErrorCode.NotUnderReview, `The assessment is ${words(assessment.state)}, not in review; nothing can be recorded on it now.`, { state: assessment.state });
+    }
+    const detail = (await this.workspace.detail(id, assessment)) as UnderReview['detail'];
+    if (detail.opened.pending && !options.allowPending) {
+      throw new VerificationException(VerificationErrorCode.DecisionPending, 'A decision is waiting for the second reviewer; it must be approved or returned first.', { decision: detail.opened.pending.id });
+    }
+    return { assessment, detail };
+  }
+}

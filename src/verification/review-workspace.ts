@@ -1,0 +1,166 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import { AssessmentsService } from '../assessments/assessments.service';
+import type { AssessmentSubmission, SubmittedAnswer } from '../assessments/entities/assessment-submission.entity';
+import type { Assessment } from '../assessments/entities/assessment.entity';
+import { CodesService, type FrozenVersion } from '../codes/codes.service';
+import type { Requirement, Section } from '../codes/document/code-document';
+import { TenantContext } from '../common/tenant-context';
+import { TransactionHost } from '../database/transaction-host';
+import type { RegisterEntry } from '../register/entities/register-entry.entity';
+import { Register } from '../register/register';
+import { ServiceRegistry } from '../services/service-registry';
+import type { Organization } from '../tenancy/entities/organization.entity';
+import { OrganizationsService } from '../tenancy/organizations.service';
+import { UsersService } from '../tenancy/users.service';
+import { effectiveVerdicts } from './effective-verdicts';
+import { Decision } from './entities/decision.entity';
+import { FindingNote } from './entities/finding-note.entity';
+import { Finding, type Verdict } from './entities/finding.entity';
+import type { ReviewDeclaration } from './entities/review-declaration.entity';
+import type { Review } from './entities/review.entity';
+import { SectionSummary } from './entities/section-summary.entity';
+import { suggestLevel, type LevelSuggestion } from './level-suggestion';
+import { ReviewAssignments, roleOf, type ReviewerRole } from './review-assignments';
+import { diffAnswer, type AnswerChange } from './submission-diff';
+
+export type NotedFinding = Finding & { note: string | null };
+
+/** One requirement as the reviewer weighs it: the provider's answer beside the findings. */
+export interface ReviewedRequirement {
+  requirement: Requirement;
+  sectionKey: string;
+  answer: SubmittedAnswer;
+  /** What changed since the previous round; null in the first round. */
+  change: AnswerChange | null;
+  finding: NotedFinding | null;
+  previousFinding: NotedFinding | null;
+  /** The verdict that stands: this round's, or an earlier one on an answer unchanged since. */
+  verdict: Verdict | null;
+}
+
+export interface ReviewedSection {
+  section: Omit<Section, 'requirements'>;
+  requirements: ReviewedRequirement[];
+  summary: SectionSummary | null;
+  counts: Record<Verdict | 'open', number>;
+}
+
+/** What anyone in the monitoring body may see: who and what, but nothing the provider submitted. */
+export interface ReviewOverview {
+  assessment: Assessment;
+  provider: Organization;
+  service: string;
+  code: FrozenVersion;
+  review: Review | null;
+  declarations: ReviewDeclaration[];
+  names: Map<string, string>;
+  own: { declaration: ReviewDeclaration | null; role: ReviewerRole | null };
+  registerEntry: RegisterEntry | null;
+}
+
+/** The submission itself, opened only to a member who has declared no conflict. */
+export interface OpenedReview {
+  submission: AssessmentSubmission;
+  previous: AssessmentSubmission | null;
+  requirements: ReviewedRequirement[];
+  sections: ReviewedSection[];
+  suggestion: LevelSuggestion;
+  decisions: Decision[];
+  pending: Decision | null;
+}
+
+export type ReviewDetail = ReviewOverview & { opened: OpenedReview | null };
+
+/** Reads a review: the overview for everyone in the monitoring body, the submission for declared members. */
+@Injectable()
+export class ReviewWorkspace {
+  constructor(
+    private readonly tx: TransactionHost,
+    private readonly context: TenantContext,
+    private readonly assessments: AssessmentsService,
+    private readonly assignments: ReviewAssignments,
+    private readonly codes: CodesService,
+    private readonly organizations: OrganizationsService,
+    private readonly services: ServiceRegistry,
+    private readonly users: UsersService,
+    private readonly register: Register,
+  ) {}
+
+  async detail(id: string, preloaded?: Assessment): Promise<ReviewDetail> {
+    const overview = await this.overview(preloaded ?? (await this.assessments.addressed(id)));
+    const declared = overview.own.declaration && !overview.own.declaration.conflict;
+    return { ...overview, opened: declared ? await this.open(overview) : null };
+  }
+
+  async overview(assessment: Assessment): Promise<ReviewOverview> {
+    const [providers, services, code, review, declarations, registerEntry] = await Promise.all([
+      this.organizations.byIds([assessment.organizationId]),
+      this.services.namesByIds([assessment.serviceId]),
+      this.codes.frozenVersion(assessment.codeVersionId),
+      this.assignments.review(assessment.id),
+      this.assignments.declarations(assessment.id),
+      this.register.entryOf(assessment.id),
+    ]);
+    const userId = this.context.userId;
+    const people = [...declarations.map((declaration) => declaration.userId), ...(review ? [review.leadReviewerId, review.secondReviewerId] : [])];
+    return {
+      assessment,
+      provider: providers.get(assessment.organizationId)!,
+      service: services.get(assessment.serviceId) ?? '',
+      code,
+      review,
+      declarations,
+      names: await this.users.namesByIds(people),
+      own: { declaration: declarations.find((declaration) => declaration.userId === userId) ?? null, role: review && userId ? roleOf(review, userId) : null },
+      registerEntry,
+    };
+  }
+
+  private async open(overview: ReviewOverview): Promise<OpenedReview> {
+    const { assessment, code } = overview;
+    const manager = this.tx.manager;
+    const [rounds, findings, summaries, decisions] = await Promise.all([
+      this.assessments.submittedRounds(assessment),
+      manager.getRepository(Finding).find({ where: { assessmentId: assessment.id, organizationId: this.context.organizationId } }),
+      manager.getRepository(SectionSummary).find({ where: { assessmentId: assessment.id, organizationId: this.context.organizationId } }),
+      manager.getRepository(Decision).find({ where: { assessmentId: assessment.id, organizationId: this.context.organizationId }, order: { proposedAt: 'DESC' } }),
+    ]);
+    const notes = findings.length === 0 ? [] : await manager.getRepository(FindingNote).findBy({ findingId: In(findings.map((finding) => finding.id)) });
+    const noteOf = new Map(notes.map((note) => [note.findingId, note.note]));
+    const noted = (finding: Finding | undefined): NotedFinding | null => (finding ? Object.assign(finding, { note: noteOf.get(finding.id) ?? null }) : null);
+    const at = new Map(findings.map((finding) => [`${finding.round}:${finding.requirementKey}`, finding]));
+
+    const submission = rounds[rounds.length - 1];
+    const previous = rounds.length > 1 ? rounds[rounds.length - 2] : null;
+    const earlier = new Map((previous?.snapshot.answers ?? []).map((answer) => [answer.requirementKey, answer]));
+    const verdicts = effectiveVerdicts(rounds.map(({ round, snapshot }) => ({ round, answers: snapshot.answers })), findings);
+    const index = new Map(code.document.sections.flatMap((section) => section.requirements.map((requirement) => [requirement.key, { requirement, sectionKey: section.key }] as const)));
+    const requirements: ReviewedRequirement[] = submission.snapshot.answers.map((answer) => ({
+      ...index.get(answer.requirementKey)!,
+      answer,
+      change: previous ? diffAnswer(earlier.get(answer.requirementKey), answer) : null,
+      finding: noted(at.get(`${submission.round}:${answer.requirementKey}`)),
+      previousFinding: previous ? noted(at.get(`${previous.round}:${answer.requirementKey}`)) : null,
+      verdict: verdicts.get(answer.requirementKey) ?? null,
+    }));
+    const summaryOf = new Map(summaries.map((summary) => [summary.sectionKey, summary]));
+    const sections = code.document.sections
+      .map(({ requirements: _all, ...section }) => {
+        const inSection = requirements.filter((item) => item.sectionKey === section.key);
+        const counts = { accepted: 0, changes_requested: 0, rejected: 0, open: 0 };
+        for (const item of inSection) counts[item.verdict ?? 'open'] += 1;
+        return { section, requirements: inSection, summary: summaryOf.get(section.key) ?? null, counts };
+      })
+      .filter((section) => section.requirements.length > 0);
+    return {
+      submission,
+      previous,
+      requirements,
+      sections,
+      suggestion: suggestLevel(requirements.map((item) => ({ key: item.requirement.key, level: item.requirement.level })), verdicts, assessment.targetLevel),
+      decisions,
+      pending: decisions.find((decision) => decision.status === 'proposed') ?? null,
+    };
+  }
+}

@@ -56,6 +56,13 @@ describe('verification: the whole life through the API', () => {
     const released = await t.sql(`SELECT verdict, comment FROM findings WHERE assessment_id = $1 AND requirement_key = $2`, [id, changed]);
     expect(released).toEqual([{ verdict: 'changes_requested', comment: 'Name the licensing criteria.' }]);
 
+    const standing = await call(t, providerCaller, 'get', `${orgPath(provider.organization.slug)}/assessments/${id}/review`).expect(200);
+    expect(standing.body.findings).toEqual(expect.arrayContaining([{ requirementKey: changed, round: 1, verdict: 'changes_requested', comment: 'Name the licensing criteria.' }]));
+    expect(JSON.stringify(standing.body)).not.toContain('2025 audit');
+    const page = await providerCaller.agent.get(`/app/${provider.organization.slug}/assessments/${id}`).expect(200);
+    expect(page.text).toContain('The monitoring body asks for changes');
+    expect(page.text).not.toContain('2025 audit');
+
     const answer = (providerView.body as AssessmentBody).answers.find((item) => item.requirementKey === changed)!;
     const revised = await createText(t, providerCaller, provider.organization.slug, { title: 'Licensing criteria' });
     await call(t, providerCaller, 'put', `${orgPath(provider.organization.slug)}/assessments/${id}/answers/${changed}`)
@@ -86,6 +93,10 @@ describe('verification: the whole life through the API', () => {
 
     const [entry] = await t.sql<{ id: string; status: string; valid_until: string }>(`SELECT id, status, valid_until::text FROM register_entries WHERE assessment_id = $1`, [id]);
     expect(entry.status).toBe('verified');
+
+    const verifiedPage = await providerCaller.agent.get(`/app/${provider.organization.slug}/assessments/${id}`).expect(200);
+    expect(verifiedPage.text).toContain(`Verification ${approved.body.verificationId}`);
+    expect(verifiedPage.text).toContain('>Renew</a>');
 
     await review(`/${id}/suspend`, admin).send({ reason: 'Complaint under investigation.' }).expect(200);
     await review(`/${id}/suspend`, admin).send({ reason: 'Again.' }).expect(409);

@@ -12,7 +12,8 @@ import { SaveAnswerDto } from './dto/save-answer.dto';
 import { SaveSectionDto } from './dto/save-section.dto';
 import { StartAssessmentDto } from './dto/start-assessment.dto';
 import { SubmitAssessmentDto } from './dto/submit-assessment.dto';
-import { summaryJson } from './assessments.views';
+import { standingJson, summaryJson } from './assessments.views';
+import { ReviewFeedback } from './review-feedback';
 
 @ApiTags('assessments')
 @Controller('api/v1/orgs/:org/assessments')
@@ -20,6 +21,7 @@ export class AssessmentsController {
   constructor(
     private readonly assessments: AssessmentsService,
     private readonly answers: AnswerBook,
+    private readonly feedback: ReviewFeedback,
   ) {}
 
   @Get()
@@ -72,6 +74,13 @@ export class AssessmentsController {
   @OrgAccess(Permission.AssessmentsSign)
   async withdraw(@Param('id', ParseUUIDPipe) id: string) {
     return assessmentJson(await this.assessments.withdraw(id));
+  }
+
+  /** What the monitoring body has released: findings per requirement, the final decision and the register entry. */
+  @Get(':id/review')
+  @OrgAccess(Permission.AssessmentsRead)
+  async review(@Param('id', ParseUUIDPipe) id: string) {
+    return standingJson(await this.feedback.of(await this.assessments.find(id)));
   }
 
   /** Each signed submission, newest round first, with the frozen answers and evidence hashes. */

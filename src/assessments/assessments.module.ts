@@ -18,11 +18,12 @@ import { Assessment } from './entities/assessment.entity';
 import { StartFormModel } from './start-form.model';
 import { WorkspaceFormModel } from './workspace-form.model';
 import { SubmitFormModel } from './submit-form.model';
+import { ReviewFeedback } from './review-feedback';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Assessment, Answer, AnswerEvidence, AssessmentSubmission]), AuditModule, CodesModule, ServicesModule, TenancyModule, EvidenceModule, NotificationsModule],
   controllers: [AssessmentsController, AssessmentsPagesController],
-  providers: [AssessmentsService, AnswerBook, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel],
-  exports: [AssessmentsService, AssessmentLifecycle],
+  providers: [AssessmentsService, AnswerBook, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel, ReviewFeedback],
+  exports: [AssessmentsService, AssessmentLifecycle, ReviewFeedback],
 })
 export class AssessmentsModule {}

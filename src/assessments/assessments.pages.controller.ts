@@ -53,8 +53,9 @@ export class AssessmentsPagesController {
   @Get('new')
   @OrgAccess(Permission.AssessmentsEdit)
   @Render('assessments/new')
-  async newForm(@Query() _query: StartPageQueryDto, @Req() request: Request) {
-    return { ...(await this.startForm.locals(request)), values: { targetLevel: 1 } };
+  async newForm(@Query() query: StartPageQueryDto, @Req() request: Request) {
+    const { serviceId, monitoringBody, targetLevel, copyFrom } = query;
+    return { ...(await this.startForm.locals(request)), values: { targetLevel: targetLevel ?? 1, serviceId, monitoringBody, copyFrom } };
   }
 
   @Post()

@@ -1,3 +1,4 @@
+import type { VerificationStanding } from './review-feedback';
 import type { AssessmentSummary } from './assessments.service';
 
 export function summaryJson({ assessment, service, code, monitoringBody, answered, total }: AssessmentSummary) {
@@ -13,5 +14,14 @@ export function summaryJson({ assessment, service, code, monitoringBody, answere
     submittedAt: assessment.submittedAt?.toISOString() ?? null,
     createdAt: assessment.createdAt.toISOString(),
     updatedAt: assessment.updatedAt.toISOString(),
+  };
+}
+
+export function standingJson(standing: VerificationStanding) {
+  return {
+    findings: [...standing.findings].flatMap(([requirementKey, findings]) => findings.map((finding) => ({ requirementKey, ...finding }))),
+    decision: standing.decision ? { ...standing.decision, decidedAt: standing.decision.decidedAt.toISOString() } : null,
+    register: standing.register ? { ...standing.register, history: standing.register.history.map((event) => ({ ...event, occurredAt: event.occurredAt.toISOString() })) } : null,
+    renewedBy: standing.renewedBy,
   };
 }

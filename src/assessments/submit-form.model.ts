@@ -26,7 +26,7 @@ export class SubmitFormModel implements FormModel {
       action: `${base}/submit`,
       stateWords: words(detail.assessment.state),
       level: detail.code.version.levels[detail.assessment.targetLevel - 1],
-      canSubmit: this.lifecycle.allows(detail.assessment, 'submit'),
+      canSubmit: this.lifecycle.allows(detail.assessment, 'submit') || this.lifecycle.allows(detail.assessment, 'resubmit'),
       submittable: detail.assessment.state === 'draft',
     };
   }

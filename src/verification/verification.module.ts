@@ -17,6 +17,7 @@ import { Review } from './entities/review.entity';
 import { SectionSummary } from './entities/section-summary.entity';
 import { ExpiryJob } from './expiry-job';
 import { FindingsBook } from './findings-book';
+import { ProviderStanding } from './provider-standing';
 import { ReportsController } from './reports.controller';
 import { ReviewAssignments } from './review-assignments';
 import { ReviewFloor } from './review-floor';
@@ -40,7 +41,7 @@ import { VerifiedStatus } from './verified-status';
     TenancyModule,
   ],
   controllers: [ReviewsController, ReportsController],
-  providers: [ReviewQueue, ReviewWorkspace, ReviewAssignments, ReviewFloor, ReviewerEvidence, FindingsBook, Decisions, VerifiedStatus, ExpiryJob, VerificationReports],
+  providers: [ReviewQueue, ReviewWorkspace, ReviewAssignments, ReviewFloor, ReviewerEvidence, FindingsBook, Decisions, VerifiedStatus, ExpiryJob, VerificationReports, ProviderStanding],
   exports: [ExpiryJob],
 })
 export class VerificationModule {}

@@ -3,7 +3,8 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { AppConfig } from '../config/app-config.service';
 import { NotificationDelivery } from './notification-delivery';
 
-const INTERVAL_NAME = 'notification-delivery';
+/** The poll's name in the SchedulerRegistry. */
+export const NOTIFICATION_POLL = 'notification-delivery';
 
 /**
  * Delivers due notifications every NOTIFICATION_POLL_SECONDS (0: never; something else then calls
@@ -23,12 +24,12 @@ export class NotificationPoller implements OnApplicationBootstrap, OnModuleDestr
   onApplicationBootstrap(): void {
     const seconds = this.config.notificationPollSeconds;
     if (seconds === 0) return;
-    this.scheduler.addInterval(INTERVAL_NAME, setInterval(() => this.poll(), seconds * 1000));
+    this.scheduler.addInterval(NOTIFICATION_POLL, setInterval(() => this.poll(), seconds * 1000));
   }
 
   /** Stops polling and lets a run in progress finish, before the database connections close. */
   async onModuleDestroy(): Promise<void> {
-    if (this.scheduler.doesExist('interval', INTERVAL_NAME)) this.scheduler.deleteInterval(INTERVAL_NAME);
+    if (this.scheduler.doesExist('interval', NOTIFICATION_POLL)) this.scheduler.deleteInterval(NOTIFICATION_POLL);
     await this.running;
   }
 

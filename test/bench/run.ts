@@ -1,5 +1,5 @@
 /**
- * Performance figures of the self-assessment feature; `npm run bench` builds the application, compiles
+ * Performance figures of self-assessment and review; `npm run bench` builds the application, compiles
  * this folder and runs it. Prints figures, asserts nothing. See README.md in this folder.
  *
  *   BENCH_DATABASE_URL=postgres://…  also run every figure against a fresh database on that server
@@ -48,6 +48,7 @@ interface ModeFigures {
   pages: PageFigure[];
   saves: Measured;
   sectionSaves: Measured;
+  reviews: PageFigure[];
   upload?: UploadFigure;
 }
 
@@ -259,14 +260,41 @@ async function benchMode(root: string, mode: Mode, uploadFile: () => string): Pr
     );
     log(`${mode}: save a section of 30 answers: median ${ms(sectionSaves.time.median)} ms`);
 
+    // Figure 4: the submitted 300-requirement assessment, as its monitoring body reviews it.
+    const reviews = await reviewFigures(server, provider.client, monitor, base, large.id);
+
     // Figure 3: a large file streamed as multipart/form-data, while the server's memory is watched.
     let upload: UploadFigure | undefined;
     if (UPLOAD_BYTES > 0) upload = await uploadFigure(server, api, base, uploadFile());
-    return { mode, database: server.databaseName, startupMs, setup, pages: pageFigures, saves, sectionSaves, upload };
+    return { mode, database: server.databaseName, startupMs, setup, pages: pageFigures, saves, sectionSaves, reviews, upload };
   } finally {
     for (const client of clients) client.close();
     await server.stop();
   }
+}
+
+/** The owner signs and submits the assessment; the monitoring body's admin declares no conflict and opens the review. */
+async function reviewFigures(server: BenchServer, owner: Client, monitor: { client: Client; slug: string }, base: string, id: string): Promise<PageFigure[]> {
+  await owner.expect(200, 'POST', `${base}/assessments/${id}/submit`, { body: { signatory: { name: 'Bench Owner', title: 'Director', confirm: true } } });
+  const reviews = `/api/v1/orgs/${monitor.slug}/reviews/${id}`;
+  await monitor.client.expect(201, 'POST', `${reviews}/declaration`, { body: { conflict: false, statement: 'No interest in this provider.' } });
+  const pages = [
+    { label: 'Review workspace, 300-req. submission, first section (30 cards)', path: `/app/${monitor.slug}/reviews/${id}` },
+    { label: 'Review workspace, 300-req. submission, ?section=S07 (30 cards)', path: `/app/${monitor.slug}/reviews/${id}?section=S07` },
+    { label: 'API GET review JSON, 300 requirements', path: reviews },
+  ];
+  const measured = await measureEach(
+    server,
+    REQUESTS,
+    pages.map((page) => async () => {
+      const response = await monitor.client.expect(200, 'GET', page.path);
+      return { ms: response.ms, bytes: response.text.length };
+    }),
+  );
+  const figures = pages.map((page, index) => ({ ...page, ...measured[index] }));
+  for (const figure of figures) log(`${server.mode}: ${figure.label}: median ${ms(figure.time.median)} ms`);
+  if (process.env.BENCH_SHOW_SQL) showStatements(`GET ${pages[0].path}`, await server.statementsOf(() => monitor.client.expect(200, 'GET', pages[0].path)));
+  return figures;
 }
 
 async function uploadFigure(server: BenchServer, api: Client, base: string, file: string): Promise<UploadFigure> {
@@ -380,6 +408,13 @@ function report(all: ModeFigures[]): void {
       label(figures.mode),
       `median ${ms(section.time.median)} ms, p95 ${ms(section.time.p95)} ms (n=${section.time.n}); ${same(section.queries)} SQL statements/request`,
     ]);
+    for (const page of figures.reviews) {
+      rows.push([
+        `4 ${page.label}`,
+        label(figures.mode),
+        `median ${ms(page.time.median)} ms, p95 ${ms(page.time.p95)} ms (n=${page.time.n}); ${same(page.queries)} SQL statements/request; DB busy median ${ms(page.sqlBusy.median)} ms; ${(page.bytes / 1024).toFixed(0)} KiB`,
+      ]);
+    }
     const u = figures.upload;
     if (u) {
       const uploadRate = u.bytes / 1_048_576 / u.seconds;
@@ -415,7 +450,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(root, 'dist', 'src', 'main.js'))) throw new Error('dist/src/main.js is missing: run `npm run build` first (npm run bench does)');
 
   const cpus = os.cpus();
-  console.log(`Adhere self-assessment benchmark, ${new Date().toISOString()}`);
+  console.log(`Adhere self-assessment and review benchmark, ${new Date().toISOString()}`);
   console.log(`Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim()}, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at start.`);
   console.log(
     `Method: the built server (node dist/src/main.js, NODE_ENV=${NODE_ENV}) runs in a child process with a temporary DATA_DIR; requests are sent one at a time over one kept-alive\n` +

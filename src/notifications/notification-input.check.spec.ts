@@ -1,0 +1,50 @@
+import { notificationInputProblems } from './notification-input.check';
+import type { NotificationInput } from './notifications';
+
+const VALID: NotificationInput = {
+  event: 'decided',
+  organizationId: '0b5e8f64-1f2a-4c3b-9d4e-5f6a7b8c9d0e',
+  to: { roles: ['owner'], userIds: ['1c6f9a75-2a3b-4d4c-8e5f-6a7b8c9d0e1f'] },
+  subject: 'Your declaration was verified',
+  text: 'The monitoring body verified it.\n\nThank you.',
+  link: '/app/acme/assessments/0b5e8f64-1f2a-4c3b-9d4e-5f6a7b8c9d0e?tab=decision#summary',
+  key: 'decided:0b5e8f64-1f2a-4c3b-9d4e-5f6a7b8c9d0e:1',
+};
+
+describe('notificationInputProblems', () => {
+  it('accepts a complete notification, and one without a link or with only roles or only users', () => {
+    expect(notificationInputProblems(VALID)).toEqual([]);
+    expect(notificationInputProblems({ ...VALID, link: undefined, to: { roles: ['reviewer'] } })).toEqual([]);
+    expect(notificationInputProblems({ ...VALID, to: { userIds: VALID.to.userIds } })).toEqual([]);
+  });
+
+  it.each([
+    ['event', { event: 'deleted' }],
+    ['organizationId', { organizationId: '0b5e8f64' }],
+    ['to', { to: { userIds: [], roles: [] } }],
+    ['to.roles', { to: { roles: ['superuser'] } }],
+    ['to.userIds', { to: { userIds: ['not-a-uuid'] } }],
+    ['to.userIds', { to: { userIds: Array.from({ length: 1_001 }, () => VALID.to.userIds![0]) } }],
+    ['subject', { subject: '' }],
+    ['subject', { subject: 'x'.repeat(201) }],
+    ['subject', { subject: 'Verified\nBcc: someone@example.org' }],
+    ['text', { text: 'nul \u0000 inside' }],
+    ['text', { text: 'x'.repeat(10_001) }],
+    ['link', { link: 'acme/assessments' }],
+    ['link', { link: '//evil.example' }],
+    ['link', { link: '/\\evil.example' }],
+    ['link', { link: 'javascript:alert(1)' }],
+    ['link', { link: '/app/acme assessments' }],
+    ['key', { key: ' ' }],
+    ['key', { key: 'decided\n1' }],
+  ])('names %s when it is wrong: %j', (field, overrides) => {
+    const problems = notificationInputProblems({ ...VALID, ...overrides } as NotificationInput);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].startsWith(`${field} must`)).toBe(true);
+  });
+
+  it('reports every wrong field at once', () => {
+    const problems = notificationInputProblems({ ...VALID, event: 'x', subject: '', key: '' } as unknown as NotificationInput);
+    expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['event', 'subject', 'key']);
+  });
+});

@@ -42,7 +42,8 @@ export class Register {
     }
     await entries.update({ id: existing.id }, { ...values, version: existing.version + 1 });
     const entry = await entries.findOneByOrFail({ id: existing.id });
-    await this.record(entry, 'renewed', null);
+    // A verification that had ended is not renewed: the service is verified afresh.
+    await this.record(entry, existing.status === 'revoked' || existing.status === 'expired' ? 'verified' : 'renewed', null);
     return entry;
   }
 

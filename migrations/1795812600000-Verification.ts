@@ -226,6 +226,7 @@ export class Verification1795812600000 implements MigrationInterface {
 
     // A monitoring body sees, and moves, the assessments addressed to it once they have been submitted;
     // the services they are for; their submissions once its reviewer has declared; their evidence as above.
+    // The first condition of the last two spares the provider's own reads the functions' lookups.
     await queryRunner.query(`
       CREATE POLICY assessments_addressed ON assessments FOR SELECT
         USING (monitoring_body_id = current_organization_id() AND submitted_at IS NOT NULL)`);
@@ -238,11 +239,12 @@ export class Verification1795812600000 implements MigrationInterface {
         USING (EXISTS (SELECT 1 FROM assessments a WHERE a.service_id = services.id))`);
     await queryRunner.query(`
       CREATE POLICY assessment_submissions_declared ON assessment_submissions FOR SELECT
-        USING (EXISTS (SELECT 1 FROM assessments a WHERE a.id = assessment_id AND a.monitoring_body_id = current_organization_id())
+        USING (organization_id <> current_organization_id()
+               AND EXISTS (SELECT 1 FROM assessments a WHERE a.id = assessment_id AND a.monitoring_body_id = current_organization_id())
                AND declared_without_conflict(assessment_id))`);
     await queryRunner.query(`
       CREATE POLICY evidence_revisions_reviewed ON evidence_revisions FOR SELECT
-        USING (reviewer_may_read_revision(evidence_id, number))`);
+        USING (organization_id <> current_organization_id() AND reviewer_may_read_revision(evidence_id, number))`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssessmentLifecycle } from '../assessments/assessment-lifecycle';
+import { AssessmentLifecycle, words } from '../assessments/assessment-lifecycle';
 import { AuditService } from '../audit/audit.service';
 import { CodesService } from '../codes/codes.service';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
@@ -109,9 +109,11 @@ export class Decisions {
     return this.tx.manager.getRepository(Decision).findOneByOrFail({ id: decision.id });
   }
 
-  private pendingOf({ detail }: UnderReview): Decision {
+  private pendingOf({ assessment, detail }: UnderReview): Decision {
     const decision = detail.opened.pending;
-    if (!decision) throw new VerificationException(VerificationErrorCode.NoDecision, 'No decision is waiting for approval on this assessment; the lead reviewer proposes one first.');
+    if (!decision) {
+      throw new VerificationException(VerificationErrorCode.NoDecision, `The assessment is ${words(assessment.state)} with no decision waiting for approval; the lead reviewer proposes one first.`, { state: assessment.state });
+    }
     if (decision.proposedBy === this.context.userId) {
       throw new VerificationException(VerificationErrorCode.FourEyes, 'You proposed this decision; another reviewer must approve or return it.');
     }

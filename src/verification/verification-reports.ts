@@ -4,6 +4,7 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import type { ReportQueryDto } from './dto/report-query.dto';
 import { addMonths, todayUtc } from './validity';
+import { VerificationErrorCode, VerificationException } from './verification.exception';
 
 /** A monitoring body's activity in a period, for its reports to supervisory authorities. */
 export interface VerificationStatistics {
@@ -27,6 +28,9 @@ export class VerificationReports {
   ) {}
 
   async statistics(query: ReportQueryDto): Promise<VerificationStatistics> {
+    if (this.context.organization.kind !== 'monitoring_body') {
+      throw new VerificationException(VerificationErrorCode.MonitoringBodiesOnly, 'Only monitoring bodies report verification statistics; this organization is a provider.');
+    }
     const to = query.to ?? todayUtc();
     const from = query.from ?? addMonths(to, -12);
     if (from > to) throw new InvalidInputException({ from: ['from must not be after to'] });

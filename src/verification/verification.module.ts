@@ -18,13 +18,17 @@ import { SectionSummary } from './entities/section-summary.entity';
 import { ExpiryJob } from './expiry-job';
 import { FindingsBook } from './findings-book';
 import { ProviderStanding } from './provider-standing';
+import { QueuePageModel } from './queue-page.model';
+import { ReportsPageModel } from './reports-page.model';
 import { ReportsController } from './reports.controller';
 import { ReviewAssignments } from './review-assignments';
 import { ReviewFloor } from './review-floor';
+import { ReviewPageModel } from './review-page.model';
 import { ReviewQueue } from './review-queue';
 import { ReviewWorkspace } from './review-workspace';
 import { ReviewerEvidence } from './reviewer-evidence';
 import { ReviewsController } from './reviews.controller';
+import { ReviewsPagesController } from './reviews.pages.controller';
 import { VerificationReports } from './verification-reports';
 import { VerifiedStatus } from './verified-status';
 
@@ -40,8 +44,8 @@ import { VerifiedStatus } from './verified-status';
     ServicesModule,
     TenancyModule,
   ],
-  controllers: [ReviewsController, ReportsController],
-  providers: [ReviewQueue, ReviewWorkspace, ReviewAssignments, ReviewFloor, ReviewerEvidence, FindingsBook, Decisions, VerifiedStatus, ExpiryJob, VerificationReports, ProviderStanding],
+  controllers: [ReviewsController, ReportsController, ReviewsPagesController],
+  providers: [ReviewQueue, ReviewWorkspace, ReviewAssignments, ReviewFloor, ReviewerEvidence, FindingsBook, Decisions, VerifiedStatus, ExpiryJob, VerificationReports, ProviderStanding, QueuePageModel, ReviewPageModel, ReportsPageModel],
   exports: [ExpiryJob],
 })
 export class VerificationModule {}

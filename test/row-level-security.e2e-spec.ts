@@ -15,6 +15,8 @@ const TENANT_TABLES = [
   'answer_evidence',
   'assessment_submissions',
 ];
+/** The monitoring bodies' working records of a review: their rows belong to the monitoring body. */
+const MONITORING_BODY_TABLES = ['reviews', 'review_declarations', 'findings', 'finding_notes', 'section_summaries', 'decisions'];
 const OPERATOR = { email: 'rls-operator@example.org', password: 'operator passphrase 1' };
 const CODE = 'csea-detection-tools';
 
@@ -23,6 +25,9 @@ describe('row-level security', () => {
   let t: TestApp;
   let a: Actor;
   let b: Actor;
+  /** The monitoring bodies A and B submitted to, each with a review in progress. */
+  let gamma: Actor;
+  let delta: Actor;
 
   /** Runs `sql` as the application role with the given organization and user set, as a request does. */
   function asApplication<T = Record<string, unknown>>(scope: { organizationId?: string; userId?: string }, sql: string, params: unknown[] = []): Promise<T[]> {
@@ -37,7 +42,7 @@ describe('row-level security', () => {
   }
 
   /** A submitted declaration with one piece of evidence linked, so that every tenant table has rows of the actor. */
-  async function declare(actor: Actor, serviceId: string, monitoringBody: string): Promise<void> {
+  async function declare(actor: Actor, serviceId: string, monitoringBody: string): Promise<string> {
     const api = `/api/v1/orgs/${actor.organization.slug}`;
     const evidence = await actor.agent.post(`${api}/evidence`).set('X-CSRF-Token', actor.csrf).send({ kind: 'text', title: 'Policy', text: 'Our policy.' }).expect(201);
     const started = await actor.agent
@@ -58,19 +63,43 @@ describe('row-level security', () => {
       .set('X-CSRF-Token', actor.csrf)
       .send({ signatory: { name: 'Sam Signer', title: 'CEO', confirm: true } })
       .expect(200);
+    return started.body.id;
+  }
+
+  /** The monitoring body's review of a submission, so that every one of its tables has rows: an assignment, two declarations, a finding with a note, a section summary and a proposed decision. */
+  async function review(monitor: Actor, assessmentId: string): Promise<void> {
+    const api = `/api/v1/orgs/${monitor.organization.slug}/reviews/${assessmentId}`;
+    const reviewer = await t.addMember(monitor, 'reviewer');
+    await monitor.agent.post(`${api}/assign`).set('X-CSRF-Token', monitor.csrf).send({ lead: reviewer.userId, second: monitor.user.id }).expect(200);
+    for (const person of [reviewer, monitor]) {
+      await person.agent.post(`${api}/declaration`).set('X-CSRF-Token', person.csrf).send({ conflict: false, statement: 'No interest in this provider.' }).expect(201);
+    }
+    const opened = await reviewer.agent.get(api).expect(200);
+    const [section] = opened.body.sections as Array<{ key: string; requirements: Array<{ key: string }> }>;
+    const lead = (method: 'post' | 'put', path: string) => reviewer.agent[method](`${api}${path}`).set('X-CSRF-Token', reviewer.csrf);
+    await lead('put', `/findings/${section.requirements[0].key}`).send({ verdict: 'rejected', comment: 'Not met.', internalNote: `Note of ${monitor.organization.name}` }).expect(200);
+    await lead('put', `/sections/${section.key}/summary`).send({ publicSummary: 'Reviewed.' }).expect(200);
+    await lead('post', '/decision').send({ outcome: 'rejected', publicSummary: 'Not adherent.' }).expect(201);
   }
 
   beforeAll(async () => {
     t = await createTestApp({ OPERATOR_EMAIL: OPERATOR.email, OPERATOR_PASSWORD: OPERATOR.password });
     a = await t.signUp({ organization: 'Alpha Scanning' });
     b = await t.signUp({ organization: 'Beta Filters' });
-    const monitor = await t.signUp({ organization: 'Gamma Monitoring', kind: 'monitoring_body' });
+    gamma = await t.signUp({ organization: 'Gamma Monitoring', kind: 'monitoring_body' });
+    delta = await t.signUp({ organization: 'Delta Monitoring', kind: 'monitoring_body' });
     const operator = await t.signIn(OPERATOR.email, OPERATOR.password);
-    await operator.agent
-      .post(`/api/v1/codes/${CODE}/accreditations`)
-      .set('X-CSRF-Token', operator.csrf)
-      .send({ organization: monitor.organization.slug, validFrom: '2020-01-01', validUntil: '2099-12-31' })
-      .expect(201);
+    for (const monitor of [gamma, delta]) {
+      await operator.agent
+        .post(`/api/v1/codes/${CODE}/accreditations`)
+        .set('X-CSRF-Token', operator.csrf)
+        .send({ organization: monitor.organization.slug, validFrom: '2020-01-01', validUntil: '2099-12-31' })
+        .expect(201);
+    }
+    const monitorOf = new Map([
+      [a, gamma],
+      [b, delta],
+    ]);
     for (const actor of [a, b]) {
       await actor.agent.post(`/api/v1/orgs/${actor.organization.slug}/invitations`).set('X-CSRF-Token', actor.csrf).send({ email: `x@${actor.organization.slug}.example`, role: 'viewer' }).expect(201);
       await actor.agent.post(`/api/v1/orgs/${actor.organization.slug}/tokens`).set('X-CSRF-Token', actor.csrf).send({ name: 'ci', scopes: ['read'] }).expect(201);
@@ -79,7 +108,8 @@ describe('row-level security', () => {
         .set('X-CSRF-Token', actor.csrf)
         .send({ name: `${actor.organization.name} Messenger`, profile: { eu_users: true } })
         .expect(201)
-        .then((service) => declare(actor, service.body.id, monitor.organization.slug));
+        .then((service) => declare(actor, service.body.id, monitorOf.get(actor)!.organization.slug))
+        .then((assessmentId) => review(monitorOf.get(actor)!, assessmentId));
     }
   });
   afterAll(() => t.close());
@@ -112,6 +142,86 @@ describe('row-level security', () => {
     const rows = await asApplication<{ organization_id: string }>({ organizationId: b.organization.id }, `SELECT organization_id FROM ${table}`);
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((row) => row.organization_id === b.organization.id)).toBe(true);
+  });
+
+  describe('the monitoring bodies’ review records', () => {
+    const both = () => [gamma.organization.id, delta.organization.id].sort();
+
+    it('every one of their tables has row-level security enabled with a policy, and rows of both monitoring bodies', async () => {
+      const rows = await t.sql<{ relname: string; relrowsecurity: boolean; policies: string }>(
+        `SELECT c.relname, c.relrowsecurity, (SELECT count(*) FROM pg_policies p WHERE p.tablename = c.relname) AS policies
+           FROM pg_class c WHERE c.relname = ANY($1)`,
+        [MONITORING_BODY_TABLES],
+      );
+      expect(rows.map((row) => [row.relname, row.relrowsecurity, Number(row.policies) > 0]).sort()).toEqual(MONITORING_BODY_TABLES.map((table) => [table, true, true]).sort());
+      for (const table of MONITORING_BODY_TABLES) {
+        const owners = await t.sql<{ organization_id: string }>(`SELECT DISTINCT organization_id FROM ${table} ORDER BY organization_id`);
+        expect({ table, owners: owners.map((row) => row.organization_id) }).toEqual({ table, owners: both() });
+      }
+    });
+
+    it.each(MONITORING_BODY_TABLES)('with no organization set, %s returns no rows', async (table) => {
+      expect(await asApplication({}, `SELECT * FROM ${table}`)).toEqual([]);
+    });
+
+    it.each(MONITORING_BODY_TABLES)('with monitoring body Delta set, %s returns only Delta’s rows', async (table) => {
+      const rows = await asApplication<{ organization_id: string }>({ organizationId: delta.organization.id, userId: delta.user.id }, `SELECT organization_id FROM ${table}`);
+      expect(rows.length).toBeGreaterThan(0);
+      expect(rows.every((row) => row.organization_id === delta.organization.id)).toBe(true);
+    });
+
+    it.each(MONITORING_BODY_TABLES)('with the reviewed provider A set, %s returns nothing while the review is in progress', async (table) => {
+      expect(await asApplication({ organizationId: a.organization.id, userId: a.user.id }, `SELECT * FROM ${table}`)).toEqual([]);
+    });
+
+    it('shows a provider its released findings, never the notes, and never another provider’s', async () => {
+      await t.sql(`UPDATE findings SET released = true WHERE provider_id = $1`, [a.organization.id]);
+      try {
+        const asA = { organizationId: a.organization.id, userId: a.user.id };
+        const released = await asApplication<{ provider_id: string; comment: string }>(asA, `SELECT provider_id, comment FROM findings`);
+        expect(released).toEqual([{ provider_id: a.organization.id, comment: 'Not met.' }]);
+        expect(await asApplication(asA, `SELECT * FROM finding_notes`)).toEqual([]);
+        expect(await asApplication({ organizationId: b.organization.id, userId: b.user.id }, `SELECT * FROM findings`)).toEqual([]);
+        expect(await asApplication({ organizationId: delta.organization.id }, `SELECT * FROM findings WHERE provider_id = $1`, [a.organization.id])).toEqual([]);
+        // Released to A is not writable by A.
+        await expect(asApplication(asA, `UPDATE findings SET comment = 'Rewritten' RETURNING id`)).resolves.toEqual([[], 0]);
+      } finally {
+        await t.sql(`UPDATE findings SET released = false WHERE provider_id = $1`, [a.organization.id]);
+      }
+    });
+
+    it('refuses to write one monitoring body’s review records into or over another’s', async () => {
+      const asDelta = { organizationId: delta.organization.id, userId: delta.user.id };
+      const [findingOfGamma] = await t.sql<{ id: string; assessment_id: string; provider_id: string }>(`SELECT id, assessment_id, provider_id FROM findings WHERE organization_id = $1`, [gamma.organization.id]);
+      await expect(
+        asApplication(asDelta, `INSERT INTO findings (organization_id, provider_id, assessment_id, round, requirement_key, verdict) VALUES ($1, $2, $3, 1, 'PLANTED-01', 'accepted')`, [
+          gamma.organization.id,
+          findingOfGamma.provider_id,
+          findingOfGamma.assessment_id,
+        ]),
+      ).rejects.toThrow(/row-level security/);
+      await expect(asApplication(asDelta, `INSERT INTO finding_notes (finding_id, organization_id, note) VALUES ($1, $2, 'Planted')`, [findingOfGamma.id, gamma.organization.id])).rejects.toThrow(/row-level security/);
+      for (const table of ['reviews', 'findings', 'finding_notes', 'section_summaries', 'decisions']) {
+        await expect(asApplication(asDelta, `UPDATE ${table} SET organization_id = organization_id WHERE organization_id = $1`, [gamma.organization.id])).resolves.toEqual([[], 0]);
+      }
+      for (const table of ['reviews', 'findings', 'finding_notes', 'section_summaries']) {
+        await expect(asApplication(asDelta, `DELETE FROM ${table} WHERE organization_id = $1`, [gamma.organization.id])).resolves.toEqual([[], 0]);
+      }
+      // Nor can Delta move its own records over to Gamma.
+      await expect(asApplication(asDelta, `UPDATE reviews SET organization_id = $1`, [gamma.organization.id])).rejects.toThrow(/row-level security/);
+      for (const table of MONITORING_BODY_TABLES) {
+        const owners = await t.sql<{ organization_id: string }>(`SELECT DISTINCT organization_id FROM ${table} ORDER BY organization_id`);
+        expect({ table, owners: owners.map((row) => row.organization_id) }).toEqual({ table, owners: both() });
+      }
+      expect(await t.sql(`SELECT id FROM findings WHERE requirement_key = 'PLANTED-01'`)).toEqual([]);
+    });
+
+    it('keeps declarations as they were made and decisions for good, even for their own monitoring body', async () => {
+      const asGamma = { organizationId: gamma.organization.id, userId: gamma.user.id };
+      await expect(asApplication(asGamma, `UPDATE review_declarations SET conflict = true`)).rejects.toThrow(/permission denied/);
+      await expect(asApplication(asGamma, `DELETE FROM review_declarations`)).rejects.toThrow(/permission denied/);
+      await expect(asApplication(asGamma, `DELETE FROM decisions`)).rejects.toThrow(/permission denied/);
+    });
   });
 
   it('a person sees their own memberships in every organization, and no one else’s', async () => {

@@ -189,8 +189,21 @@ describe('review pages', () => {
   });
 
   it('accepts the change, the lead proposes verification, and only the second reviewer can approve it', async () => {
-    let html = await act(lead.agent, `/findings/${changed}`, [['verdict', 'accepted'], ['comment', ''], ['internalNote', '']]);
+    // One section at a time: its cards only, and its forms come back to it.
+    const all = await open(lead.agent, page);
+    const section = decode(/href="[^"]*\?section=([^"#]+)"/.exec(all)![1]);
+    const one = await open(lead.agent, `${page}?section=${section}`);
+    expect(cardsOf(one)).toContain(changed);
+    expect(cardsOf(one).length).toBeLessThan(cardsOf(all).length);
+    const accepted = await post(lead.agent, `/findings/${changed}?section=${section}`, [['verdict', 'accepted'], ['comment', ''], ['internalNote', '']]);
+    expect(accepted.headers.location).toBe(`${page}?section=${section}#req-${changed}`);
+    let html = await open(lead.agent, accepted.headers.location);
     expect(flashOf(html)).toBe(`${changed}: accepted, recorded for round 2.`);
+    expect(decode(cardOf(html, changed))).toContain(`action="${page}/findings/${changed}?section=${section}"`);
+    const summary = await act(lead.agent, `/sections/${section}/summary`, [['publicSummary', 'The purpose is stated, approved and limited to CSEA.']]);
+    expect(flashOf(summary)).toBe(`The public summary of ${section} is saved; the register shows it once the assessment is verified.`);
+    expect(textOf(summary)).toContain('The purpose is stated, approved and limited to CSEA.');
+    html = await open(lead.agent, page);
     const thisRound = textOf(cardOf(html, changed)).split('Finding in this round')[1];
     expect(thisRound).toMatch(/^ Accepted by /);
     expect(thisRound).not.toContain('Internal note, only your monitoring body sees this');

@@ -98,6 +98,8 @@ const sectionForm = (c: BodyContext): Array<[string, string]> => {
 };
 /** A role that exists in the organization of the path (viewer for a provider, reviewer for a monitoring body). */
 const lowestRole = (c: { orgKind: string }) => (c.orgKind === 'provider' ? 'viewer' : 'reviewer');
+/** M's reviewers swapped, on the version of M's assignment: a reassignment M's admin could make. */
+const reassignment = (c: BodyContext) => ({ lead: c.s.mReview.secondId, second: c.s.mReview.leadId, version: 1 });
 
 interface Person {
   email: string;
@@ -203,6 +205,7 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /operator/codes':                                  { expect: [303, 403, 403, 403, 403, 303, 303] },
   'GET /operator/codes/import':                           { expect: [303, 403, 403, 403, 403, 303, 303] },
   'GET /operator/codes/:code/accreditations':             { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'GET /operator/notifications':                          { expect: [303, 403, 403, 403, 403, 303, 303] },
   'POST /operator/codes/check':                           { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['source', GREEN_HOSTING_YAML]] }) },
   'POST /operator/codes/import':                          { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['source', GREEN_HOSTING_YAML]] }) },
   'POST /operator/codes/:code/versions/:version/publish': { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [] }) },
@@ -259,6 +262,31 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /api/v1/orgs/:org/assessments/:id/export.json':                    { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
   'GET /api/v1/orgs/:org/assessments/:id/export.csv':                     { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
   'POST /api/v1/orgs/:org/assessments/:id/import':                        { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ csv: answersCsv(c) }) },
+  // What M has released to A about its submitted assessment (:id is that one): nothing yet, so no canary.
+  'GET /api/v1/orgs/:org/assessments/:id/review':                         { expect: [401, 404, 404, 200, 200, 401, 401] },
+
+  // ── organization: a monitoring body's reviews and reports, API (:id is A's submitted assessment, which M
+  //    is reviewing; :evidenceId, :number, :requirementKey and :sectionKey are what that submission names).
+  //    A is a provider: its viewer has no review permission (403). Its read token passes the guard where the
+  //    read scope is enough, and finds nothing of A's: the queue is empty, no assessment is addressed to A
+  //    (404), and statistics are a monitoring body's (403). Every other review act is a named person's,
+  //    never a token's (403). The same routes with M in the path are in MONITORING_BODY_TARGET. ──
+  'GET /api/v1/orgs/:org/reviews':                                        { expect: [401, 404, 404, 403, 200, 401, 401] },
+  'GET /api/v1/orgs/:org/reviews/:id':                                    { expect: [401, 404, 404, 403, 404, 401, 401] },
+  'POST /api/v1/orgs/:org/reviews/:id/assign':                            { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: reassignment(c) }) },
+  'POST /api/v1/orgs/:org/reviews/:id/declaration':                       { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { conflict: false, statement: `Probe ${c.n}` } }) },
+  'GET /api/v1/orgs/:org/reviews/:id/evidence/:evidenceId/revisions/:number/content': { expect: [401, 404, 404, 403, 403, 401, 401] },
+  'PUT /api/v1/orgs/:org/reviews/:id/findings/:requirementKey':           { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ json: { verdict: 'accepted' } }) },
+  'PUT /api/v1/orgs/:org/reviews/:id/sections/:sectionKey/summary':       { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { publicSummary: `Probe ${c.n}` } }) },
+  'POST /api/v1/orgs/:org/reviews/:id/request-changes':                   { expect: [401, 404, 404, 403, 403, 401, 401], body: NO_BODY },
+  'POST /api/v1/orgs/:org/reviews/:id/decision':                          { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { outcome: 'rejected', publicSummary: `Probe ${c.n}` } }) },
+  'POST /api/v1/orgs/:org/reviews/:id/decision/approve':                  { expect: [401, 404, 404, 403, 403, 401, 401], body: NO_BODY },
+  'POST /api/v1/orgs/:org/reviews/:id/decision/return':                   { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { reason: `Probe ${c.n}` } }) },
+  'POST /api/v1/orgs/:org/reviews/:id/suspend':                           { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { reason: `Probe ${c.n}` } }) },
+  'POST /api/v1/orgs/:org/reviews/:id/reinstate':                         { expect: [401, 404, 404, 403, 403, 401, 401], body: NO_BODY },
+  'POST /api/v1/orgs/:org/reviews/:id/revoke':                            { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { reason: `Probe ${c.n}` } }) },
+  'GET /api/v1/orgs/:org/reports':                                        { expect: [401, 404, 404, 403, 403, 401, 401] },
+  'GET /api/v1/orgs/:org/reports.csv':                                    { expect: [401, 404, 404, 403, 403, 401, 401] },
 
   // ── organization: A's pages ──
   'GET /app/:org':                                        { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
@@ -301,6 +329,22 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /app/:org/assessments/:id/withdraw':              { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
   'POST /app/:org/assessments/:id/import':                { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ multipart: { fields: [], file: { name: 'answers.csv', contentType: 'text/csv', content: answersCsv(c) } } }) },
   'GET /app/:org/assessments/:id/report':                 { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
+
+  // ── organization: a monitoring body's reviews and reports, pages (the same resources and rules as the API's) ──
+  'GET /app/:org/reviews':                                          { expect: [303, 404, 404, 403, 200, 303, 303] },
+  'GET /app/:org/reviews/:id':                                      { expect: [303, 404, 404, 403, 404, 303, 303] },
+  'POST /app/:org/reviews/:id/assign':                              { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: Object.entries(reassignment(c)).map(([name, value]): [string, string] => [name, String(value)]) }) },
+  'POST /app/:org/reviews/:id/declaration':                         { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['conflict', 'false'], ['statement', `Probe ${c.n}`]] }) },
+  'POST /app/:org/reviews/:id/findings/:requirementKey':            { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [['verdict', 'accepted']] }) },
+  'POST /app/:org/reviews/:id/sections/:sectionKey/summary':        { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['publicSummary', `Probe ${c.n}`]] }) },
+  'POST /app/:org/reviews/:id/request-changes':                     { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
+  'POST /app/:org/reviews/:id/decision':                            { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['outcome', 'rejected'], ['publicSummary', `Probe ${c.n}`]] }) },
+  'POST /app/:org/reviews/:id/decision/approve':                    { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
+  'POST /app/:org/reviews/:id/decision/return':                     { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['reason', `Probe ${c.n}`]] }) },
+  'POST /app/:org/reviews/:id/suspend':                             { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['reason', `Probe ${c.n}`]] }) },
+  'POST /app/:org/reviews/:id/reinstate':                           { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
+  'POST /app/:org/reviews/:id/revoke':                              { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['reason', `Probe ${c.n}`]] }) },
+  'GET /app/:org/reports':                                          { expect: [303, 404, 404, 403, 403, 303, 303] },
 
   // ── A's invitation link (public: the link is the credential) ──
   'GET /api/v1/invitations/:token':                       { expect: [200, 200, 200, 200, 200, 401, 401], invitationLink: true },
@@ -359,6 +403,21 @@ const THROUGH_OWN_ORGANIZATION: Record<string, readonly [otherProvider: Status, 
   'GET /api/v1/orgs/:org/assessments/:id/export.json':             [404, 403],
   'GET /api/v1/orgs/:org/assessments/:id/export.csv':              [404, 403],
   'POST /api/v1/orgs/:org/assessments/:id/import':                 [404, 403],
+  'GET /api/v1/orgs/:org/assessments/:id/review':                  [404, 403],
+  // A provider's owner has no review permission; M2's admin has them all, and M2 has no review of A's.
+  'GET /api/v1/orgs/:org/reviews/:id':                                                [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/assign':                                        [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/declaration':                                   [403, 404],
+  'GET /api/v1/orgs/:org/reviews/:id/evidence/:evidenceId/revisions/:number/content': [403, 404],
+  'PUT /api/v1/orgs/:org/reviews/:id/findings/:requirementKey':                       [403, 404],
+  'PUT /api/v1/orgs/:org/reviews/:id/sections/:sectionKey/summary':                   [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/request-changes':                               [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/decision':                                      [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/decision/approve':                              [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/decision/return':                               [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/suspend':                                       [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/reinstate':                                     [403, 404],
+  'POST /api/v1/orgs/:org/reviews/:id/revoke':                                        [403, 404],
   'POST /app/:org/members/:membershipId/role':                     [404, 404],
   'POST /app/:org/members/:membershipId/remove':                   [404, 404],
   'POST /app/:org/invitations/:invitationId/revoke':               [404, 404],
@@ -377,6 +436,18 @@ const THROUGH_OWN_ORGANIZATION: Record<string, readonly [otherProvider: Status, 
   'POST /app/:org/assessments/:id/withdraw':                       [404, 403],
   'POST /app/:org/assessments/:id/import':                         [404, 403],
   'GET /app/:org/assessments/:id/report':                          [404, 403],
+  'GET /app/:org/reviews/:id':                                     [403, 404],
+  'POST /app/:org/reviews/:id/assign':                             [403, 404],
+  'POST /app/:org/reviews/:id/declaration':                        [403, 404],
+  'POST /app/:org/reviews/:id/findings/:requirementKey':           [403, 404],
+  'POST /app/:org/reviews/:id/sections/:sectionKey/summary':       [403, 404],
+  'POST /app/:org/reviews/:id/request-changes':                    [403, 404],
+  'POST /app/:org/reviews/:id/decision':                           [403, 404],
+  'POST /app/:org/reviews/:id/decision/approve':                   [403, 404],
+  'POST /app/:org/reviews/:id/decision/return':                    [403, 404],
+  'POST /app/:org/reviews/:id/suspend':                            [403, 404],
+  'POST /app/:org/reviews/:id/reinstate':                          [403, 404],
+  'POST /app/:org/reviews/:id/revoke':                             [403, 404],
 };
 const CROSS_ACTORS = ['otherProvider', 'otherMonitoringBody'] as const;
 
@@ -388,6 +459,16 @@ const CROSS_ACTORS = ['otherProvider', 'otherMonitoringBody'] as const;
 const MONITORING_BODY_TARGET: Record<string, Row> = {
   'GET /api/v1/orgs/:org/accreditations':         [401, 404, 404, 404, 404, 401, 401],
   'GET /app/:org/accreditations':                 [303, 404, 404, 404, 404, 303, 303],
+  // M's review of A's submitted assessment, with its reviewers, findings, notes and summary (all carrying CANARY_M).
+  ...Object.fromEntries(
+    Object.keys(EXPECTED)
+      .filter((key) => /^\S+ \/(api\/v1\/orgs|app)\/:org\/(reviews|reports)/.test(key))
+      .map((key): [string, Row] => {
+        const [method, path] = key.split(' ');
+        const unauthenticated = path.startsWith('/api/') || method !== 'GET' ? 401 : 303;
+        return [key, [unauthenticated, 404, 404, 404, 404, unauthenticated, unauthenticated]];
+      }),
+  ),
 };
 
 
@@ -397,6 +478,8 @@ interface Seed {
   a: { id: string; slug: string; name: string; website: string; version: number };
   m: { id: string; slug: string; kind: 'monitoring_body' };
   mAdmin: { agent: TestAgent; csrf: string };
+  /** M's review of A's submitted assessment: the lead (M's reviewer) and the second (M's admin). */
+  mReview: { leadId: string; secondId: string };
   m2Slug: string;
   /** The outsiders' own organizations. */
   own: Record<'otherProvider' | 'otherMonitoringBody', { slug: string; kind: 'provider' | 'monitoring_body' }>;
@@ -526,7 +609,7 @@ describe('tenant isolation matrix', () => {
 
     // Target monitoring body M, accredited for the code by the operator (seeding only).
     const mAdmin: Actor = await t.signUp({ organization: `Monitor ${MB_PUBLIC}`, kind: 'monitoring_body', name: `MB Admin ${CANARY_M}`, email: `mb-admin.${CANARY_M}@example.org` });
-    await join(mAdmin, 'reviewer', `MB Reviewer ${CANARY_M}`, `mb-reviewer.${CANARY_M}@example.org`);
+    const mReviewer = await join(mAdmin, 'reviewer', `MB Reviewer ${CANARY_M}`, `mb-reviewer.${CANARY_M}@example.org`);
     const accreditation = await operator.agent
       .post(`/api/v1/codes/${CODE}/accreditations`)
       .set('X-CSRF-Token', operator.csrf)
@@ -565,6 +648,19 @@ describe('tenant isolation matrix', () => {
     const submitted = await completed(submittedService.id);
     await ownerApi('post', `/assessments/${submitted.id}/submit`).send({ signatory: { name: `Signatory ${CANARY}`, title: `Title ${CANARY}`, confirm: true } }).expect(200);
     const evidenceNow = await ownerApi('get', `/evidence/${evidence.body.id}`).expect(200);
+
+    // M reviews the submitted assessment: its reviewer leads, its admin seconds, both declare, and the lead
+    // records a finding with a comment and an internal note and a section summary, all with M's canary.
+    const [mReviewerUser] = await t.sql<{ id: string }>('SELECT id FROM users WHERE email = $1', [mReviewer.email]);
+    const mReview = { leadId: mReviewerUser.id, secondId: mAdmin.user.id };
+    const reviewApi = (who: { agent: TestAgent; csrf: string }, method: 'post' | 'put', path: string) =>
+      who.agent[method](`/api/v1/orgs/${mAdmin.organization.slug}/reviews/${submitted.id}${path}`).set('X-CSRF-Token', who.csrf);
+    await reviewApi(mAdmin, 'post', '/assign').send({ lead: mReview.leadId, second: mReview.secondId }).expect(200);
+    for (const who of [mReviewer, mAdmin]) await reviewApi(who, 'post', '/declaration').send({ conflict: false, statement: `No interest ${CANARY_M}` }).expect(201);
+    await reviewApi(mReviewer, 'put', `/findings/${submitted.answers[0].requirementKey}`)
+      .send({ verdict: 'changes_requested', comment: `Comment ${CANARY_M}`, internalNote: `Note ${CANARY_M}` })
+      .expect(200);
+    await reviewApi(mReviewer, 'put', `/sections/${submitted.answers[0].section}/summary`).send({ publicSummary: `Summary ${CANARY_M}` }).expect(200);
 
     // Outsiders: another provider's owner, another monitoring body's admin, and their stand-ins.
     const otherProvider = await t.signUp({ organization: 'Second Provider' });
@@ -606,6 +702,7 @@ describe('tenant isolation matrix', () => {
       a: { id: owner.organization.id, slug: owner.organization.slug, name: owner.organization.name, website, version: updated.body.version },
       m: { id: mAdmin.organization.id, slug: mAdmin.organization.slug, kind: 'monitoring_body' },
       mAdmin: { agent: mAdmin.agent, csrf: mAdmin.csrf },
+      mReview,
       m2Slug: otherMonitoringBody.organization.slug,
       own: {
         otherProvider: { slug: otherProvider.organization.slug, kind: 'provider' },
@@ -658,14 +755,18 @@ describe('tenant isolation matrix', () => {
       case 'requirementKey':
         return s.assessment.requirementKey;
       case 'section':
+      case 'sectionKey':
         return s.assessment.section;
+      case 'evidenceId':
+        return s.evidence.id;
       case 'number':
         return String(s.evidence.revision);
       case 'id':
         if (path.includes('/services/:id')) return s.service.id;
         if (path.includes('/evidence/:id')) return s.evidence.id;
-        // Only the submitted assessment has submissions to show.
-        if (path.endsWith('/assessments/:id/submissions')) return s.submittedAssessmentId;
+        // Only the submitted assessment has submissions to show, and a review.
+        if (path.endsWith('/assessments/:id/submissions') || path.endsWith('/assessments/:id/review')) return s.submittedAssessmentId;
+        if (path.includes('/reviews/:id')) return s.submittedAssessmentId;
         if (path.includes('/assessments/:id')) return s.assessment.id;
         if (path.includes('/tokens/:id')) return s.targetTokenId;
         if (path.includes('/accreditations/:id')) return s.accreditationId;
@@ -712,6 +813,13 @@ describe('tenant isolation matrix', () => {
          ${rows('answers', 'x.organization_id = ANY($1::uuid[])')} AS answers,
          ${rows('answer_evidence', 'x.organization_id = ANY($1::uuid[])', `to_jsonb(x)`, 'x.answer_id, x.evidence_id')} AS answer_evidence,
          ${rows('assessment_submissions', 'x.organization_id = ANY($1::uuid[])')} AS assessment_submissions,
+         ${rows('reviews', 'x.organization_id = ANY($1::uuid[])', `to_jsonb(x)`, 'x.assessment_id')} AS reviews,
+         ${rows('review_declarations', 'x.organization_id = ANY($1::uuid[])')} AS review_declarations,
+         ${rows('findings', 'x.organization_id = ANY($1::uuid[])')} AS findings,
+         ${rows('finding_notes', 'x.organization_id = ANY($1::uuid[])', `to_jsonb(x)`, 'x.finding_id')} AS finding_notes,
+         ${rows('section_summaries', 'x.organization_id = ANY($1::uuid[])', `to_jsonb(x)`, 'x.assessment_id, x.section_key')} AS section_summaries,
+         ${rows('decisions', 'x.organization_id = ANY($1::uuid[])')} AS decisions,
+         ${rows('register_entries', 'x.provider_id = ANY($1::uuid[])')} AS register_entries,
          (SELECT count(*) || ':' || coalesce(max(id), 0) FROM audit_events WHERE organization_id = ANY($1::uuid[])) AS audit_events,
          ${rows('accreditations', 'true')} AS accreditations,
          ${rows('code_versions', 'true')} AS code_versions,
@@ -726,6 +834,12 @@ describe('tenant isolation matrix', () => {
          (SELECT count(*)::text FROM answers) AS g_answers,
          (SELECT count(*)::text FROM answer_evidence) AS g_answer_evidence,
          (SELECT count(*)::text FROM assessment_submissions) AS g_assessment_submissions,
+         (SELECT count(*)::text FROM reviews) AS g_reviews,
+         (SELECT count(*)::text FROM findings) AS g_findings,
+         (SELECT count(*)::text FROM decisions) AS g_decisions,
+         (SELECT count(*)::text FROM register_entries) AS g_register_entries,
+         (SELECT count(*)::text FROM register_events) AS g_register_events,
+         (SELECT count(*)::text FROM notifications) AS g_notifications,
          (SELECT count(*)::text FROM codes) AS g_codes,
          ${rows('users', 'true', `jsonb_build_array(x.email, x.name, x.password_hash, x.is_operator)`)} AS g_users,
          (SELECT count(*)::text FROM setup_tokens WHERE used_at IS NOT NULL) AS g_setup_used`,
@@ -928,8 +1042,12 @@ describe('tenant isolation matrix', () => {
               (SELECT string_agg(state, ',' ORDER BY state) FROM assessments WHERE organization_id = $1) AS assessment_states,
               (SELECT count(*) FROM answers WHERE organization_id = $1 AND (claim IS DISTINCT FROM 'met' OR statement NOT LIKE '%' || $2 || '%')) AS answers_without_canary,
               (SELECT count(*) FROM answers a WHERE a.organization_id = $1 AND NOT EXISTS (SELECT 1 FROM answer_evidence l WHERE l.answer_id = a.id)) AS answers_without_evidence,
-              (SELECT count(*) FROM assessment_submissions WHERE organization_id = $1 AND signatory_name LIKE '%' || $2 || '%' AND snapshot::text LIKE '%' || $2 || '%') AS submissions`,
-      [s.a.id, CANARY, s.m.id],
+              (SELECT count(*) FROM assessment_submissions WHERE organization_id = $1 AND signatory_name LIKE '%' || $2 || '%' AND snapshot::text LIKE '%' || $2 || '%') AS submissions,
+              (SELECT count(*) FROM reviews WHERE organization_id = $3 AND provider_id = $1) AS reviews_of_m,
+              (SELECT count(*) FROM review_declarations WHERE organization_id = $3 AND statement LIKE '%' || $4 || '%') AS declarations_of_m,
+              (SELECT count(*) FROM findings f JOIN finding_notes n ON n.finding_id = f.id WHERE f.organization_id = $3 AND NOT f.released AND f.comment LIKE '%' || $4 || '%' AND n.note LIKE '%' || $4 || '%') AS noted_findings_of_m,
+              (SELECT count(*) FROM section_summaries WHERE organization_id = $3 AND public_summary LIKE '%' || $4 || '%') AS summaries_of_m`,
+      [s.a.id, CANARY, s.m.id, CANARY_M],
     );
     expect(counts).toEqual({
       // the canary invitation, and one per accepting route and actor
@@ -944,10 +1062,14 @@ describe('tenant isolation matrix', () => {
       evidence: '1',
       evidence_revisions: '1',
       assessments: '2',
-      assessment_states: 'draft,submitted',
+      assessment_states: 'draft,in_review',
       answers_without_canary: '0',
       answers_without_evidence: '0',
       submissions: '1',
+      reviews_of_m: '1',
+      declarations_of_m: '2',
+      noted_findings_of_m: '1',
+      summaries_of_m: '1',
     });
     const [answers] = await t.sql<{ count: string }>('SELECT count(*) FROM answers WHERE organization_id = $1', [s.a.id]);
     expect(Number(answers.count)).toBeGreaterThan(1);

@@ -59,7 +59,7 @@ describe('verification: the whole life through the API', () => {
     const standing = await call(t, providerCaller, 'get', `${orgPath(provider.organization.slug)}/assessments/${id}/review`).expect(200);
     expect(standing.body.findings).toEqual(expect.arrayContaining([{ requirementKey: changed, round: 1, verdict: 'changes_requested', comment: 'Name the licensing criteria.' }]));
     expect(JSON.stringify(standing.body)).not.toContain('2025 audit');
-    const page = await providerCaller.agent.get(`/app/${provider.organization.slug}/assessments/${id}`).expect(200);
+    const page = await provider.agent.get(`/app/${provider.organization.slug}/assessments/${id}`).expect(200);
     expect(page.text).toContain('The monitoring body asks for changes');
     expect(page.text).not.toContain('2025 audit');
 
@@ -94,7 +94,7 @@ describe('verification: the whole life through the API', () => {
     const [entry] = await t.sql<{ id: string; status: string; valid_until: string }>(`SELECT id, status, valid_until::text FROM register_entries WHERE assessment_id = $1`, [id]);
     expect(entry.status).toBe('verified');
 
-    const verifiedPage = await providerCaller.agent.get(`/app/${provider.organization.slug}/assessments/${id}`).expect(200);
+    const verifiedPage = await provider.agent.get(`/app/${provider.organization.slug}/assessments/${id}`).expect(200);
     expect(verifiedPage.text).toContain(`Verification ${approved.body.verificationId}`);
     expect(verifiedPage.text).toContain('>Renew</a>');
 

@@ -1,4 +1,4 @@
-import { accredit, asCaller, call, Caller, createText, OPERATOR_ENV, orgPath, type AssessmentBody } from './support/assessment-fixtures';
+import { accredit, asCaller, call, Caller, createLink, createText, OPERATOR_ENV, orgPath, type AssessmentBody } from './support/assessment-fixtures';
 import { Actor, createTestApp, Member, TestApp } from './support/test-app';
 import { NO_CONFLICT, reviewsPath, reviewTeam, SIGNATORY, submittedAssessment } from './support/verification-fixtures';
 import { ExpiryJob } from '../src/verification/expiry-job';
@@ -65,8 +65,9 @@ describe('verification: the whole life through the API', () => {
 
     const answer = (providerView.body as AssessmentBody).answers.find((item) => item.requirementKey === changed)!;
     const revised = await createText(t, providerCaller, provider.organization.slug, { title: 'Licensing criteria' });
+    const link = await createLink(t, providerCaller, provider.organization.slug, { title: 'Public licence register', url: 'https://example.org/licences' });
     await call(t, providerCaller, 'put', `${orgPath(provider.organization.slug)}/assessments/${id}/answers/${changed}`)
-      .send({ claim: 'met', statement: 'We license to vetted organisations meeting five criteria.', evidenceIds: [revised.id], version: answer.version })
+      .send({ claim: 'met', statement: 'We license to vetted organisations meeting five criteria.', evidenceIds: [revised.id, link.id], version: answer.version })
       .expect(200);
     await call(t, providerCaller, 'post', `${orgPath(provider.organization.slug)}/assessments/${id}/submit`).send({ signatory: SIGNATORY }).expect(200);
 
@@ -75,7 +76,8 @@ describe('verification: the whole life through the API', () => {
     const item = round2.body.sections.flatMap((section: { requirements: unknown[] }) => section.requirements).find((candidate: { key: string }) => candidate.key === changed);
     expect(item.change.changed).toBe(true);
     expect(item.change.statement.to).toContain('five criteria');
-    expect(item.change.evidence.added.map((added: { id: string }) => added.id)).toEqual([revised.id]);
+    expect(item.change.evidence.added.map((added: { id: string }) => added.id).sort()).toEqual([revised.id, link.id].sort());
+    expect(round2.body.linkAddresses).toEqual({ [`${link.id}:1`]: 'https://example.org/licences' });
     expect(item.change.evidence.removed.map((removed: { id: string }) => removed.id)).toEqual([evidence.id]);
     expect(item.previousFinding.verdict).toBe('changes_requested');
     expect(round2.body.suggestedLevel).toBe(0);

@@ -188,6 +188,21 @@ export class EvidenceLibrary {
   }
 
   /**
+   * The addresses of another organization's link revisions, by `<evidence id>:<revision>`, for its
+   * reviewer; row-level security leaves out any the caller may not read.
+   */
+  async reviewedLinks(ownerId: string, refs: ReadonlyArray<{ id: string; revision: number }>): Promise<Map<string, string>> {
+    if (refs.length === 0) return new Map();
+    const rows = (await this.tx.manager.query(
+      `SELECT r.evidence_id AS id, r.number, r.url FROM evidence_revisions r
+         JOIN unnest($2::uuid[], $3::int[]) AS wanted (id, number) ON wanted.id = r.evidence_id AND wanted.number = r.number
+        WHERE r.organization_id = $1 AND r.url IS NOT NULL`,
+      [ownerId, refs.map((ref) => ref.id), refs.map((ref) => ref.revision)],
+    )) as Array<{ id: string; number: number; url: string }>;
+    return new Map(rows.map((row) => [`${row.id}:${row.number}`, row.url]));
+  }
+
+  /**
    * Validates an upload's text fields, then, in one transaction, moves the staged file into storage
    * and writes the rows. Two uploads of the same bytes take turns, so one never removes an object the
    * other has just linked.

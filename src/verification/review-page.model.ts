@@ -116,7 +116,7 @@ export class ReviewPageModel implements FormModel {
     const wanted = typeof request.query.section === 'string' ? request.query.section : undefined;
     const chosen = opened.sections.find(({ section }) => section.key === wanted);
     const sectionQuery = chosen ? `?section=${encodeURIComponent(chosen.section.key)}` : '';
-    const download = own.role ? `/api/v1/orgs/${org.slug}/reviews/${assessment.id}/evidence` : null;
+    const download = own.role ? { download: `/api/v1/orgs/${org.slug}/reviews/${assessment.id}/evidence`, links: opened.linkAddresses } : null;
     const previousRound = opened.previous?.round ?? null;
     const requested = opened.requirements.filter((item) => item.verdict === 'changes_requested' || item.verdict === 'rejected');
     const pending = opened.pending;

@@ -52,19 +52,27 @@ export function findingView(finding: NotedFinding | null, names: Names) {
   };
 }
 
-/** An evidence revision as the reviewer sees it; assigned reviewers may download files and texts, never through a link's address. */
-function evidenceView(evidence: SubmittedEvidence, download: string | null) {
+/** How a reader reaches evidence: downloads under `download`, and the addresses of links. Only assigned reviewers get either. */
+export interface EvidenceAccess {
+  download: string;
+  links: ReadonlyMap<string, string>;
+}
+
+/** An evidence revision as the reviewer sees it: a download for files and texts, the address for a link. */
+function evidenceView(evidence: SubmittedEvidence, access: EvidenceAccess | null) {
+  const address = access && evidence.kind === 'link' ? access.links.get(`${evidence.id}:${evidence.revision}`) ?? null : null;
   return {
     title: evidence.title,
     kind: evidence.kind,
     revision: evidence.revision,
     sha256: evidence.sha256,
-    href: download && evidence.kind !== 'link' ? `${download}/${evidence.id}/revisions/${evidence.revision}/content` : null,
+    href: access && evidence.kind !== 'link' ? `${access.download}/${evidence.id}/revisions/${evidence.revision}/content` : null,
+    address,
   };
 }
 
 /** What the provider changed since the previous round, in words the card can list. */
-function changeView(item: ReviewedRequirement, download: string | null) {
+function changeView(item: ReviewedRequirement, download: EvidenceAccess | null) {
   const change = item.change;
   if (!change) return null;
   if (!change.changed) return { changed: false };
@@ -89,7 +97,7 @@ export interface FindingValues {
 }
 
 /** One requirement's card: the requirement, the provider's answer, what changed, the findings and (for a reviewer) the form. */
-export function cardOf(item: ReviewedRequirement, options: { names: Names; download: string | null; previousRound: number | null; form: FormState<FindingValues> | null }) {
+export function cardOf(item: ReviewedRequirement, options: { names: Names; download: EvidenceAccess | null; previousRound: number | null; form: FormState<FindingValues> | null }) {
   const { requirement, answer } = item;
   return {
     key: requirement.key,

@@ -9,6 +9,7 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import type { RegisterEntry } from '../register/entities/register-entry.entity';
 import { Register } from '../register/register';
+import { EvidenceLibrary } from '../evidence/evidence-library';
 import { ServiceRegistry } from '../services/service-registry';
 import type { Organization } from '../tenancy/entities/organization.entity';
 import { OrganizationsService } from '../tenancy/organizations.service';
@@ -68,6 +69,8 @@ export interface OpenedReview {
   suggestion: LevelSuggestion;
   decisions: Decision[];
   pending: Decision | null;
+  /** Where each link evidence of the submission points (`<evidence id>:<revision>` → address), for its assigned reviewers. */
+  linkAddresses: Map<string, string>;
 }
 
 export type ReviewDetail = ReviewOverview & { opened: OpenedReview | null };
@@ -85,6 +88,7 @@ export class ReviewWorkspace {
     private readonly services: ServiceRegistry,
     private readonly users: UsersService,
     private readonly register: Register,
+    private readonly library: EvidenceLibrary,
   ) {}
 
   async detail(id: string, preloaded?: Assessment): Promise<ReviewDetail> {
@@ -153,7 +157,10 @@ export class ReviewWorkspace {
         return { section, requirements: inSection, summary: summaryOf.get(section.key) ?? null, counts };
       })
       .filter((section) => section.requirements.length > 0);
+    const links = [...(previous?.snapshot.answers ?? []), ...submission.snapshot.answers].flatMap((answer) => answer.evidence.filter((item) => item.kind === 'link'));
+    const linkAddresses = overview.own.role ? await this.library.reviewedLinks(assessment.organizationId, links) : new Map<string, string>();
     return {
+      linkAddresses,
       submission,
       previous,
       requirements,

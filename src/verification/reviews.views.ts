@@ -134,6 +134,7 @@ export function reviewDetailJson(detail: ReviewDetail) {
             summary: summary ? summaryJson(summary) : null,
             requirements: requirements.map(requirementJson),
           })),
+          linkAddresses: Object.fromEntries(opened.linkAddresses),
           suggestedLevel: opened.suggestion.level,
           missingForNextLevel: opened.suggestion.missing,
           pendingDecision: opened.pending ? decisionJson(opened.pending) : null,

@@ -1,4 +1,4 @@
-import { notificationInputProblems } from './notification-input.check';
+import { checkedNotification, notificationInputProblems } from './notification-input.check';
 import type { NotificationInput } from './notifications';
 
 const VALID: NotificationInput = {
@@ -26,10 +26,10 @@ describe('notificationInputProblems', () => {
     ['to.userIds', { to: { userIds: ['not-a-uuid'] } }],
     ['to.userIds', { to: { userIds: Array.from({ length: 1_001 }, () => VALID.to.userIds![0]) } }],
     ['subject', { subject: '' }],
-    ['subject', { subject: 'x'.repeat(201) }],
-    ['subject', { subject: 'Verified\nBcc: someone@example.org' }],
+    ['subject', { subject: 'x'.repeat(1_001) }],
+    ['subject', { subject: 'Bell \u0007 rings' }],
     ['text', { text: 'nul \u0000 inside' }],
-    ['text', { text: 'x'.repeat(10_001) }],
+    ['text', { text: 'x'.repeat(100_001) }],
     ['link', { link: 'acme/assessments' }],
     ['link', { link: '//evil.example' }],
     ['link', { link: '/\\evil.example' }],
@@ -46,5 +46,18 @@ describe('notificationInputProblems', () => {
   it('reports every wrong field at once', () => {
     const problems = notificationInputProblems({ ...VALID, event: 'x', subject: '', key: '' } as unknown as NotificationInput);
     expect(problems.map((problem) => problem.split(' ')[0])).toEqual(['event', 'subject', 'key']);
+  });
+});
+
+describe('checkedNotification', () => {
+  it('puts the subject on one line and names each user and role once', () => {
+    const userId = VALID.to.userIds![0];
+    const checked = checkedNotification({ ...VALID, subject: '  Verified:\r\nBcc: someone@example.org\tnow ', to: { userIds: [userId, userId], roles: ['owner', 'owner', 'editor'] } });
+    expect(checked.subject).toBe('Verified: Bcc: someone@example.org now');
+    expect(checked.to).toEqual({ userIds: [userId], roles: ['owner', 'editor'] });
+  });
+
+  it('throws with every reason when something is wrong', () => {
+    expect(() => checkedNotification({ ...VALID, event: 'x', link: '//x' } as unknown as typeof VALID)).toThrow(/^Invalid notification: event must be .*; link must be /);
   });
 });

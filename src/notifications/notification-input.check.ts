@@ -3,7 +3,7 @@ import { NOTIFICATION_EVENTS } from './notification-event';
 import type { NotificationInput } from './notifications';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** A subject becomes a mail header: a line break there would start a header of the caller's making. */
+/** A subject becomes a mail header and a key is one line: neither may carry control characters. */
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 /**
  * A path of this application: one leading slash, so never `//host` or `/\host`, which browsers read as
@@ -11,7 +11,9 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
  */
 const APP_PATH = /^\/(?![/\\])[^\s\u0000-\u001f\u007f\\]*$/;
 
-export const NOTIFICATION_LIMITS = { key: 200, subject: 200, text: 10_000, link: 2_000, userIds: 1_000 } as const;
+// Generous: subjects and texts quote names, summaries and conditions that people typed, and a
+// notification refused here would fail the event that caused it.
+export const NOTIFICATION_LIMITS = { key: 200, subject: 1_000, text: 100_000, link: 2_000, userIds: 1_000 } as const;
 
 function isText(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.trim().length > 0 && value.length <= max && !value.includes('\u0000');
@@ -40,8 +42,22 @@ export function notificationInputProblems(input: NotificationInput): string[] {
   return problems;
 }
 
-/** A notification is built by code, not typed by a person: a bad one is a programming error, and says why. */
-export function assertValidNotification(input: NotificationInput): void {
-  const problems = notificationInputProblems(input);
+/**
+ * The notification as it is stored: the subject on one line (it may quote a name typed with a line
+ * break), each user and role once. A notification is built by code, not typed by a person: a bad one is
+ * a programming error, thrown with every reason.
+ */
+export function checkedNotification(input: NotificationInput): NotificationInput {
+  const notification = {
+    ...input,
+    subject: typeof input.subject === 'string' ? input.subject.replace(/[\r\n\t ]+/g, ' ').trim() : input.subject,
+    to: { userIds: unique(input.to?.userIds), roles: unique(input.to?.roles) },
+  };
+  const problems = notificationInputProblems(notification);
   if (problems.length > 0) throw new Error(`Invalid notification: ${problems.join('; ')}`);
+  return notification;
+}
+
+function unique<T>(values: T[] | undefined): T[] | undefined {
+  return Array.isArray(values) ? [...new Set(values)] : values;
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../database/transaction-host';
 import type { Role } from '../tenancy/roles';
 import type { NotificationEvent } from './notification-event';
-import { assertValidNotification } from './notification-input.check';
+import { checkedNotification } from './notification-input.check';
 
 export interface NotificationInput {
   event: NotificationEvent;
@@ -35,15 +35,22 @@ export class Notifications {
    * recipients are resolved from the organization's members only when it is delivered.
    */
   async enqueue(input: NotificationInput): Promise<void> {
-    assertValidNotification(input);
-    const userIds = [...new Set(input.to.userIds ?? [])];
-    const roles = [...new Set(input.to.roles ?? [])];
+    const notification = checkedNotification(input);
     // No conflict target: naming one would need the right to read the outbox, which requests lack.
     await this.tx.manager.query(
       `INSERT INTO notifications (key, event, organization_id, user_ids, roles, subject, body, link)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT DO NOTHING`,
-      [input.key, input.event, input.organizationId, userIds, roles, input.subject, input.text, input.link ?? null],
+      [
+        notification.key,
+        notification.event,
+        notification.organizationId,
+        notification.to.userIds ?? [],
+        notification.to.roles ?? [],
+        notification.subject,
+        notification.text,
+        notification.link ?? null,
+      ],
     );
   }
 }

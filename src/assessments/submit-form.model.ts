@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { FormModel } from '../common/web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
-import { AssessmentLifecycle, words } from './assessment-lifecycle';
+import { AssessmentLifecycle, EDITABLE_STATES, words } from './assessment-lifecycle';
 import { AssessmentsService } from './assessments.service';
 
 /** The submit page: what is still missing, and the signatory's declaration once nothing is. */
@@ -27,7 +27,8 @@ export class SubmitFormModel implements FormModel {
       stateWords: words(detail.assessment.state),
       level: detail.code.version.levels[detail.assessment.targetLevel - 1],
       canSubmit: this.lifecycle.allows(detail.assessment, 'submit') || this.lifecycle.allows(detail.assessment, 'resubmit'),
-      submittable: detail.assessment.state === 'draft',
+      submittable: EDITABLE_STATES.includes(detail.assessment.state),
+      resubmitting: detail.assessment.state === 'changes_requested',
     };
   }
 }

@@ -47,9 +47,13 @@ export class Register {
     return entry;
   }
 
-  /** The entry that currently shows this assessment's verification, if any. */
-  entryOf(assessmentId: string): Promise<RegisterEntry | null> {
-    return this.tx.manager.getRepository(RegisterEntry).findOneBy({ assessmentId });
+  /**
+   * The entry that currently shows this assessment's verification, if any. With `lock`, it stays locked
+   * until the transaction ends, and a renewal committed meanwhile is seen: the entry then shows the
+   * renewal, not this assessment.
+   */
+  entryOf(assessmentId: string, options: { lock?: boolean } = {}): Promise<RegisterEntry | null> {
+    return this.tx.manager.getRepository(RegisterEntry).findOne({ where: { assessmentId }, ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
   }
 
   /** The entry for a service and code, whichever assessment it currently shows. */

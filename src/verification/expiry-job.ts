@@ -11,6 +11,9 @@ import { Register } from '../register/register';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { daysBetween, todayUtc } from './validity';
 
+/** The statuses in which a verification can still expire. */
+const IN_FORCE: readonly RegisterEntry['status'][] = ['verified', 'suspended'];
+
 /** Reminders go this many days before a verification's last day: the nearest one still ahead, once each. */
 export const REMINDER_DAYS = [7, 30, 60] as const;
 
@@ -63,8 +66,7 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
       if (!locked) return { ran: false, expired: [], reminded: [] };
       const expired: string[] = [];
       for (const entry of await this.register.due(today)) {
-        await this.actFor(entry.monitoringBodyId, () => this.expire(entry));
-        expired.push(entry.id);
+        if (await this.actFor(entry.monitoringBodyId, () => this.expire(entry, today))) expired.push(entry.id);
       }
       const reminded: ExpiryRun['reminded'] = [];
       for (const entry of await this.register.expiringWithin(today, Math.max(...REMINDER_DAYS))) {
@@ -76,8 +78,11 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
     });
   }
 
-  private async expire(entry: RegisterEntry): Promise<void> {
-    const assessment = await this.assessments.addressed(entry.assessmentId, { lock: 'update' });
+  /** Expires the entry listed as due, unless a renewal took it over or a revocation ended it since; returns whether it did. */
+  private async expire(listed: RegisterEntry, today: string): Promise<boolean> {
+    const assessment = await this.assessments.addressed(listed.assessmentId, { lock: 'update' });
+    const entry = await this.register.entryOf(assessment.id, { lock: true });
+    if (!entry || !IN_FORCE.includes(entry.status) || entry.validUntil >= today) return false;
     await this.lifecycle.apply(assessment, 'expire', {}, { verificationId: entry.verificationId, validUntil: entry.validUntil });
     await this.register.changeStatus(entry, 'expired', 'expired', `Valid until ${entry.validUntil}; not renewed in time.`);
     await this.notifications.enqueue({
@@ -89,6 +94,7 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
       link: `/app/${await this.slugOf(entry.providerId)}/assessments/${entry.assessmentId}`,
       key: `expired:${entry.id}:${entry.validUntil}`,
     });
+    return true;
   }
 
   private async remind(entry: RegisterEntry, days: number): Promise<void> {

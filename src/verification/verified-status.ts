@@ -49,7 +49,7 @@ export class VerifiedStatus {
   }
 
   private async currentEntry(assessment: Assessment): Promise<RegisterEntry> {
-    const entry = await this.register.entryOf(assessment.id);
+    const entry = await this.register.entryOf(assessment.id, { lock: true });
     if (entry) return entry;
     throw new VerificationException(VerificationErrorCode.Replaced, 'This verification is no longer the one in the register: a renewal has replaced it. Act on the renewed assessment instead.');
   }

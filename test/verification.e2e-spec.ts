@@ -62,6 +62,9 @@ describe('verification: the whole life through the API', () => {
     const page = await provider.agent.get(`/app/${provider.organization.slug}/assessments/${id}`).expect(200);
     expect(page.text).toContain('The monitoring body asks for changes');
     expect(page.text).not.toContain('2025 audit');
+    const submitPage = await provider.agent.get(`/app/${provider.organization.slug}/assessments/${id}/submit`).expect(200);
+    expect(submitPage.text).toContain('Submit again for round 2');
+    expect(submitPage.text).toContain('name="signatory[name]"');
 
     const answer = (providerView.body as AssessmentBody).answers.find((item) => item.requirementKey === changed)!;
     const revised = await createText(t, providerCaller, provider.organization.slug, { title: 'Licensing criteria' });

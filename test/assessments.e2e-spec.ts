@@ -396,10 +396,10 @@ describe('assessments', () => {
         submittedAt: submitted.body.submittedAt,
         snapshot: { targetLevel: 2, codeVersionId: expect.stringMatching(UUID) },
       });
-      const hashes: Record<string, { title: string; kind: string; sha256: string }> = {
-        [document.id]: { title: 'DPIA 2026', kind: 'file', sha256: sha256(pdfBytes) },
-        [link.id]: { title: 'Transparency report', kind: 'link', sha256: sha256('https://example.org/transparency') },
-        [text.id]: { title: 'Review policy', kind: 'text', sha256: sha256('Every flag is reviewed by a trained person.') },
+      const hashes: Record<string, { title: string; kind: string; confidentiality: string; sha256: string }> = {
+        [document.id]: { title: 'DPIA 2026', kind: 'file', confidentiality: 'monitoring_body', sha256: sha256(pdfBytes) },
+        [link.id]: { title: 'Transparency report', kind: 'link', confidentiality: 'monitoring_body', sha256: sha256('https://example.org/transparency') },
+        [text.id]: { title: 'Review policy', kind: 'text', confidentiality: 'monitoring_body', sha256: sha256('Every flag is reviewed by a trained person.') },
       };
       expect(submission.snapshot.answers.map((answer: { requirementKey: string }) => answer.requirementKey)).toEqual(planned.map((answer) => answer.requirementKey));
       for (const answer of planned) {

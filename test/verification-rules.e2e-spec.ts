@@ -170,7 +170,8 @@ describe('verification rules', () => {
       // In review: the provider can neither submit nor withdraw, and nothing is waiting for approval.
       const submitted = await onAssessment(t, provider, 'post', `/${id}/submit`).send({ signatory: SIGNATORY });
       refusedIn(submitted, 'in_review');
-      expect(submitted.body.details.allowed).toEqual(['request_changes', 'verify', 'reject']);
+      expect(submitted.body.details.allowed).toEqual([]);
+      expect(submitted.body.message).toMatch(/nothing more can be done with it by the provider/);
       refusedIn(await onAssessment(t, provider, 'post', `/${id}/withdraw`).send({}), 'in_review');
       refusedIn(await review(as(team.second), 'post', `/${id}/decision/approve`).send({}), 'in_review');
       refusedIn(await review(as(team.second), 'post', `/${id}/decision/return`).send({ reason: 'Nothing to return.' }), 'in_review');

@@ -55,9 +55,12 @@ export const TRANSITIONS = {
 
 export type TransitionName = keyof typeof TRANSITIONS;
 
-/** The moves open from a state, e.g. to tell the provider what it can do next. */
-export function transitionsFrom(state: AssessmentState): TransitionName[] {
-  return (Object.keys(TRANSITIONS) as TransitionName[]).filter((name) => (TRANSITIONS[name].from as readonly AssessmentState[]).includes(state));
+/** The moves open from a state, to one side if given, e.g. to tell the provider what it can do next. */
+export function transitionsFrom(state: AssessmentState, by?: Transition['by']): TransitionName[] {
+  return (Object.keys(TRANSITIONS) as TransitionName[]).filter((name) => {
+    const transition: Transition = TRANSITIONS[name];
+    return transition.from.includes(state) && (by === undefined || transition.by === by);
+  });
 }
 
 /**
@@ -85,7 +88,7 @@ export class AssessmentLifecycle {
     if (!this.mayMake(transition)) {
       throw new AssessmentsException(AssessmentsErrorCode.Forbidden, `Your role does not allow you to ${transition.verb} this assessment.`);
     }
-    if (!transition.from.includes(assessment.state)) throw invalidMove(assessment.state, transition);
+    if (!transition.from.includes(assessment.state)) throw invalidMove(assessment.state, transition, this.side);
   }
 
   async apply(assessment: Assessment, name: TransitionName, changes: Partial<Assessment> = {}, data: Record<string, unknown> = {}): Promise<Assessment> {
@@ -102,7 +105,7 @@ export class AssessmentLifecycle {
       throw new AssessmentsException(
         AssessmentsErrorCode.InvalidTransition,
         `Someone changed this assessment at ${now.updatedAt.toISOString()} (it is now ${words(now.state)}); reload it before you ${transition.verb}.`,
-        { state: now.state, allowed: transitionsFrom(now.state) },
+        { state: now.state, allowed: transitionsFrom(now.state, this.side) },
       );
     }
     await this.audit.record({
@@ -112,6 +115,11 @@ export class AssessmentLifecycle {
       data: { from: assessment.state, to: transition.to, round: changes.round ?? assessment.round, ...data },
     });
     return this.tx.manager.getRepository(Assessment).findOneByOrFail({ id: assessment.id });
+  }
+
+  /** The caller's side of the declaration; none for the scheduled job. */
+  private get side(): Transition['by'] {
+    return this.context.hasOrganization && this.context.caller ? this.context.organization.kind : 'system';
   }
 
   private mayMake(transition: Transition): boolean {
@@ -124,13 +132,15 @@ export class AssessmentLifecycle {
   }
 }
 
-function invalidMove(state: AssessmentState, transition: Transition): AssessmentsException {
-  const open = transitionsFrom(state).map((name) => TRANSITIONS[name].verb);
-  const next = open.length > 0 ? `from there you can ${open.join(' or ')}` : 'nothing more can be done with it here';
+/** The refusal names the state and what the caller's side may still do from it. */
+function invalidMove(state: AssessmentState, transition: Transition, side: Transition['by']): AssessmentsException {
+  const allowed = transitionsFrom(state, side);
+  const open = allowed.map((name) => TRANSITIONS[name].verb);
+  const next = open.length > 0 ? `from there you can ${open.join(' or ')}` : `nothing more can be done with it by ${side === 'provider' ? 'the provider' : side === 'monitoring_body' ? 'the monitoring body' : 'the system'}`;
   return new AssessmentsException(
     AssessmentsErrorCode.InvalidTransition,
     `You cannot ${transition.verb} this assessment: it is ${words(state)}; ${next}.`,
-    { state, allowed: transitionsFrom(state) },
+    { state, allowed },
   );
 }
 

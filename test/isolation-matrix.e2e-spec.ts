@@ -271,8 +271,8 @@ const EXPECTED: Record<string, RouteSpec> = {
   //    read scope is enough, and finds nothing of A's: the queue is empty, no assessment is addressed to A
   //    (404), and statistics are a monitoring body's (403). Every other review act is a named person's,
   //    never a token's (403). The same routes with M in the path are in MONITORING_BODY_TARGET. ──
-  'GET /api/v1/orgs/:org/reviews':                                        { expect: [401, 404, 404, 403, 200, 401, 401] },
-  'GET /api/v1/orgs/:org/reviews/:id':                                    { expect: [401, 404, 404, 403, 404, 401, 401] },
+  'GET /api/v1/orgs/:org/reviews':                                        { expect: [401, 404, 404, 403, 403, 401, 401] },
+  'GET /api/v1/orgs/:org/reviews/:id':                                    { expect: [401, 404, 404, 403, 403, 401, 401] },
   'POST /api/v1/orgs/:org/reviews/:id/assign':                            { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: reassignment(c) }) },
   'POST /api/v1/orgs/:org/reviews/:id/declaration':                       { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { conflict: false, statement: `Probe ${c.n}` } }) },
   'GET /api/v1/orgs/:org/reviews/:id/evidence/:evidenceId/revisions/:number/content': { expect: [401, 404, 404, 403, 403, 401, 401] },
@@ -331,8 +331,8 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /app/:org/assessments/:id/report':                 { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
 
   // ── organization: a monitoring body's reviews and reports, pages (the same resources and rules as the API's) ──
-  'GET /app/:org/reviews':                                          { expect: [303, 404, 404, 403, 200, 303, 303] },
-  'GET /app/:org/reviews/:id':                                      { expect: [303, 404, 404, 403, 404, 303, 303] },
+  'GET /app/:org/reviews':                                          { expect: [303, 404, 404, 403, 403, 303, 303] },
+  'GET /app/:org/reviews/:id':                                      { expect: [303, 404, 404, 403, 403, 303, 303] },
   'POST /app/:org/reviews/:id/assign':                              { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: Object.entries(reassignment(c)).map(([name, value]): [string, string] => [name, String(value)]) }) },
   'POST /app/:org/reviews/:id/declaration':                         { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['conflict', 'false'], ['statement', `Probe ${c.n}`]] }) },
   'POST /app/:org/reviews/:id/findings/:requirementKey':            { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [['verdict', 'accepted']] }) },

@@ -127,7 +127,7 @@ export class AssessmentLifecycle {
     if (transition.by === 'system' || !transition.permission) return transition.by === 'system' && caller === undefined;
     const organization = this.context.organization;
     if (organization.kind !== transition.by) return false;
-    if (caller?.tokenId) return tokenAllows(caller.tokenScopes ?? [], transition.permission);
+    if (caller?.tokenId) return tokenAllows(caller.tokenScopes ?? [], transition.permission, organization.kind);
     return roleAllows(organization.role as Role | undefined, transition.permission);
   }
 }

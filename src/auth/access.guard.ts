@@ -12,7 +12,7 @@ import { AuthErrorCode, AuthException } from './auth.exception';
 import { csrf, SAFE_METHODS } from './csrf';
 import { BEARER_STRATEGY } from './strategies/bearer.strategy';
 import { SessionUser } from './session-user';
-import { Permission, roleAllows, tokenAllows } from './permissions';
+import { kindAllows, Permission, roleAllows, tokenAllows } from './permissions';
 
 /**
  * The single gate of every route: it authenticates the caller (API token or session), checks the
@@ -102,7 +102,10 @@ export class AccessGuard implements CanActivate {
     if (caller.tokenId) {
       const organization = await this.organizations.findBySlug(slug);
       if (!organization || caller.tokenOrganizationId !== organization.id) throw notFound;
-      if (!tokenAllows(caller.tokenScopes ?? [], permission)) {
+      if (!kindAllows(organization.kind, permission)) {
+        throw new AuthException(AuthErrorCode.Forbidden, `No one in a ${organization.kind.replace('_', ' ')} may use ${permission}, so neither may its API tokens.`);
+      }
+      if (!tokenAllows(caller.tokenScopes ?? [], permission, organization.kind)) {
         throw new AuthException(AuthErrorCode.Forbidden, `This API token's scopes (${(caller.tokenScopes ?? []).join(', ')}) do not allow ${permission}.`);
       }
       this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind });

@@ -1,4 +1,5 @@
-import type { Role } from '../tenancy/roles';
+import type { OrganizationKind } from '../common/request-context';
+import { rolesFor, type Role } from '../tenancy/roles';
 
 export enum Permission {
   OrganizationRead = 'organization.read',
@@ -77,7 +78,17 @@ export function roleAllows(role: Role | undefined, permission: Permission): bool
   return role !== undefined && ROLE_PERMISSIONS[role].includes(permission);
 }
 
-export function tokenAllows(scopes: readonly string[], permission: Permission): boolean {
+/** Whether any role of this kind of organization grants the permission. */
+export function kindAllows(kind: OrganizationKind, permission: Permission): boolean {
+  return rolesFor(kind).some((role) => roleAllows(role, permission));
+}
+
+/**
+ * Whether an API token may use a permission: its scopes must cover it, and some role of its kind of
+ * organization must grant it (a provider's read token never reads a monitoring body's queue).
+ */
+export function tokenAllows(scopes: readonly string[], permission: Permission, kind: OrganizationKind): boolean {
+  if (!kindAllows(kind, permission)) return false;
   const needed = TOKEN_REQUIREMENT[permission];
   if (needed === 'member') return false;
   // A write token can also read.

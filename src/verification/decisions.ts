@@ -150,7 +150,7 @@ export class Decisions {
     return { level: null, validUntil: null, conditions: null };
   }
 
-  /** The next id of the year, e.g. 2026-L2-0042; numbers are never reused, even if the decision rolls back later. */
+  /** The next id of the year, e.g. 2026-L2-0042: the counter moves with the approving transaction, so numbers have no gaps. */
   private async nextVerificationId(level: number): Promise<string> {
     const year = new Date().getUTCFullYear();
     const [{ last }] = (await this.tx.manager.query(

@@ -4,7 +4,6 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import type { ReportQueryDto } from './dto/report-query.dto';
 import { addMonths, todayUtc } from './validity';
-import { VerificationErrorCode, VerificationException } from './verification.exception';
 
 /** A monitoring body's activity in a period, for its reports to supervisory authorities. */
 export interface VerificationStatistics {
@@ -28,25 +27,23 @@ export class VerificationReports {
   ) {}
 
   async statistics(query: ReportQueryDto): Promise<VerificationStatistics> {
-    if (this.context.organization.kind !== 'monitoring_body') {
-      throw new VerificationException(VerificationErrorCode.MonitoringBodiesOnly, 'Only monitoring bodies report verification statistics; this organization is a provider.');
-    }
     const to = query.to ?? todayUtc();
     const from = query.from ?? addMonths(to, -12);
     if (from > to) throw new InvalidInputException({ from: ['from must not be after to'] });
     const organizationId = this.context.organizationId;
-    // Both days are included: the period ends at the start of the day after `to`.
-    const period = [from, to];
+    // Days are UTC days, whatever the database's time zone; both are included, so the period ends
+    // at the start of the day after `to`.
+    const period = [`${from}T00:00:00Z`, new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString()];
     const manager = this.tx.manager;
     const [[submissions], decisions, [timing], events] = await Promise.all([
       manager.query(
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE round = 1)::int AS first
-           FROM submissions_received() WHERE submitted_at >= $1::date AND submitted_at < $2::date + 1`,
+           FROM submissions_received() WHERE submitted_at >= $1::timestamptz AND submitted_at < $2::timestamptz`,
         period,
       ) as Promise<Array<{ total: number; first: number }>>,
       manager.query(
         `SELECT outcome, level, count(*)::int AS count FROM decisions
-          WHERE organization_id = $3 AND status = 'approved' AND reviewed_at >= $1::date AND reviewed_at < $2::date + 1
+          WHERE organization_id = $3 AND status = 'approved' AND reviewed_at >= $1::timestamptz AND reviewed_at < $2::timestamptz
           GROUP BY outcome, level`,
         [...period, organizationId],
       ) as Promise<Array<{ outcome: 'verified' | 'rejected'; level: number | null; count: number }>>,
@@ -55,7 +52,7 @@ export class VerificationReports {
               waits AS (
                 SELECT extract(epoch FROM d.reviewed_at - f.at) / 86400 AS days
                   FROM decisions d JOIN first_submission f ON f.assessment_id = d.assessment_id
-                 WHERE d.organization_id = $3 AND d.status = 'approved' AND d.reviewed_at >= $1::date AND d.reviewed_at < $2::date + 1)
+                 WHERE d.organization_id = $3 AND d.status = 'approved' AND d.reviewed_at >= $1::timestamptz AND d.reviewed_at < $2::timestamptz)
          SELECT count(*)::int AS count,
                 round(percentile_cont(0.5) WITHIN GROUP (ORDER BY days)::numeric, 1)::float AS median,
                 round(percentile_cont(0.9) WITHIN GROUP (ORDER BY days)::numeric, 1)::float AS p90
@@ -64,7 +61,7 @@ export class VerificationReports {
       ) as Promise<Array<{ count: number; median: number | null; p90: number | null }>>,
       manager.query(
         `SELECT kind, count(*)::int AS count FROM register_events
-          WHERE monitoring_body_id = $3 AND occurred_at >= $1::date AND occurred_at < $2::date + 1
+          WHERE monitoring_body_id = $3 AND occurred_at >= $1::timestamptz AND occurred_at < $2::timestamptz
           GROUP BY kind`,
         [...period, organizationId],
       ) as Promise<Array<{ kind: string; count: number }>>,

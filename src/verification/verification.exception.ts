@@ -22,7 +22,6 @@ export enum VerificationErrorCode {
   NothingRequested = 'NO_CHANGES_REQUESTED',
   Replaced = 'VERIFICATION_REPLACED',
   NotRegistered = 'NOT_IN_REGISTER',
-  MonitoringBodiesOnly = 'MONITORING_BODIES_ONLY',
 }
 
 export class VerificationException extends DomainException<VerificationErrorCode> {
@@ -47,6 +46,5 @@ export class VerificationException extends DomainException<VerificationErrorCode
     [VerificationErrorCode.NothingRequested]: HttpStatus.UNPROCESSABLE_ENTITY,
     [VerificationErrorCode.Replaced]: HttpStatus.CONFLICT,
     [VerificationErrorCode.NotRegistered]: HttpStatus.CONFLICT,
-    [VerificationErrorCode.MonitoringBodiesOnly]: HttpStatus.FORBIDDEN,
   };
 }

@@ -468,7 +468,7 @@ describe('services', () => {
       expect(admin.body.message).toBe('Your role (admin) does not allow services.manage.');
       const token = await createToken(monitor, ['write']);
       const byToken = await request(t.server).post(servicesPath(monitor)).set(bearer(token)).send({ name: 'Monitored Service' }).expect(403);
-      expect(byToken.body.message).toContain('Only providers');
+      expect(byToken.body.message).toContain('No one in a monitoring body may use services.manage');
       expect(await serviceCount()).toBe(count);
     });
 

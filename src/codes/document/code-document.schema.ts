@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
 
 /*
  * The shape of a code version's YAML file, checked field by field. Rules that span fields (unique keys,
@@ -22,8 +22,17 @@ const IsKey = () => applyDecorators(IsString(), Matches(KEY_PATTERN, { message: 
 /** A question's key or an option's value: a name rules can use. */
 const IsName = (field: string) =>
   applyDecorators(IsString(), Matches(QUESTION_KEY_PATTERN, { message: `${field} must be lower case letters, digits and underscores, starting with a letter` }), MaxLength(64));
+/** The nested checks pass a list inside a list as if it were empty, so such an item is refused here. */
+const HasNoListItems = () =>
+  ValidateBy({
+    name: 'hasNoListItems',
+    validator: {
+      validate: (value: unknown) => !Array.isArray(value) || !value.some(Array.isArray),
+      defaultMessage: (args) => `each item of ${args?.property ?? 'the list'} must be a mapping, not a list`,
+    },
+  });
 const IsListOf = (type: () => new () => object, max: number, min = 0) =>
-  applyDecorators(IsArray(), ArrayMinSize(min), ArrayMaxSize(max), ValidateNested({ each: true }), Type(type));
+  applyDecorators(IsArray(), ArrayMinSize(min), ArrayMaxSize(max), HasNoListItems(), ValidateNested({ each: true }), Type(type));
 
 export class LevelSchema {
   @IsInt()

@@ -131,6 +131,19 @@ describe('parseCodeDocument', () => {
       );
     });
 
+    it('names a list item that is itself a list instead of failing on it', () => {
+      expectOnlyProblem(
+        parseWith((document) => (document.sections[0].requirements[1] = [])),
+        'sections[0].requirements',
+        'each item of requirements must be a mapping, not a list',
+      );
+      expectOnlyProblem(
+        parseWith((document) => (document.levels[1] = [])),
+        'levels',
+        'each item of levels must be a mapping, not a list',
+      );
+    });
+
     it('names a missing nested field by its full path', () => {
       expectOnlyProblem(
         parseWith((document) => delete document.sections[0].requirements[1].text),

@@ -88,6 +88,15 @@ describe('assessments and evidence under arbitrary input', () => {
     );
   });
 
+  it('refuses a batch whose items are lists, which would otherwise pass as empty answers', async () => {
+    const before = await state();
+    for (const answers of [[[]], [[{ requirementKey, version: 1 }]], [[], []]]) {
+      const response = await owner.agent.put(`${api}/assessments/${assessmentId}/answers`).set('X-CSRF-Token', owner.csrf).send({ answers }).expect(400);
+      expect(response.body.details.answers).toEqual(['each of answers must be an object with requirementKey, version and the answer']);
+    }
+    expect(await state()).toEqual(before);
+  });
+
   it('adds a link or text, or refuses the body, and a refusal writes nothing', async () => {
     await fc.assert(
       fc.asyncProperty(evidenceBody, async (body) => {

@@ -522,6 +522,10 @@ describe('assessments', () => {
       expect(Object.keys(words.body.details)).toEqual(['signatory.confirm']);
       const nameless = await submit(assessment.id, ownerCaller, { name: '  ', title: '', confirm: true }).expect(400);
       expect(Object.keys(nameless.body.details).sort()).toEqual(['signatory.name', 'signatory.title']);
+      for (const list of [[], [[]], ['Olivia Owner']]) {
+        const listed = await submit(assessment.id, ownerCaller, list).expect(400);
+        expect(listed.body.details.signatory).toEqual(['signatory must be an object with name, title and confirm']);
+      }
       expect(await counts()).toEqual(before);
       expect((await read(assessment.id)).state).toBe('draft');
       // Signed and confirmed, it goes through.

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { Equals, IsDefined, IsNotEmpty, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { Equals, IsDefined, IsNotEmpty, IsObject, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { Trim } from '../../common/validation/trim.decorator';
 
 export class SignatoryDto {
@@ -28,6 +28,8 @@ export class SignatoryDto {
 export class SubmitAssessmentDto {
   @ApiProperty({ type: SignatoryDto })
   @IsDefined({ message: 'signatory is required: name, title and confirm' })
+  // A list would pass the nested checks as if it were an empty signatory.
+  @IsObject({ message: 'signatory must be an object with name, title and confirm' })
   @ValidateNested()
   @Type(() => SignatoryDto)
   signatory: SignatoryDto;

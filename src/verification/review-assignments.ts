@@ -115,34 +115,34 @@ export class ReviewAssignments {
     return declaration;
   }
 
-  /** The caller's declaration, if made. */
-  async ownDeclaration(assessmentId: string): Promise<ReviewDeclaration | null> {
-    return this.tx.manager.getRepository(ReviewDeclaration).findOneBy({ assessmentId, userId: this.context.userId ?? '' });
-  }
-
-  /** Refuses anyone but a person who has declared no conflict. */
-  async requireDeclared(assessmentId: string): Promise<void> {
-    const declaration = this.context.userId ? await this.ownDeclaration(assessmentId) : null;
-    if (!declaration) throw new VerificationException(VerificationErrorCode.NotDeclared, 'Declare whether you have a conflict of interest with this provider before you open its submission.');
-    if (declaration.conflict) throw new VerificationException(VerificationErrorCode.NotDeclared, 'You declared a conflict of interest with this provider, so you cannot open its submission.');
-  }
-
   /** Refuses anyone but an assigned reviewer (in `role`, if given) who has declared no conflict. */
   async requireReviewer(assessment: Assessment, role?: ReviewerRole): Promise<Review> {
-    const review = await this.review(assessment.id);
     const userId = this.context.userId;
-    const own = review && userId ? roleOf(review, userId) : null;
-    if (!review || !own || (role && own !== role)) {
-      const needed = role === 'lead' ? 'the lead reviewer' : role === 'second' ? 'the second reviewer' : 'a reviewer assigned to it';
-      throw new VerificationException(VerificationErrorCode.NotAssigned, `Only ${needed} can do this on this assessment.`);
-    }
-    await this.requireDeclared(assessment.id);
-    return review;
+    const [review, declaration] = await Promise.all([
+      this.review(assessment.id),
+      userId ? this.tx.manager.getRepository(ReviewDeclaration).findOneBy({ assessmentId: assessment.id, userId }) : null,
+    ]);
+    return assertReviewer(review, declaration, userId, role);
   }
 
   private label(assessment: Assessment): string {
     return `a declaration of adherence (round ${assessment.round}, level ${assessment.targetLevel})`;
   }
+}
+
+/**
+ * The rule for every reviewing act: the caller is assigned (in `role`, if given) and has declared no
+ * conflict of interest. Takes what the caller has already read.
+ */
+export function assertReviewer(review: Review | null, declaration: ReviewDeclaration | null, userId: string | undefined, role?: ReviewerRole): Review {
+  const own = review && userId ? roleOf(review, userId) : null;
+  if (!review || !own || (role && own !== role)) {
+    const needed = role === 'lead' ? 'the lead reviewer' : role === 'second' ? 'the second reviewer' : 'a reviewer assigned to it';
+    throw new VerificationException(VerificationErrorCode.NotAssigned, `Only ${needed} can do this on this assessment.`);
+  }
+  if (!declaration) throw new VerificationException(VerificationErrorCode.NotDeclared, 'Declare whether you have a conflict of interest with this provider before you open its submission.');
+  if (declaration.conflict) throw new VerificationException(VerificationErrorCode.NotDeclared, 'You declared a conflict of interest with this provider, so you cannot open its submission.');
+  return review;
 }
 
 export function roleOf(review: Review, userId: string): ReviewerRole | null {

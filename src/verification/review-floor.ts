@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AssessmentsService } from '../assessments/assessments.service';
 import { AssessmentLifecycle, words } from '../assessments/assessment-lifecycle';
 import type { Assessment } from '../assessments/entities/assessment.entity';
-import { ReviewAssignments, type ReviewerRole } from './review-assignments';
+import { TenantContext } from '../common/tenant-context';
+import { assertReviewer, type ReviewerRole } from './review-assignments';
 import { ReviewWorkspace, type OpenedReview, type ReviewDetail } from './review-workspace';
 import { VerificationErrorCode, VerificationException } from './verification.exception';
 
@@ -21,18 +22,20 @@ export class ReviewFloor {
   constructor(
     private readonly assessments: AssessmentsService,
     private readonly lifecycle: AssessmentLifecycle,
-    private readonly assignments: ReviewAssignments,
     private readonly workspace: ReviewWorkspace,
+    private readonly context: TenantContext,
   ) {}
 
   async enter(id: string, role?: ReviewerRole, options: { allowPending?: boolean } = {}): Promise<UnderReview> {
-    let assessment = await this.assessments.addressed(id, { lock: 'update' });
-    await this.assignments.requireReviewer(assessment, role);
-    if (assessment.state === 'submitted') assessment = await this.lifecycle.apply(assessment, 'take');
+    const locked = await this.assessments.addressed(id, { lock: 'update' });
+    const read = await this.workspace.detail(id, locked);
+    assertReviewer(read.review, read.own.declaration, this.context.userId, role);
+    const assessment = locked.state === 'submitted' ? await this.lifecycle.apply(locked, 'take') : locked;
     if (assessment.state !== 'in_review') {
       throw new VerificationException(VerificationErrorCode.NotUnderReview, `The assessment is ${words(assessment.state)}, not in review; nothing can be recorded on it now.`, { state: assessment.state });
     }
-    const detail = (await this.workspace.detail(id, assessment)) as UnderReview['detail'];
+    // Taking the round into review changes the assessment only; what the detail read still holds.
+    const detail = { ...read, assessment } as UnderReview['detail'];
     if (detail.opened.pending && !options.allowPending) {
       throw new VerificationException(VerificationErrorCode.DecisionPending, 'A decision is waiting for the second reviewer; it must be approved or returned first.', { decision: detail.opened.pending.id });
     }

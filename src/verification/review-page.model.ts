@@ -6,7 +6,6 @@ import { TenantContext } from '../common/tenant-context';
 import { FormModel } from '../common/web/form-view.decorator';
 import { MembershipsService } from '../tenancy/memberships.service';
 import type { Role } from '../tenancy/roles';
-import { UsersService } from '../tenancy/users.service';
 import type { OpenedReview, ReviewDetail } from './review-workspace';
 import { ReviewWorkspace } from './review-workspace';
 import { addMonths, DEFAULT_VALIDITY_MONTHS, MAX_VALIDITY_MONTHS, todayUtc } from './validity';
@@ -45,7 +44,6 @@ export class ReviewPageModel implements FormModel {
     private readonly context: TenantContext,
     private readonly workspace: ReviewWorkspace,
     private readonly members: MembershipsService,
-    private readonly users: UsersService,
     private readonly lifecycle: AssessmentLifecycle,
   ) {}
 
@@ -57,7 +55,7 @@ export class ReviewPageModel implements FormModel {
     const failed = postedForm(request);
     const body = (failed ? (request.body ?? {}) : {}) as Record<string, unknown>;
     const form: FormFactory = (name, action, stored, posted) => ({ action: `${base}/${action}`, failed: failed === name, values: failed === name ? posted() : stored });
-    const names = await this.names(detail);
+    const names = detail.names;
     const canAssign = this.may(Permission.ReviewsAssign) && ASSIGNABLE_STATES.includes(assessment.state);
     const level = detail.code.version.levels[assessment.targetLevel - 1];
 
@@ -200,22 +198,6 @@ export class ReviewPageModel implements FormModel {
       waitingForSecond: pending !== null && !settles,
       earlier: opened.decisions.filter((decision) => decision.status !== 'proposed').map((decision) => decisionView(decision, names)),
     };
-  }
-
-  /** Everyone the page names: reviewers and declarants are known; whoever last wrote a finding, summary or decision may not be. */
-  private async names(detail: ReviewDetail): Promise<Map<string, string>> {
-    const opened = detail.opened;
-    const ids = opened
-      ? [
-          ...opened.requirements.flatMap((item) => [item.finding?.updatedBy, item.previousFinding?.updatedBy]),
-          ...opened.sections.map((section) => section.summary?.updatedBy),
-          ...opened.decisions.flatMap((decision) => [decision.proposedBy, decision.reviewedBy]),
-          detail.review?.assignedBy,
-        ]
-      : [detail.review?.assignedBy];
-    const missing = ids.filter((id): id is string => typeof id === 'string' && !detail.names.has(id));
-    const more = missing.length > 0 ? await this.users.namesByIds(missing) : new Map<string, string>();
-    return new Map([...detail.names, ...more]);
   }
 
   private may(permission: Permission): boolean {

@@ -55,6 +55,7 @@ export interface ReviewOverview {
   code: FrozenVersion;
   review: Review | null;
   declarations: ReviewDeclaration[];
+  /** Names of everyone the review mentions, by user id. */
   names: Map<string, string>;
   own: { declaration: ReviewDeclaration | null; role: ReviewerRole | null };
   registerEntry: RegisterEntry | null;
@@ -94,10 +95,23 @@ export class ReviewWorkspace {
   async detail(id: string, preloaded?: Assessment): Promise<ReviewDetail> {
     const overview = await this.overview(preloaded ?? (await this.assessments.addressed(id)));
     const declared = overview.own.declaration && !overview.own.declaration.conflict;
-    return { ...overview, opened: declared ? await this.open(overview) : null };
+    const opened = declared ? await this.open(overview) : null;
+    // Everyone the review names, read at once: reviewers, declarants, and whoever wrote a finding, summary or decision.
+    const people = [
+      ...overview.declarations.map((declaration) => declaration.userId),
+      ...(overview.review ? [overview.review.leadReviewerId, overview.review.secondReviewerId, overview.review.assignedBy] : []),
+      ...(opened
+        ? [
+            ...opened.requirements.flatMap((item) => [item.finding?.updatedBy, item.previousFinding?.updatedBy]),
+            ...opened.sections.map((section) => section.summary?.updatedBy),
+            ...opened.decisions.flatMap((decision) => [decision.proposedBy, decision.reviewedBy]),
+          ]
+        : []),
+    ].filter((person): person is string => typeof person === 'string');
+    return { ...overview, names: await this.users.namesByIds(people), opened };
   }
 
-  async overview(assessment: Assessment): Promise<ReviewOverview> {
+  private async overview(assessment: Assessment): Promise<Omit<ReviewOverview, 'names'>> {
     const [providers, services, code, review, declarations, registerEntry] = await Promise.all([
       this.organizations.byIds([assessment.organizationId]),
       this.services.namesByIds([assessment.serviceId]),
@@ -107,7 +121,6 @@ export class ReviewWorkspace {
       this.register.entryOf(assessment.id),
     ]);
     const userId = this.context.userId;
-    const people = [...declarations.map((declaration) => declaration.userId), ...(review ? [review.leadReviewerId, review.secondReviewerId] : [])];
     return {
       assessment,
       provider: providers.get(assessment.organizationId)!,
@@ -115,13 +128,12 @@ export class ReviewWorkspace {
       code,
       review,
       declarations,
-      names: await this.users.namesByIds(people),
       own: { declaration: declarations.find((declaration) => declaration.userId === userId) ?? null, role: review && userId ? roleOf(review, userId) : null },
       registerEntry,
     };
   }
 
-  private async open(overview: ReviewOverview): Promise<OpenedReview> {
+  private async open(overview: Omit<ReviewOverview, 'names'>): Promise<OpenedReview> {
     const { assessment, code } = overview;
     const manager = this.tx.manager;
     const [rounds, findings, summaries, decisions] = await Promise.all([

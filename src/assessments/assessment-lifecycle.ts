@@ -55,6 +55,11 @@ export const TRANSITIONS = {
 
 export type TransitionName = keyof typeof TRANSITIONS;
 
+/** Submitting is `resubmit` when it answers the monitoring body's findings: the same act, for the next round. */
+export function submitMove(assessment: Pick<Assessment, 'state'>): 'submit' | 'resubmit' {
+  return assessment.state === 'changes_requested' ? 'resubmit' : 'submit';
+}
+
 /** The moves open from a state, to one side if given, e.g. to tell the provider what it can do next. */
 export function transitionsFrom(state: AssessmentState, by?: Transition['by']): TransitionName[] {
   return (Object.keys(TRANSITIONS) as TransitionName[]).filter((name) => {

@@ -14,7 +14,7 @@ import { OrganizationsService } from '../tenancy/organizations.service';
 import { Notifications } from '../notifications/notifications';
 import { UsersService } from '../tenancy/users.service';
 import { AnswerBook } from './answer-book';
-import { AssessmentLifecycle, OPEN_STATES, words } from './assessment-lifecycle';
+import { AssessmentLifecycle, OPEN_STATES, submitMove, words } from './assessment-lifecycle';
 import type { AnswerDetail, AssessmentDetail } from './assessment-detail';
 import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
 import { carryForward, EarlierAnswer } from './carry-forward';
@@ -226,8 +226,7 @@ export class AssessmentsService implements OnModuleInit {
   async submit(id: string, input: SubmitAssessmentDto): Promise<AssessmentDetail> {
     // Locked first: no answer can change between the check and the snapshot.
     const assessment = await this.find(id, { lock: 'update' });
-    // Answering a monitoring body's findings is the same act, for the next round.
-    const move = assessment.state === 'changes_requested' ? 'resubmit' : 'submit';
+    const move = submitMove(assessment);
     this.lifecycle.check(assessment, move);
     const detail = await this.detail(id, assessment);
     if (detail.gaps.length > 0) {

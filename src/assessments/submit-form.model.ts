@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { FormModel } from '../common/web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
-import { AssessmentLifecycle, EDITABLE_STATES, words } from './assessment-lifecycle';
+import { AssessmentLifecycle, EDITABLE_STATES, submitMove, words } from './assessment-lifecycle';
 import { AssessmentsService } from './assessments.service';
 
 /** The submit page: what is still missing, and the signatory's declaration once nothing is. */
@@ -26,7 +26,7 @@ export class SubmitFormModel implements FormModel {
       action: `${base}/submit`,
       stateWords: words(detail.assessment.state),
       level: detail.code.version.levels[detail.assessment.targetLevel - 1],
-      canSubmit: this.lifecycle.allows(detail.assessment, 'submit') || this.lifecycle.allows(detail.assessment, 'resubmit'),
+      canSubmit: this.lifecycle.allows(detail.assessment, submitMove(detail.assessment)),
       submittable: EDITABLE_STATES.includes(detail.assessment.state),
       resubmitting: detail.assessment.state === 'changes_requested',
     };

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { FormModel } from '../common/web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
 import { EvidenceLibrary } from '../evidence/evidence-library';
-import { AssessmentLifecycle, EDITABLE_STATES, words } from './assessment-lifecycle';
+import { AssessmentLifecycle, EDITABLE_STATES, submitMove, words } from './assessment-lifecycle';
 import { AssessmentsService } from './assessments.service';
 import { Permission, roleAllows } from '../auth/permissions';
 import type { Role } from '../tenancy/roles';
@@ -70,7 +70,7 @@ export class WorkspaceFormModel implements FormModel {
       moreGaps: Math.max(0, detail.gaps.length - 20),
       claimOptions: CLAIM_OPTIONS,
       editable,
-      canSubmit: this.lifecycle.allows(detail.assessment, 'submit') || this.lifecycle.allows(detail.assessment, 'resubmit'),
+      canSubmit: this.lifecycle.allows(detail.assessment, submitMove(detail.assessment)),
       canWithdraw: this.lifecycle.allows(detail.assessment, 'withdraw'),
     };
   }

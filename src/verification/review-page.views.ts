@@ -123,23 +123,9 @@ export function cardOf(item: ReviewedRequirement, options: { names: Names; downl
   };
 }
 
+/** A decision as the page shows it: as stored, with people by name. */
 export function decisionView(decision: Decision, names: Names) {
-  return {
-    id: decision.id,
-    round: decision.round,
-    outcome: decision.outcome,
-    level: decision.level,
-    validUntil: decision.validUntil,
-    conditions: decision.conditions,
-    publicSummary: decision.publicSummary,
-    status: decision.status,
-    proposedBy: personName(names, decision.proposedBy),
-    proposedAt: decision.proposedAt,
-    reviewedBy: decision.reviewedBy ? personName(names, decision.reviewedBy) : null,
-    reviewedAt: decision.reviewedAt,
-    returnReason: decision.returnReason,
-    verificationId: decision.verificationId,
-  };
+  return { ...decision, proposedBy: personName(names, decision.proposedBy), reviewedBy: decision.reviewedBy ? personName(names, decision.reviewedBy) : null };
 }
 
 /** A posted text field as the form shows it again. */

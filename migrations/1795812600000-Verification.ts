@@ -16,7 +16,6 @@ export class Verification1795812600000 implements MigrationInterface {
       CREATE TABLE reviews (
         assessment_id uuid PRIMARY KEY REFERENCES assessments (id) ON DELETE CASCADE,
         organization_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
-        provider_id uuid NOT NULL REFERENCES organizations (id) ON DELETE CASCADE,
         lead_reviewer_id uuid NOT NULL REFERENCES users (id),
         second_reviewer_id uuid NOT NULL REFERENCES users (id),
         assigned_by uuid REFERENCES users (id) ON DELETE SET NULL,

@@ -1043,7 +1043,7 @@ describe('tenant isolation matrix', () => {
               (SELECT count(*) FROM answers WHERE organization_id = $1 AND (claim IS DISTINCT FROM 'met' OR statement NOT LIKE '%' || $2 || '%')) AS answers_without_canary,
               (SELECT count(*) FROM answers a WHERE a.organization_id = $1 AND NOT EXISTS (SELECT 1 FROM answer_evidence l WHERE l.answer_id = a.id)) AS answers_without_evidence,
               (SELECT count(*) FROM assessment_submissions WHERE organization_id = $1 AND signatory_name LIKE '%' || $2 || '%' AND snapshot::text LIKE '%' || $2 || '%') AS submissions,
-              (SELECT count(*) FROM reviews WHERE organization_id = $3 AND provider_id = $1) AS reviews_of_m,
+              (SELECT count(*) FROM reviews r JOIN assessments a ON a.id = r.assessment_id WHERE r.organization_id = $3 AND a.organization_id = $1) AS reviews_of_m,
               (SELECT count(*) FROM review_declarations WHERE organization_id = $3 AND statement LIKE '%' || $4 || '%') AS declarations_of_m,
               (SELECT count(*) FROM findings f JOIN finding_notes n ON n.finding_id = f.id WHERE f.organization_id = $3 AND NOT f.released AND f.comment LIKE '%' || $4 || '%' AND n.note LIKE '%' || $4 || '%') AS noted_findings_of_m,
               (SELECT count(*) FROM section_summaries WHERE organization_id = $3 AND public_summary LIKE '%' || $4 || '%') AS summaries_of_m`,

@@ -72,7 +72,7 @@ export class ReviewAssignments {
     }
     const assignment = { leadReviewerId: input.lead, secondReviewerId: input.second, assignedBy: this.context.userId ?? null, assignedAt: new Date() };
     if (existing) await repository.update({ assessmentId: id }, { ...assignment, version: existing.version + 1 });
-    else await repository.insert({ assessmentId: id, organizationId: this.context.organizationId, providerId: assessment.organizationId, ...assignment, version: 1 });
+    else await repository.insert({ assessmentId: id, organizationId: this.context.organizationId, ...assignment, version: 1 });
     await this.audit.record({
       action: existing ? 'review.reassigned' : 'review.assigned',
       targetType: 'assessment',

@@ -10,9 +10,6 @@ export class Review {
   @Column({ name: 'organization_id', type: 'uuid' })
   organizationId: string;
 
-  @Column({ name: 'provider_id', type: 'uuid' })
-  providerId: string;
-
   @Column({ name: 'lead_reviewer_id', type: 'uuid' })
   leadReviewerId: string;
 

@@ -8,6 +8,7 @@ import { TransactionHost } from '../database/transaction-host';
 import { Notifications } from '../notifications/notifications';
 import type { RegisterEntry } from '../register/entities/register-entry.entity';
 import { Register } from '../register/register';
+import type { Organization } from '../tenancy/entities/organization.entity';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { daysBetween, todayUtc } from './validity';
 
@@ -64,14 +65,18 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
     return this.tx.runScoped({}, async () => {
       const [{ locked }] = (await this.tx.manager.query(`SELECT pg_try_advisory_xact_lock(hashtextextended('adhere:expiry-job', 0)) AS locked`)) as Array<{ locked: boolean }>;
       if (!locked) return { ran: false, expired: [], reminded: [] };
+      const due = await this.register.due(today);
+      const expiring = await this.register.expiringWithin(today, Math.max(...REMINDER_DAYS));
+      // Every organization the run names, read once: the monitoring bodies it acts for, the providers it tells.
+      const organizations = await this.organizations.byIds([...due, ...expiring].flatMap((entry) => [entry.monitoringBodyId, entry.providerId]));
       const expired: string[] = [];
-      for (const entry of await this.register.due(today)) {
-        if (await this.actFor(entry.monitoringBodyId, () => this.expire(entry, today))) expired.push(entry.id);
+      for (const entry of due) {
+        if (await this.actFor(organizations.get(entry.monitoringBodyId)!, () => this.expire(entry, today, organizations))) expired.push(entry.id);
       }
       const reminded: ExpiryRun['reminded'] = [];
-      for (const entry of await this.register.expiringWithin(today, Math.max(...REMINDER_DAYS))) {
+      for (const entry of expiring) {
         const days = REMINDER_DAYS.find((threshold) => daysBetween(today, entry.validUntil) <= threshold)!;
-        await this.remind(entry, days);
+        await this.remind(entry, days, organizations);
         reminded.push({ entryId: entry.id, days });
       }
       return { ran: true, expired, reminded };
@@ -79,7 +84,7 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
   }
 
   /** Expires the entry listed as due, unless a renewal took it over or a revocation ended it since; returns whether it did. */
-  private async expire(listed: RegisterEntry, today: string): Promise<boolean> {
+  private async expire(listed: RegisterEntry, today: string, organizations: Map<string, Organization>): Promise<boolean> {
     const assessment = await this.assessments.addressed(listed.assessmentId, { lock: 'update' });
     const entry = await this.register.entryOf(assessment.id, { lock: true });
     if (!entry || !IN_FORCE.includes(entry.status) || entry.validUntil >= today) return false;
@@ -91,33 +96,28 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
       to: { roles: ['owner', 'editor'] },
       subject: `Verification ${entry.verificationId} has expired`,
       text: `Verification ${entry.verificationId} was valid until ${entry.validUntil} and has now expired; the public register says so. Start a renewal from the verified assessment to be verified again.`,
-      link: `/app/${await this.slugOf(entry.providerId)}/assessments/${entry.assessmentId}`,
+      link: `/app/${organizations.get(entry.providerId)!.slug}/assessments/${entry.assessmentId}`,
       key: `expired:${entry.id}:${entry.validUntil}`,
     });
     return true;
   }
 
-  private async remind(entry: RegisterEntry, days: number): Promise<void> {
+  private async remind(entry: RegisterEntry, days: number, organizations: Map<string, Organization>): Promise<void> {
     await this.notifications.enqueue({
       event: 'expiring_soon',
       organizationId: entry.providerId,
       to: { roles: ['owner', 'editor'] },
       subject: `Verification ${entry.verificationId} expires within ${days} days`,
       text: `Verification ${entry.verificationId} is valid until ${entry.validUntil}. Start a renewal from the verified assessment: your answers and evidence are carried forward, and the current verification stays valid until the new decision or its last day.`,
-      link: `/app/${await this.slugOf(entry.providerId)}/assessments/${entry.assessmentId}`,
+      link: `/app/${organizations.get(entry.providerId)!.slug}/assessments/${entry.assessmentId}`,
       key: `expiring_soon:${entry.id}:${entry.validUntil}:${days}`,
     });
   }
 
   /** Acts as the monitoring body of the entry, as the system: row-level security and the audit log see it so. */
-  private async actFor<T>(organizationId: string, work: () => Promise<T>): Promise<T> {
-    const organization = (await this.organizations.byIds([organizationId])).get(organizationId)!;
+  private async actFor<T>(organization: Organization, work: () => Promise<T>): Promise<T> {
     this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind });
-    await this.tx.changeScope({ organizationId });
+    await this.tx.changeScope({ organizationId: organization.id });
     return work();
-  }
-
-  private async slugOf(organizationId: string): Promise<string> {
-    return (await this.organizations.byIds([organizationId])).get(organizationId)!.slug;
   }
 }

@@ -15,6 +15,7 @@ import { ProposeDecisionDto } from './dto/propose-decision.dto';
 import { OptionalReasonDto, ReasonDto } from './dto/reason.dto';
 import { RecordFindingDto } from './dto/record-finding.dto';
 import { ReportQueryDto } from './dto/report-query.dto';
+import { ReviewPageQueryDto } from './dto/review-page-query.dto';
 import { ReviewQueueQueryDto } from './dto/review-queue-query.dto';
 import { SectionSummaryDto } from './dto/section-summary.dto';
 import { FindingsBook } from './findings-book';
@@ -78,7 +79,7 @@ export class ReviewsPagesController {
   @Get('reviews/:id')
   @OrgAccess(Permission.ReviewsRead)
   @Render('reviews/show')
-  async show(@Param('id', ParseUUIDPipe) _id: string, @Req() request: Request) {
+  async show(@Param('id', ParseUUIDPipe) _id: string, @Query() _query: ReviewPageQueryDto, @Req() request: Request) {
     return this.reviewPage.locals(request);
   }
 

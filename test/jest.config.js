@@ -17,7 +17,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swc] },
   // Compiled code imports `./x.js`; in the TypeScript sources that file is `./x.ts`.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@marcbachmann|file-type|strtok3|token-types|peek-readable|@tokenizer|@borewit|uint8array-extras)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@marcbachmann|file-type|strtok3|token-types|peek-readable|@tokenizer|@borewit|uint8array-extras|jose)/)'],
   testEnvironment: 'node',
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -20,6 +20,8 @@ export enum Permission {
   ReviewsConduct = 'reviews.conduct',
   VerificationsManage = 'verifications.manage',
   ReportsRead = 'reports.read',
+  ComplaintsRead = 'complaints.read',
+  ComplaintsHandle = 'complaints.handle',
 }
 
 /**
@@ -47,6 +49,9 @@ export const TOKEN_REQUIREMENT: Record<Permission, 'read' | 'write' | 'member'> 
   [Permission.ReviewsConduct]: 'member',
   [Permission.VerificationsManage]: 'member',
   [Permission.ReportsRead]: 'read',
+  [Permission.ComplaintsRead]: 'read',
+  // Ruling on a complaint, and the suspension or revocation it may bring, is a named person's act.
+  [Permission.ComplaintsHandle]: 'member',
 };
 
 const EVERYONE = [Permission.OrganizationRead, Permission.MembersRead];
@@ -58,11 +63,11 @@ const PROVIDER_READING = [Permission.ServicesRead, Permission.EvidenceRead, Perm
 /** What a provider's team does: describe its services, keep its evidence, and prepare declarations. */
 const PROVIDER_WORK = [...PROVIDER_READING, Permission.ServicesManage, Permission.EvidenceManage, Permission.AssessmentsEdit];
 
-/** What every member of a monitoring body does: follow its queue and review what it is assigned. */
-const REVIEWING = [Permission.ReviewsRead, Permission.ReviewsConduct];
+/** What every member of a monitoring body does: follow its queue, review what it is assigned, and read complaints. */
+const REVIEWING = [Permission.ReviewsRead, Permission.ReviewsConduct, Permission.ComplaintsRead];
 
-/** What a monitoring body's admins add: who reviews what, acting on verified status, and reporting. */
-const SUPERVISING = [Permission.ReviewsAssign, Permission.VerificationsManage, Permission.ReportsRead];
+/** What a monitoring body's admins add: who reviews what, acting on verified status, reporting, and ruling on complaints. */
+const SUPERVISING = [Permission.ReviewsAssign, Permission.VerificationsManage, Permission.ReportsRead, Permission.ComplaintsHandle];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   // Owners sign declarations for their organization; editors prepare them.

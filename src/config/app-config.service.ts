@@ -122,4 +122,12 @@ export class AppConfig {
   get expiryJobSeconds(): number {
     return this.config.get('EXPIRY_JOB_SECONDS', { infer: true });
   }
+
+  get registerSigningKey(): string | undefined {
+    return this.config.get('REGISTER_SIGNING_KEY', { infer: true });
+  }
+
+  get complaintsPerHour(): number {
+    return this.config.get('COMPLAINTS_PER_HOUR', { infer: true });
+  }
 }

@@ -161,6 +161,22 @@ export class Environment {
   @Min(0, { message: 'EXPIRY_JOB_SECONDS must be a whole number of seconds from 0 to 86400' })
   @Max(86_400, { message: 'EXPIRY_JOB_SECONDS must be a whole number of seconds from 0 to 86400' })
   EXPIRY_JOB_SECONDS = 3600;
+
+  /**
+   * The register's Ed25519 signing key, as a PKCS#8 PEM; unset, one is generated into DATA_DIR on
+   * first start. Giving a new one rotates the key: the old public keys stay published.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(/^-----BEGIN PRIVATE KEY-----[\s\S]+-----END PRIVATE KEY-----\s*$/, { message: 'REGISTER_SIGNING_KEY must be an Ed25519 private key in PKCS#8 PEM form (-----BEGIN PRIVATE KEY-----)' })
+  REGISTER_SIGNING_KEY?: string;
+
+  /** How many complaints one client may file in an hour, across all entries. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 5 : Number(value)))
+  @IsInt({ message: 'COMPLAINTS_PER_HOUR must be a whole number from 1 to 10000' })
+  @Min(1, { message: 'COMPLAINTS_PER_HOUR must be a whole number from 1 to 10000' })
+  @Max(10_000, { message: 'COMPLAINTS_PER_HOUR must be a whole number from 1 to 10000' })
+  COMPLAINTS_PER_HOUR = 5;
 }
 
 /** Validates the raw environment; the thrown message names every wrong variable. */

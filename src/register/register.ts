@@ -2,14 +2,22 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../database/transaction-host';
 import { ManifestItem, PublicSectionSummary, RegisterEntry, RegisterStatus } from './entities/register-entry.entity';
 import { RegisterEvent, RegisterEventKind } from './entities/register-event.entity';
+import { merkleRoot } from './merkle-root';
 
 /** What a final `verified` decision puts in the register. */
 export interface Publication {
   providerId: string;
+  providerName: string;
+  providerCountry: string | null;
   serviceId: string;
+  serviceName: string;
   codeId: string;
+  codeSlug: string;
+  codeTitle: string;
   codeVersionId: string;
+  codeVersion: string;
   monitoringBodyId: string;
+  monitoringBodyName: string;
   assessmentId: string;
   decisionId: string;
   verificationId: string;
@@ -34,7 +42,8 @@ export class Register {
   async publish(publication: Publication): Promise<RegisterEntry> {
     const entries = this.tx.manager.getRepository(RegisterEntry);
     const existing = await entries.findOne({ where: { serviceId: publication.serviceId, codeId: publication.codeId }, lock: { mode: 'pessimistic_write' } });
-    const values = { ...publication, status: 'verified' as const, updatedAt: publication.decidedAt };
+    const evidenceRoot = merkleRoot(publication.evidenceManifest.map((item) => item.sha256));
+    const values = { ...publication, evidenceRoot, status: 'verified' as const, updatedAt: publication.decidedAt };
     if (!existing) {
       const entry = await entries.save(entries.create({ ...values, firstVerifiedAt: publication.decidedAt, version: 1 }));
       await this.record(entry, 'verified', null);

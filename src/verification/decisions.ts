@@ -70,10 +70,17 @@ export class Decisions {
     if (decision.outcome === 'verified') {
       await this.register.publish({
         providerId: assessment.organizationId,
+        providerName: detail.provider.name,
+        providerCountry: detail.provider.country,
         serviceId: assessment.serviceId,
+        serviceName: detail.service,
         codeId: detail.code.version.codeId,
+        codeSlug: detail.code.slug,
+        codeTitle: detail.code.version.title,
         codeVersionId: assessment.codeVersionId,
+        codeVersion: detail.code.version.version,
         monitoringBodyId: this.context.organizationId,
+        monitoringBodyName: this.context.organization.name,
         assessmentId: id,
         decisionId: decision.id,
         verificationId: verificationId!,

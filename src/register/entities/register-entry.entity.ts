@@ -25,17 +25,39 @@ export class RegisterEntry {
   @Column({ name: 'provider_id', type: 'uuid' })
   providerId: string;
 
+  /** The names below are those the decision was made under, frozen with it. */
+  @Column({ name: 'provider_name', type: 'text' })
+  providerName: string;
+
+  @Column({ name: 'provider_country', type: 'char', length: 2, nullable: true })
+  providerCountry: string | null;
+
+  @Column({ name: 'service_name', type: 'text' })
+  serviceName: string;
+
   @Column({ name: 'service_id', type: 'uuid' })
   serviceId: string;
 
   @Column({ name: 'code_id', type: 'uuid' })
   codeId: string;
 
+  @Column({ name: 'code_slug', type: 'text' })
+  codeSlug: string;
+
+  @Column({ name: 'code_title', type: 'text' })
+  codeTitle: string;
+
   @Column({ name: 'code_version_id', type: 'uuid' })
   codeVersionId: string;
 
+  @Column({ name: 'code_version', type: 'text' })
+  codeVersion: string;
+
   @Column({ name: 'monitoring_body_id', type: 'uuid' })
   monitoringBodyId: string;
+
+  @Column({ name: 'monitoring_body_name', type: 'text' })
+  monitoringBodyName: string;
 
   @Column({ name: 'assessment_id', type: 'uuid' })
   assessmentId: string;
@@ -72,6 +94,10 @@ export class RegisterEntry {
 
   @Column({ name: 'evidence_manifest', type: 'jsonb' })
   evidenceManifest: ManifestItem[];
+
+  /** The Merkle root of the manifest's digests (see merkle-root.ts). */
+  @Column({ name: 'evidence_root', type: 'text' })
+  evidenceRoot: string;
 
   @Column({ type: 'integer' })
   version: number;

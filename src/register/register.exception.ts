@@ -1,0 +1,16 @@
+import { HttpStatus } from '@nestjs/common';
+import { DomainException } from '../common/errors/domain.exception';
+
+export enum RegisterErrorCode {
+  EntryNotFound = 'REGISTER_ENTRY_NOT_FOUND',
+  InvalidCursor = 'INVALID_CURSOR',
+}
+
+export class RegisterException extends DomainException<RegisterErrorCode> {
+  protected readonly statusByCode: Record<RegisterErrorCode, HttpStatus> = {
+    [RegisterErrorCode.EntryNotFound]: HttpStatus.NOT_FOUND,
+    [RegisterErrorCode.InvalidCursor]: HttpStatus.BAD_REQUEST,
+  };
+}
+
+export const entryNotFound = () => new RegisterException(RegisterErrorCode.EntryNotFound, 'There is no register entry with this id.');

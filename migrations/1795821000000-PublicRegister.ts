@@ -54,6 +54,8 @@ export class PublicRegister1795821000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX register_entries_by_provider ON register_entries (provider_name, service_name, id)`);
     await queryRunner.query(`CREATE INDEX register_entries_by_decision ON register_entries (decided_at DESC, id DESC)`);
     await queryRunner.query(`CREATE INDEX register_entries_by_validity ON register_entries (valid_until, id)`);
+    // An assessment's verification shows in one entry at most: the status actions find it by the assessment.
+    await queryRunner.query(`CREATE UNIQUE INDEX register_entries_assessment ON register_entries (assessment_id)`);
     await queryRunner.query(`CREATE INDEX register_entries_verification ON register_entries (verification_id)`);
     await queryRunner.query(`CREATE INDEX register_entries_code ON register_entries (code_slug)`);
     await queryRunner.query(`CREATE INDEX register_entries_monitoring_body ON register_entries (monitoring_body_id)`);
@@ -104,6 +106,7 @@ export class PublicRegister1795821000000 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION IF EXISTS register_changed()`);
     await queryRunner.query(`DROP TABLE IF EXISTS register_revision`);
     await queryRunner.query(`DROP INDEX IF EXISTS register_events_feed`);
+    await queryRunner.query(`DROP INDEX IF EXISTS register_entries_assessment`);
     await queryRunner.query(`
       ALTER TABLE register_entries
         DROP COLUMN search, DROP COLUMN provider_name, DROP COLUMN provider_country, DROP COLUMN service_name,

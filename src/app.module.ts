@@ -24,6 +24,7 @@ import { RequestTransactionInterceptor } from './database/request-transaction.in
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RegisterModule } from './register/register.module';
+import { RegisterSiteModule } from './register/register-site.module';
 import { ServicesModule } from './services/services.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { VerificationModule } from './verification/verification.module';
@@ -47,6 +48,8 @@ import { VerificationModule } from './verification/verification.module';
     VerificationModule,
     NotificationsModule,
     HealthModule,
+    // Last: its `/register/:id` pages must not shadow the fixed `/register/...` pages of other modules.
+    RegisterSiteModule,
   ],
   controllers: [HomeController],
   providers: [

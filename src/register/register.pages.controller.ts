@@ -1,0 +1,68 @@
+import { Controller, Get, Header, Param, Query, Render, Res, UseInterceptors } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Public } from '../auth/access.decorator';
+import { AppConfig } from '../config/app-config.service';
+import { badgeSvg } from './badge';
+import { RegisterPageQueryDto } from './dto/register-query.dto';
+import { RegisterDirectory } from './register-directory';
+import { RegisterException } from './register.exception';
+import { RegisterFreshness } from './register-freshness.interceptor';
+import { registerListView } from './register-page.model';
+import { RegisterStatistics } from './register-statistics';
+
+const PER_PAGE = 20;
+
+/** The public register's pages: no account needed, and no JavaScript. */
+@ApiExcludeController()
+@Controller('register')
+@Public()
+@UseInterceptors(RegisterFreshness)
+export class RegisterPagesController {
+  constructor(
+    private readonly directory: RegisterDirectory,
+    private readonly statistics: RegisterStatistics,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get()
+  @Render('register/list')
+  async list(@Query() query: RegisterPageQueryDto) {
+    const [result, facets] = await Promise.all([this.directory.page(query, query.page ?? 1, PER_PAGE), this.directory.facets()]);
+    return { title: query.q ? `“${query.q}” in the register` : 'The register', ...registerListView(query, result, facets) };
+  }
+
+  @Get('statistics')
+  @Render('register/statistics')
+  async figures() {
+    return { title: 'Register statistics', figures: await this.statistics.figures() };
+  }
+
+  @Get(':id')
+  @Render('register/entry')
+  async entry(@Param('id') id: string) {
+    const entry = await this.directory.entry(id);
+    const url = `${this.config.publicUrl}/register/${entry.id}`;
+    return {
+      title: `${entry.service.name} — ${entry.code.title}`,
+      entry,
+      history: [...entry.history].reverse(),
+      badge: { url: `${url}/badge.svg`, markdown: `[![Adhere register: ${entry.status}](${url}/badge.svg)](${url})`, html: `<a href="${url}"><img src="${url}/badge.svg" alt="Adhere register: ${entry.status}"></a>` },
+    };
+  }
+
+  @Get(':id/badge.svg')
+  @Header('Content-Type', 'image/svg+xml; charset=utf-8')
+  async badge(@Param('id') id: string, @Res({ passthrough: true }) response: Response) {
+    // Meant to be embedded: fresh within a minute, revalidated cheaply with the ETag after that.
+    response.setHeader('Cache-Control', 'public, max-age=60');
+    try {
+      const entry = await this.directory.entry(id);
+      return badgeSvg(entry.status, `level ${entry.level}`);
+    } catch (error) {
+      if (!(error instanceof RegisterException)) throw error;
+      response.status(404);
+      return badgeSvg('unknown', '');
+    }
+  }
+}

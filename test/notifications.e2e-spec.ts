@@ -290,6 +290,23 @@ describe('notifications by e-mail', () => {
       expect(mailsAbout(notification.subject)).toEqual([]);
     });
 
+    it('sends to an address given with it, which needs no account, and once to a member who also has it', async () => {
+      const address = 'complainant@example.net';
+      const notification = input({ event: 'complaint_updated', organizationId: monitor.organization.id, to: { roles: ['reviewer'], emails: [address, reviewer.email] } });
+      await enqueue(notification, provider.organization.id);
+      expect(await delivery().deliverDue()).toEqual({ notifications: 1, sent: 2, logged: 0, deferred: 0, failed: 0 });
+      const mails = mailsAbout(notification.subject);
+      expect(mails.flatMap((mail) => mail.recipients).sort()).toEqual([address, reviewer.email].sort());
+      const toAddress = mails.find((mail) => mail.recipients[0] === address)!;
+      expect(toAddress.headers['message-id']).toMatch(/^<[0-9a-f-]{36}\.[0-9a-f]{32}@adhere\.test>$/);
+      expect(await t.sql(`SELECT d.user_id, d.email, d.status FROM notification_deliveries d JOIN notifications n ON n.id = d.notification_id WHERE n.key = $1 ORDER BY d.email`, [notification.key])).toEqual(
+        [
+          { user_id: null, email: address, status: 'sent' },
+          { user_id: reviewer.userId, email: reviewer.email, status: 'sent' },
+        ].sort((a, b) => a.email.localeCompare(b.email)),
+      );
+    });
+
     it('resolves the audience when it delivers: someone who left in between is not told', async () => {
       const leaving = await t.addMember(monitor, 'reviewer');
       const notification = input({ event: 'assigned', organizationId: monitor.organization.id, to: { roles: ['reviewer'] } });

@@ -40,8 +40,8 @@ type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'logged' | 'failed';
  * read the outbox), and may run in several instances at once, or twice in one:
  * - a notification is claimed with FOR UPDATE SKIP LOCKED, which also leases it for LEASE_MINUTES, so
  *   concurrent runs take different ones;
- * - its recipients are resolved from the organization's members once, on the first attempt, into one
- *   delivery row per person;
+ * - its recipients are resolved from the organization's members (and the addresses it names) once, on
+ *   the first attempt, into one delivery row per address;
  * - each mail is marked "sending" (committed) before it leaves and "sent" right after, and only a
  *   "pending" mail can become "sending": nobody gets a copy twice, even when a run dies mid-send.
  * Failures are tried again with exponential backoff, up to MAX_DELIVERY_ATTEMPTS attempts.
@@ -88,22 +88,26 @@ export class NotificationDelivery {
     run.failed += interrupted;
     let lastError = interrupted > 0 ? INTERRUPTED : undefined;
     for (const recipient of await this.pendingRecipients(notification.id)) {
-      if (!(await this.startSending(notification.id, recipient.userId))) continue;
+      if (!(await this.startSending(notification.id, recipient.email))) continue;
       try {
         await this.transport.send(notificationMail(notification, recipient, this.config.publicUrl));
       } catch (error) {
         lastError = describe(error);
-        this.logger.warn(`Notification ${notification.id} to user ${recipient.userId} failed (attempt ${notification.attempts}): ${lastError}`);
-        await this.setDelivery(notification.id, recipient.userId, 'pending', lastError);
+        // An address that belongs to no member stays out of the log.
+        this.logger.warn(`Notification ${notification.id} to ${recipient.userId ? `user ${recipient.userId}` : 'an address given with it'} failed (attempt ${notification.attempts}): ${lastError}`);
+        await this.setDelivery(notification.id, recipient.email, 'pending', lastError);
         continue;
       }
-      await this.setDelivery(notification.id, recipient.userId, this.transport.outcome, null);
+      await this.setDelivery(notification.id, recipient.email, this.transport.outcome, null);
       run[this.transport.outcome] += 1;
     }
     await this.settle(notification, lastError, run);
   }
 
-  /** On the first attempt only: who the audience is now, one row per person. */
+  /**
+   * On the first attempt only: who the audience is now, one row per address. Members are found by id or
+   * role; an address given as it is (a complainant's) is taken as it is, and once, even if a member has it.
+   */
   private async resolveRecipients(notificationId: string): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO notification_deliveries (notification_id, user_id, email, name)
@@ -111,6 +115,10 @@ export class NotificationDelivery {
          FROM notifications n
          JOIN memberships m ON m.organization_id = n.organization_id AND (m.user_id = ANY (n.user_ids) OR m.role = ANY (n.roles))
          JOIN users u ON u.id = m.user_id
+        WHERE n.id = $1 AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id)
+       UNION ALL
+       SELECT n.id, NULL, address.email, ''
+         FROM notifications n CROSS JOIN LATERAL unnest(n.emails) AS address (email)
         WHERE n.id = $1 AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id)
        ON CONFLICT DO NOTHING`,
       [notificationId],
@@ -135,20 +143,20 @@ export class NotificationDelivery {
   }
 
   /** Takes one mail for this run; false when another run already has it. */
-  private async startSending(notificationId: string, userId: string): Promise<boolean> {
+  private async startSending(notificationId: string, email: string): Promise<boolean> {
     const [, count] = (await this.dataSource.query(
       `UPDATE notification_deliveries SET status = 'sending', attempts = attempts + 1, attempted_at = now()
-        WHERE notification_id = $1 AND user_id = $2 AND status = 'pending'`,
-      [notificationId, userId],
+        WHERE notification_id = $1 AND email = $2 AND status = 'pending'`,
+      [notificationId, email],
     )) as [unknown, number];
     return count === 1;
   }
 
-  private async setDelivery(notificationId: string, userId: string, status: DeliveryStatus, error: string | null): Promise<void> {
+  private async setDelivery(notificationId: string, email: string, status: DeliveryStatus, error: string | null): Promise<void> {
     await this.dataSource.query(
       `UPDATE notification_deliveries SET status = $3, error = $4, delivered_at = CASE WHEN $3 IN ('sent', 'logged') THEN now() END
-        WHERE notification_id = $1 AND user_id = $2`,
-      [notificationId, userId, status, error],
+        WHERE notification_id = $1 AND email = $2`,
+      [notificationId, email, status, error],
     );
   }
 

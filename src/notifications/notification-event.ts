@@ -1,4 +1,7 @@
-/** What can happen to a declaration that its people are told about, one e-mail per occurrence. */
+/**
+ * What people are told about, one e-mail per occurrence: what happens to a declaration, and to a
+ * complaint about a register entry (its monitoring body is told it arrived, its complainant how it went).
+ */
 export const NOTIFICATION_EVENTS = [
   'submitted',
   'assigned',
@@ -10,5 +13,7 @@ export const NOTIFICATION_EVENTS = [
   'revoked',
   'expiring_soon',
   'expired',
+  'complaint_received',
+  'complaint_updated',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];

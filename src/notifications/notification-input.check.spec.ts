@@ -16,6 +16,7 @@ describe('notificationInputProblems', () => {
     expect(notificationInputProblems(VALID)).toEqual([]);
     expect(notificationInputProblems({ ...VALID, link: undefined, to: { roles: ['reviewer'] } })).toEqual([]);
     expect(notificationInputProblems({ ...VALID, to: { userIds: VALID.to.userIds } })).toEqual([]);
+    expect(notificationInputProblems({ ...VALID, to: { emails: ['someone.without.account@example.net'] } })).toEqual([]);
   });
 
   it.each([
@@ -25,6 +26,12 @@ describe('notificationInputProblems', () => {
     ['to.roles', { to: { roles: ['superuser'] } }],
     ['to.userIds', { to: { userIds: ['not-a-uuid'] } }],
     ['to.userIds', { to: { userIds: Array.from({ length: 1_001 }, () => VALID.to.userIds![0]) } }],
+    ['to.emails', { to: { emails: ['not an address'] } }],
+    ['to.emails', { to: { emails: ['Ada <ada@example.org>'] } }],
+    ['to.emails', { to: { emails: ['ada@example.org, bo@example.org'] } }],
+    ['to.emails', { to: { emails: ['ada@example.org\r\nBcc: bo@example.org'] } }],
+    ['to.emails', { to: { emails: [`${'a'.repeat(250)}@example.org`] } }],
+    ['to.emails', { to: { emails: Array.from({ length: 11 }, (_, index) => `person${index}@example.org`) } }],
     ['subject', { subject: '' }],
     ['subject', { subject: 'x'.repeat(1_001) }],
     ['subject', { subject: 'Bell \u0007 rings' }],

@@ -10,10 +10,15 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
  * another site, and nothing a mail client would cut the link at.
  */
 const APP_PATH = /^\/(?![/\\])[^\s\u0000-\u001f\u007f\\]*$/;
+/**
+ * A bare address (local@domain), nothing a mail header could read as a second address, a display name
+ * or a comment: no spaces, control characters, commas, semicolons, quotes, brackets or angle brackets.
+ */
+export const PLAIN_EMAIL_ADDRESS = /^[^\s\u0000-\u001f\u007f@<>()[\],;:"\\]+@[^\s\u0000-\u001f\u007f@<>()[\],;:"\\]+\.[^\s\u0000-\u001f\u007f@<>()[\],;:"\\]+$/;
 
 // Generous: subjects and texts quote names, summaries and conditions that people typed, and a
 // notification refused here would fail the event that caused it.
-export const NOTIFICATION_LIMITS = { key: 200, subject: 1_000, text: 100_000, link: 2_000, userIds: 1_000 } as const;
+export const NOTIFICATION_LIMITS = { key: 200, subject: 1_000, text: 100_000, link: 2_000, userIds: 1_000, emails: 10, email: 254 } as const;
 
 function isText(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.trim().length > 0 && value.length <= max && !value.includes('\u0000');
@@ -26,11 +31,21 @@ export function notificationInputProblems(input: NotificationInput): string[] {
   if (typeof input.organizationId !== 'string' || !UUID.test(input.organizationId)) problems.push('organizationId must be a UUID');
   const userIds: unknown = input.to?.userIds ?? [];
   const roles: unknown = input.to?.roles ?? [];
+  const emails: unknown = input.to?.emails ?? [];
   if (!Array.isArray(userIds) || userIds.length > NOTIFICATION_LIMITS.userIds || !userIds.every((id) => typeof id === 'string' && UUID.test(id))) {
     problems.push(`to.userIds must be a list of at most ${NOTIFICATION_LIMITS.userIds} UUIDs`);
   }
   if (!Array.isArray(roles) || !roles.every((role) => (ALL_ROLES as readonly unknown[]).includes(role))) problems.push(`to.roles must be roles among ${ALL_ROLES.join(', ')}`);
-  if (Array.isArray(userIds) && Array.isArray(roles) && userIds.length + roles.length === 0) problems.push('to must name at least one user or role');
+  if (
+    !Array.isArray(emails) ||
+    emails.length > NOTIFICATION_LIMITS.emails ||
+    !emails.every((email) => typeof email === 'string' && email.length <= NOTIFICATION_LIMITS.email && PLAIN_EMAIL_ADDRESS.test(email))
+  ) {
+    problems.push(`to.emails must be a list of at most ${NOTIFICATION_LIMITS.emails} e-mail addresses`);
+  }
+  if (Array.isArray(userIds) && Array.isArray(roles) && Array.isArray(emails) && userIds.length + roles.length + emails.length === 0) {
+    problems.push('to must name at least one user or role, or an e-mail address');
+  }
   if (!isText(input.subject, NOTIFICATION_LIMITS.subject) || CONTROL_CHARACTER.test(input.subject)) {
     problems.push(`subject must be one line of 1 to ${NOTIFICATION_LIMITS.subject} characters`);
   }
@@ -51,7 +66,7 @@ export function checkedNotification(input: NotificationInput): NotificationInput
   const notification = {
     ...input,
     subject: typeof input.subject === 'string' ? input.subject.replace(/[\r\n\t ]+/g, ' ').trim() : input.subject,
-    to: { userIds: unique(input.to?.userIds), roles: unique(input.to?.roles) },
+    to: { userIds: unique(input.to?.userIds), roles: unique(input.to?.roles), emails: unique(input.to?.emails) },
   };
   const problems = notificationInputProblems(notification);
   if (problems.length > 0) throw new Error(`Invalid notification: ${problems.join('; ')}`);

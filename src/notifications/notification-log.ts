@@ -23,6 +23,8 @@ export interface LoggedNotification {
   /** The audience as enqueued; `deliveries` holds whom it resolved to. */
   userIds: string[];
   roles: string[];
+  /** How many addresses it names besides members (a complainant's); whose they are shows in `deliveries`. */
+  addresses: number;
   subject: string;
   body: string;
   link: string | null;
@@ -47,6 +49,7 @@ export class NotificationLog {
   async newest(status?: NotificationStatus): Promise<LoggedNotification[]> {
     return this.dataSource.query(
       `SELECT n.id, n.event, o.name AS "organizationName", o.slug AS "organizationSlug", n.user_ids AS "userIds", n.roles,
+              cardinality(n.emails) AS addresses,
               n.subject, n.body, n.link, n.status, n.attempts, n.last_error AS "lastError", n.created_at AS "createdAt",
               n.next_attempt_at AS "nextAttemptAt", n.finished_at AS "finishedAt", coalesce(d.deliveries, '[]') AS deliveries
          FROM (SELECT * FROM notifications WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC LIMIT $2) n

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { OutgoingMail } from './mail-transport';
 
 /** What a delivery needs of a notification. */
@@ -10,7 +11,8 @@ export interface MailableNotification {
 }
 
 export interface Recipient {
-  userId: string;
+  /** Null for an address given as it is, which belongs to no member. */
+  userId: string | null;
   email: string;
   name: string;
 }
@@ -22,6 +24,11 @@ export function notificationMail(notification: MailableNotification, recipient: 
     to: { name: recipient.name, address: recipient.email },
     subject: notification.subject,
     text,
-    messageId: `<${notification.id}.${recipient.userId}@${new URL(publicUrl).hostname}>`,
+    messageId: `<${notification.id}.${recipient.userId ?? addressPart(recipient.email)}@${new URL(publicUrl).hostname}>`,
   };
+}
+
+/** Stands for an address in a message id without showing it to everyone the mail is forwarded to. */
+function addressPart(email: string): string {
+  return createHash('sha256').update(email.toLowerCase()).digest('hex').slice(0, 32);
 }

@@ -6,10 +6,13 @@ import { checkedNotification } from './notification-input.check';
 
 export interface NotificationInput {
   event: NotificationEvent;
-  /** The organization whose members receive it. */
+  /** The organization whose members receive it; addresses in `to.emails` are told on its behalf. */
   organizationId: string;
-  /** Who in it: these users, and/or every member with one of these roles (roles from src/tenancy/roles.ts). */
-  to: { userIds?: string[]; roles?: Role[] };
+  /**
+   * Who in it: these users, and/or every member with one of these roles (roles from src/tenancy/roles.ts),
+   * and/or these e-mail addresses, which need not be anyone's account (someone who filed a complaint).
+   */
+  to: { userIds?: string[]; roles?: Role[]; emails?: string[] };
   subject: string;
   /** Plain-text body. */
   text: string;
@@ -38,8 +41,8 @@ export class Notifications {
     const notification = checkedNotification(input);
     // No conflict target: naming one would need the right to read the outbox, which requests lack.
     await this.tx.manager.query(
-      `INSERT INTO notifications (key, event, organization_id, user_ids, roles, subject, body, link)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      `INSERT INTO notifications (key, event, organization_id, user_ids, roles, emails, subject, body, link)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
        ON CONFLICT DO NOTHING`,
       [
         notification.key,
@@ -47,6 +50,7 @@ export class Notifications {
         notification.organizationId,
         notification.to.userIds ?? [],
         notification.to.roles ?? [],
+        notification.to.emails ?? [],
         notification.subject,
         notification.text,
         notification.link ?? null,

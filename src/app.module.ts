@@ -6,6 +6,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { AssessmentsModule } from './assessments/assessments.module';
+import { AttestationsModule } from './attestations/attestations.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CodesModule } from './codes/codes.module';
@@ -44,6 +45,7 @@ import { VerificationModule } from './verification/verification.module';
     ServicesModule,
     EvidenceModule,
     AssessmentsModule,
+    AttestationsModule,
     RegisterModule,
     VerificationModule,
     NotificationsModule,

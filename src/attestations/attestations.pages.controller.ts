@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Injectable, Post, Render } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { Public } from '../auth/access.decorator';
+import { FormModel, FormView } from '../common/web/form-view.decorator';
+import { AttestationVerifier } from './attestation-verifier';
+import { verdictOf } from './attestation-verdict';
+import { VerifyAttestationDto } from './dto/verify-attestation.dto';
+
+const TITLE = 'Verify an attestation';
+
+/** What the verify form shows again after a refused post: only its title. */
+@Injectable()
+export class VerifyFormModel implements FormModel {
+  locals() {
+    return Promise.resolve({ title: TITLE });
+  }
+}
+
+/** The public page where anyone pastes an attestation and reads, in plain words, whether it holds. */
+@ApiExcludeController()
+@Controller('register/verify')
+export class AttestationsPagesController {
+  constructor(private readonly verifier: AttestationVerifier) {}
+
+  @Get()
+  @Public()
+  @Render('attestations/verify')
+  form() {
+    return { title: TITLE, values: {} };
+  }
+
+  @Post()
+  @Public()
+  @HttpCode(HttpStatus.OK)
+  @FormView('attestations/verify', VerifyFormModel)
+  @Render('attestations/verify')
+  async verify(@Body() dto: VerifyAttestationDto) {
+    const report = await this.verifier.verify(dto.attestation);
+    return { title: TITLE, values: dto, verdict: verdictOf(report), report };
+  }
+}

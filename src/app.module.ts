@@ -11,6 +11,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CodesModule } from './codes/codes.module';
 import { CommonModule } from './common/common.module';
+import { ComplaintsModule } from './complaints/complaints.module';
 import { ExceptionsFilter } from './common/errors/exceptions.filter';
 import { loggerOptions } from './common/logging/logger.options';
 import { HomeController } from './common/web/home.controller';
@@ -48,6 +49,7 @@ import { VerificationModule } from './verification/verification.module';
     AttestationsModule,
     RegisterModule,
     VerificationModule,
+    ComplaintsModule,
     NotificationsModule,
     HealthModule,
     // Last: its `/register/:id` pages must not shadow the fixed `/register/...` pages of other modules.

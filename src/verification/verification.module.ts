@@ -46,6 +46,6 @@ import { VerifiedStatus } from './verified-status';
   ],
   controllers: [ReviewsController, ReportsController, ReviewsPagesController],
   providers: [ReviewQueue, ReviewWorkspace, ReviewAssignments, ReviewFloor, ReviewerEvidence, FindingsBook, Decisions, VerifiedStatus, ExpiryJob, VerificationReports, ProviderStanding, QueuePageModel, ReviewPageModel, ReportsPageModel],
-  exports: [ExpiryJob],
+  exports: [ExpiryJob, VerifiedStatus],
 })
 export class VerificationModule {}

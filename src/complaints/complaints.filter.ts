@@ -1,0 +1,23 @@
+import { ArgumentsHost, Catch } from '@nestjs/common';
+import type { Response } from 'express';
+import { ExceptionsFilter } from '../common/errors/exceptions.filter';
+import { TooManyComplaints } from './complaints.exception';
+
+/**
+ * Answers as everywhere else, except that a refused complaint's Retry-After says when a place in the
+ * client's hour frees up, instead of the minute every other 429 suggests.
+ */
+@Catch()
+export class ComplaintsFilter extends ExceptionsFilter {
+  override async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
+    if (exception instanceof TooManyComplaints) {
+      const response = host.switchToHttp().getResponse<Response>();
+      const retryAfter = String(exception.retryAfterSeconds);
+      const setHeader = response.setHeader.bind(response);
+      response.setHeader = ((name: string, value: number | string | readonly string[]) =>
+        setHeader(name, name.toLowerCase() === 'retry-after' ? retryAfter : value)) as Response['setHeader'];
+      response.setHeader('Retry-After', retryAfter);
+    }
+    await super.catch(exception, host);
+  }
+}

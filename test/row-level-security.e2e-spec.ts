@@ -224,6 +224,77 @@ describe('row-level security', () => {
     });
   });
 
+  describe('complaints, which belong to the monitoring body of the entry they are about', () => {
+    /** The entry of each monitoring body, put in the register by hand from the review in progress. */
+    const entryOf = new Map<Actor, string>();
+
+    /** A complaint filed as the public files it: as the application role, with no organization set. */
+    async function file(entryId: string, reference: string): Promise<void> {
+      await asApplication(
+        {},
+        `INSERT INTO complaints (id, reference, secret_hash, entry_id, category, text, email, client_key)
+         VALUES (gen_random_uuid(), $1, repeat('a', 64), $2, 'other', 'Text of ' || $1, 'someone@example.net', repeat('b', 64))`,
+        [reference, entryId],
+      );
+    }
+
+    beforeAll(async () => {
+      for (const [monitor, reference] of [
+        [gamma, 'C-GGGG-0001'],
+        [delta, 'C-DDDD-0001'],
+      ] as const) {
+        const [row] = await t.sql<{ id: string }>(
+          `INSERT INTO register_entries (provider_id, service_id, code_id, code_version_id, monitoring_body_id, assessment_id, decision_id, verification_id, status, level,
+                                         first_verified_at, decided_at, valid_until, public_summary, provider_name, service_name, code_slug, code_title, code_version,
+                                         monitoring_body_name, evidence_root)
+           SELECT a.organization_id, a.service_id, v.code_id, a.code_version_id, a.monitoring_body_id, a.id, d.id, 'RLS-' || left(a.id::text, 8), 'verified', 1,
+                  now(), now(), current_date + 365, 'Verified.', 'Provider', 'Service', 'code', 'Code', '1.0.0', 'Monitor', repeat('0', 64)
+             FROM assessments a JOIN code_versions v ON v.id = a.code_version_id JOIN decisions d ON d.assessment_id = a.id
+            WHERE a.monitoring_body_id = $1
+           RETURNING id`,
+          [monitor.organization.id],
+        );
+        entryOf.set(monitor, row.id);
+        await file(row.id, reference);
+      }
+    });
+
+    it('has row-level security enabled, with policies', async () => {
+      const [row] = await t.sql<{ relrowsecurity: boolean; policies: number }>(
+        `SELECT c.relrowsecurity, (SELECT count(*)::int FROM pg_policies p WHERE p.tablename = c.relname) AS policies FROM pg_class c WHERE c.relname = 'complaints'`,
+      );
+      expect(row).toEqual({ relrowsecurity: true, policies: 3 });
+    });
+
+    it('were given the monitoring body of their entry by the database', async () => {
+      expect(await t.sql(`SELECT reference, monitoring_body_id FROM complaints WHERE reference IN ('C-GGGG-0001', 'C-DDDD-0001') ORDER BY reference`)).toEqual([
+        { reference: 'C-DDDD-0001', monitoring_body_id: delta.organization.id },
+        { reference: 'C-GGGG-0001', monitoring_body_id: gamma.organization.id },
+      ]);
+    });
+
+    it('with no organization set, or a provider’s, return no rows', async () => {
+      expect(await asApplication({}, `SELECT id FROM complaints`)).toEqual([]);
+      for (const provider of [a, b]) expect(await asApplication({ organizationId: provider.organization.id, userId: provider.user.id }, `SELECT id FROM complaints`)).toEqual([]);
+    });
+
+    it('with monitoring body Delta set, return only Delta’s, and refuse to change Gamma’s', async () => {
+      const asDelta = { organizationId: delta.organization.id, userId: delta.user.id };
+      expect(await asApplication(asDelta, `SELECT reference, monitoring_body_id FROM complaints`)).toEqual([{ reference: 'C-DDDD-0001', monitoring_body_id: delta.organization.id }]);
+      await expect(asApplication(asDelta, `UPDATE complaints SET status = 'investigating' WHERE reference = 'C-GGGG-0001'`)).resolves.toEqual([[], 0]);
+      await expect(asApplication(asDelta, `SELECT client_key FROM complaints`)).rejects.toThrow(/permission denied/);
+      await expect(asApplication(asDelta, `DELETE FROM complaints`)).rejects.toThrow(/permission denied/);
+      expect(await t.sql(`SELECT status FROM complaints WHERE reference = 'C-GGGG-0001'`)).toEqual([{ status: 'received' }]);
+    });
+
+    it('reach the public only through the view, without text, address or reference', async () => {
+      const rows = await asApplication<Record<string, unknown>>({}, `SELECT * FROM public_complaints WHERE entry_id = ANY($1)`, [[...entryOf.values()]]);
+      expect(rows).toHaveLength(2);
+      expect(Object.keys(rows[0]).sort()).toEqual(['category', 'closed_at', 'entry_id', 'monitoring_body_id', 'public_outcome', 'received_at', 'status']);
+      expect(JSON.stringify(rows)).not.toMatch(/someone@example\.net|Text of|C-GGGG|C-DDDD/);
+    });
+  });
+
   it('a person sees their own memberships in every organization, and no one else’s', async () => {
     const rows = await asApplication<{ user_id: string }>({ userId: a.user.id }, `SELECT user_id FROM memberships`);
     expect(rows).toEqual([{ user_id: a.user.id }]);

@@ -190,6 +190,13 @@ describe('the public register', () => {
       await anonymous().get('/api/v1/register.csv').set('If-None-Match', response.headers.etag).expect(304);
     });
 
+    it('quotes fields as RFC 4180 asks, so commas, quotes and line breaks survive', async () => {
+      const awkward = { service: 'Scanner "Pro", edition 2', summary: 'First line, with a comma.\nSecond line with "quotes".' };
+      const [id] = await seedEntries(t, real.id, [{ provider: 'Quoting Test Ltd', ...awkward }]);
+      const rows = parse((await anonymous().get('/api/v1/register.csv').expect(200)).text, { columns: true }) as Array<Record<string, string>>;
+      expect(rows.find((row) => row.id === id)).toMatchObject({ service: awkward.service, public_summary: awkward.summary, url: expect.stringMatching(new RegExp(`/register/${id}$`)) });
+    });
+
     it('feeds register events after a given one', async () => {
       const all = (await anonymous().get('/api/v1/register/events?limit=500').expect(200)).body as { events: Array<{ id: string; entryId: string; kind: string }>; latest: string };
       const ids = all.events.map((event) => Number(event.id));

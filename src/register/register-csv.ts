@@ -1,21 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify';
-import type { Writable } from 'node:stream';
 import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { TransactionHost } from '../database/transaction-host';
-import type { RegisterEntry } from './entities/register-entry.entity';
-import { RegisterDirectory } from './register-directory';
+import { CSV_FIELDS, RegisterDirectory } from './register-directory';
 
-const BATCH = 1_000;
-
-export const REGISTER_CSV_COLUMNS = [
-  'id', 'verification_id', 'status', 'level', 'provider', 'provider_country', 'service', 'code', 'code_title', 'code_version',
-  'monitoring_body', 'first_verified_at', 'decided_at', 'valid_until', 'conditions', 'public_summary', 'evidence_count', 'evidence_merkle_root', 'url',
-] as const;
+const BATCH = 250;
 
 /**
  * The whole register as CSV, written to a stream batch by batch in id order. Each batch is read in a
- * short transaction of its own, so a large download never holds a connection (or memory) for long.
+ * short read-only transaction of its own, so a large download never holds a connection for long,
+ * and the next batch waits until the client has taken the last.
  */
 @Injectable()
 export class RegisterCsv {
@@ -25,42 +20,19 @@ export class RegisterCsv {
   ) {}
 
   async write(output: Writable, baseUrl: string): Promise<void> {
-    const csv = stringify({ header: true, columns: [...REGISTER_CSV_COLUMNS] });
-    csv.pipe(output);
+    const done = finished(output).catch(() => undefined);
+    let ready = output.write(`${CSV_FIELDS.map(([name]) => name).join(',')}\r\n`);
     let after: string | null = null;
     for (;;) {
-      const batch: RegisterEntry[] = await this.tx.runScoped({}, () => this.directory.batchAfter(after, BATCH));
-      for (const entry of batch) {
-        if (!csv.write(rowOf(entry, baseUrl))) await once(csv, 'drain');
-      }
-      if (batch.length < BATCH) break;
-      after = batch[batch.length - 1].id;
+      if (!ready) await Promise.race([once(output, 'drain'), done]);
+      // A client that left ends the download.
+      if (output.destroyed) return;
+      const batch = await this.tx.runScoped({}, () => this.directory.csvLinesAfter(after, BATCH, baseUrl));
+      if (batch.count > 0) ready = output.write(`${batch.lines}\r\n`);
+      if (batch.count < BATCH) break;
+      after = batch.last;
     }
-    csv.end();
-    await once(output, 'finish');
+    output.end();
+    await done;
   }
-}
-
-function rowOf(entry: RegisterEntry, baseUrl: string): Record<(typeof REGISTER_CSV_COLUMNS)[number], string | number> {
-  return {
-    id: entry.id,
-    verification_id: entry.verificationId,
-    status: entry.status,
-    level: entry.level,
-    provider: entry.providerName,
-    provider_country: entry.providerCountry ?? '',
-    service: entry.serviceName,
-    code: entry.codeSlug,
-    code_title: entry.codeTitle,
-    code_version: entry.codeVersion,
-    monitoring_body: entry.monitoringBodyName,
-    first_verified_at: entry.firstVerifiedAt.toISOString(),
-    decided_at: entry.decidedAt.toISOString(),
-    valid_until: entry.validUntil,
-    conditions: entry.conditions ?? '',
-    public_summary: entry.publicSummary,
-    evidence_count: entry.evidenceManifest.length,
-    evidence_merkle_root: entry.evidenceRoot,
-    url: `${baseUrl}/register/${entry.id}`,
-  };
 }

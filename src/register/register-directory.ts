@@ -6,13 +6,28 @@ import { RegisterEntry } from './entities/register-entry.entity';
 import { RegisterEvent } from './entities/register-event.entity';
 import { PublicEntry, PublicEntrySummary, PublicEvent, publicEntryOf, publicEventOf, summaryOf } from './public-entry';
 import { entryNotFound, RegisterErrorCode, RegisterException } from './register.exception';
+import { RevisionMemo } from './revision-memo';
 import { searchTerms } from './search-terms';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * Matches are counted up to this many, and ranked by relevance only up to this many: a search that
+ * matches more is too broad to rank usefully, and counting or ranking a large share of the register
+ * on every request would be slow. Such results are shown by provider name instead.
+ */
+export const MATCH_LIMIT = 1_000;
+
+export interface MatchCount {
+  total: number;
+  /** False when more than MATCH_LIMIT entries match: `total` is then MATCH_LIMIT. */
+  exact: boolean;
+}
+
 export interface RegisterPage {
   entries: PublicEntrySummary[];
   total: number;
+  totalExact: boolean;
   page: number;
   pages: number;
   perPage: number;
@@ -22,7 +37,37 @@ export interface RegisterPage {
 export interface RegisterSlice {
   entries: PublicEntrySummary[];
   total: number;
+  totalExact: boolean;
+  sort: RegisterSort;
   nextCursor: string | null;
+}
+
+/** The register's CSV columns, and the SQL of each (in `batch`; $3 is the service's public address). */
+export const CSV_FIELDS: Array<[string, string]> = [
+  ['id', 'id::text'],
+  ['verification_id', 'verification_id'],
+  ['status', 'status'],
+  ['level', 'level::text'],
+  ['provider', 'provider_name'],
+  ['provider_country', 'provider_country'],
+  ['service', 'service_name'],
+  ['code', 'code_slug'],
+  ['code_title', 'code_title'],
+  ['code_version', 'code_version'],
+  ['monitoring_body', 'monitoring_body_name'],
+  ['first_verified_at', `to_char(first_verified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`],
+  ['decided_at', `to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`],
+  ['valid_until', 'valid_until::text'],
+  ['conditions', 'conditions'],
+  ['public_summary', 'public_summary'],
+  ['evidence_count', 'jsonb_array_length(evidence_manifest)::text'],
+  ['evidence_merkle_root', 'evidence_root'],
+  ['url', `$3::text || '/register/' || id`],
+];
+
+/** A field quoted as RFC 4180 asks: in double quotes (doubled inside) when it holds a quote, comma or line break. */
+function csvField([, expression]: [string, string]): string {
+  return `CASE WHEN (${expression}) ~ '[",\r\n]' THEN '"' || replace(${expression}, '"', '""') || '"' ELSE coalesce(${expression}, '') END`;
 }
 
 export interface RegisterFacets {
@@ -38,11 +83,17 @@ const ORDERS: Record<Exclude<RegisterSort, 'relevance'>, { columns: string[]; di
   decided: { columns: ['entry.decided_at', 'entry.id'], direction: 'DESC' },
   valid_until: { columns: ['entry.valid_until', 'entry.id'], direction: 'ASC' },
 };
-const RANK = `ts_rank_cd(entry.search, to_tsquery('english', :tsquery))`;
+const RANK = `ts_rank(entry.search, websearch_to_tsquery('english', :words))`;
+
+/** What a line of the register shows: the summaries, manifest and history stay unread. */
+const SUMMARY_COLUMNS = ['id', 'verificationId', 'status', 'level', 'providerId', 'providerName', 'providerCountry', 'serviceName', 'codeSlug', 'codeTitle', 'codeVersion', 'monitoringBodyId', 'monitoringBodyName', 'firstVerifiedAt', 'decidedAt', 'validUntil'].map((column) => `entry.${column}`);
 
 /** The register as the public reads it: search, filters, pages, single entries and their history. */
 @Injectable()
 export class RegisterDirectory {
+  private readonly counts = new RevisionMemo<MatchCount>(1_000);
+  private readonly facetsMemo = new RevisionMemo<RegisterFacets>(1);
+
   constructor(private readonly tx: TransactionHost) {}
 
   async entry(id: string): Promise<PublicEntry> {
@@ -57,37 +108,65 @@ export class RegisterDirectory {
 
   /** A numbered page, for the register's web pages. */
   async page(query: RegisterQueryDto, page: number, perPage: number): Promise<RegisterPage> {
-    const sort = sortOf(query);
-    const filtered = this.filtered(query);
-    const [rows, total] = await Promise.all([
-      this.ordered(filtered.clone(), query, sort).offset((page - 1) * perPage).limit(perPage).getMany(),
-      filtered.getCount(),
-    ]);
-    return { entries: rows.map(summaryOf), total, page, pages: Math.max(1, Math.ceil(total / perPage)), perPage, sort };
+    const count = await this.count(query);
+    const sort = sortOf(query, count);
+    const rows = await this.ordered(this.filtered(query), query, sort).offset((page - 1) * perPage).limit(perPage).getMany();
+    return { entries: rows.map(summaryOf), total: count.total, totalExact: count.exact, page, pages: Math.max(1, Math.ceil(count.total / perPage)), perPage, sort };
   }
 
   /** A slice after a cursor, for the API: stable while entries are added or change status. */
   async slice(query: RegisterQueryDto, cursor: string | undefined, limit: number): Promise<RegisterSlice> {
-    const sort = sortOf(query);
-    const filtered = this.filtered(query);
-    const ordered = this.ordered(filtered.clone(), query, sort);
+    const count = await this.count(query);
+    const sort = sortOf(query, count);
+    const ordered = this.ordered(this.filtered(query), query, sort);
     if (sort === 'relevance') ordered.addSelect(RANK, 'rank');
-    if (cursor) this.after(ordered, sort, decodeCursor(cursor, sort === 'relevance' ? 2 : ORDERS[sort].columns.length));
-    const [{ entities, raw }, total] = await Promise.all([ordered.limit(limit + 1).getRawAndEntities(), filtered.getCount()]);
-    const more = entities.length > limit;
-    const last = more ? limit - 1 : -1;
+    if (cursor) this.after(ordered, sort, decodeCursor(cursor, sort));
+    const { entities, raw } = await ordered.limit(limit + 1).getRawAndEntities();
+    const last = entities.length > limit ? limit - 1 : -1;
     return {
       entries: entities.slice(0, limit).map(summaryOf),
-      total,
-      nextCursor: last >= 0 ? encodeCursor(cursorValues(entities[last], sort, raw as Array<{ rank?: number }>, last)) : null,
+      total: count.total,
+      totalExact: count.exact,
+      sort,
+      nextCursor: last >= 0 ? encodeCursor(sort, cursorValues(entities[last], sort, raw as Array<{ rank?: number }>, last)) : null,
     };
   }
 
-  /** The next batch of the whole register in id order, for the streamed CSV. */
-  batchAfter(afterId: string | null, size: number): Promise<RegisterEntry[]> {
-    const query = this.tx.manager.getRepository(RegisterEntry).createQueryBuilder('entry').orderBy('entry.id', 'ASC').limit(size);
-    if (afterId) query.where('entry.id > :afterId', { afterId });
-    return query.getMany();
+  /**
+   * How many entries match, exactly up to MATCH_LIMIT. The whole register's size is counted exactly,
+   * once per revision.
+   */
+  async count(query: RegisterQueryDto): Promise<MatchCount> {
+    const unfiltered = !query.q && !query.code && !query.status && !query.level && !query.body && !query.country;
+    const revision = await this.revision();
+    const key = unfiltered ? '' : JSON.stringify([query.q, query.code, query.status, query.level, query.body, query.country]);
+    const known = this.counts.get(revision, key);
+    if (known) return known;
+    let count: MatchCount;
+    if (unfiltered) {
+      count = { total: await this.tx.manager.getRepository(RegisterEntry).count(), exact: true };
+    } else {
+      const [matches, parameters] = this.filtered(query).select('1').limit(MATCH_LIMIT + 1).getQueryAndParameters();
+      const [{ total }] = (await this.tx.manager.query(`SELECT count(*)::int AS total FROM (${matches}) matches`, parameters)) as Array<{ total: number }>;
+      count = total > MATCH_LIMIT ? { total: MATCH_LIMIT, exact: false } : { total, exact: true };
+    }
+    this.counts.set(revision, key, count);
+    return count;
+  }
+
+  /**
+   * The next batch of the whole register in id order, as lines of CSV (RFC 4180) formatted by the
+   * database: one string per batch keeps a download of the whole register light on memory.
+   */
+  async csvLinesAfter(afterId: string | null, size: number, baseUrl: string): Promise<{ lines: string; last: string | null; count: number }> {
+    const [batch] = (await this.tx.manager.query(
+      `WITH batch AS (SELECT * FROM register_entries WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2)
+       SELECT count(*)::int AS count, (array_agg(id ORDER BY id DESC))[1] AS last,
+              string_agg(concat_ws(',', ${CSV_FIELDS.map(csvField).join(', ')}), E'\r\n' ORDER BY id) AS lines
+         FROM batch`,
+      [afterId, size, baseUrl],
+    )) as Array<{ count: number; last: string | null; lines: string | null }>;
+    return { lines: batch.lines ?? '', last: batch.last, count: batch.count };
   }
 
   /** Register events after the given one, oldest first: a feed for watchers to poll. */
@@ -95,21 +174,30 @@ export class RegisterDirectory {
     return this.eventsWhere(after ? 'event.id > :after' : 'true', { after }, 'ASC', limit);
   }
 
-  /** The values the filters can take: only those some entry has. */
+  /** The values the filters can take: only those some entry has. Read once per revision. */
   async facets(): Promise<RegisterFacets> {
+    const revision = await this.revision();
+    const known = this.facetsMemo.get(revision, '');
+    if (known) return known;
     const manager = this.tx.manager;
     const [codes, monitoringBodies, countries, levels] = await Promise.all([
-      manager.query(`SELECT DISTINCT ON (code_slug) code_slug AS slug, code_title AS title FROM register_entries ORDER BY code_slug, decided_at DESC`) as Promise<RegisterFacets['codes']>,
-      manager.query(`SELECT DISTINCT ON (monitoring_body_id) monitoring_body_id AS id, monitoring_body_name AS name FROM register_entries ORDER BY monitoring_body_id, decided_at DESC`) as Promise<RegisterFacets['monitoringBodies']>,
-      manager.query(`SELECT DISTINCT provider_country AS country FROM register_entries WHERE provider_country IS NOT NULL ORDER BY 1`) as Promise<Array<{ country: string }>>,
-      manager.query(`SELECT DISTINCT level FROM register_entries ORDER BY 1`) as Promise<Array<{ level: number }>>,
+      manager.query(
+        `SELECT slug, (SELECT code_title FROM register_entries WHERE code_slug = slug ORDER BY decided_at DESC LIMIT 1) AS title FROM (${distinctValues('code_slug')}) AS codes (slug)`,
+      ) as Promise<RegisterFacets['codes']>,
+      manager.query(
+        `SELECT id, (SELECT monitoring_body_name FROM register_entries WHERE monitoring_body_id = id ORDER BY decided_at DESC LIMIT 1) AS name FROM (${distinctValues('monitoring_body_id')}) AS bodies (id)`,
+      ) as Promise<RegisterFacets['monitoringBodies']>,
+      manager.query(distinctValues('provider_country')) as Promise<Array<{ value: string }>>,
+      manager.query(distinctValues('level')) as Promise<Array<{ value: number }>>,
     ]);
-    return {
+    const facets = {
       codes,
       monitoringBodies: monitoringBodies.sort((a, b) => a.name.localeCompare(b.name)),
-      countries: countries.map((row) => row.country),
-      levels: levels.map((row) => row.level),
+      countries: countries.map((row) => row.value),
+      levels: levels.map((row) => row.value),
     };
+    this.facetsMemo.set(revision, '', facets);
+    return facets;
   }
 
   /** Counts every committed change to what the register shows. */
@@ -121,10 +209,10 @@ export class RegisterDirectory {
   private filtered(query: RegisterQueryDto): SelectQueryBuilder<RegisterEntry> {
     const builder = this.tx.manager.getRepository(RegisterEntry).createQueryBuilder('entry');
     if (query.q) {
-      const { tsquery, verificationId } = searchTerms(query.q);
+      const { text, verificationId } = searchTerms(query.q);
       builder.andWhere(
         new Brackets((where) => {
-          where.where(tsquery ? `entry.search @@ to_tsquery('english', :tsquery)` : 'false', { tsquery });
+          where.where(`entry.search @@ websearch_to_tsquery('english', :words)`, { words: text });
           if (verificationId) where.orWhere('entry.verification_id = :verificationId', { verificationId });
         }),
       );
@@ -138,10 +226,8 @@ export class RegisterDirectory {
   }
 
   private ordered(builder: SelectQueryBuilder<RegisterEntry>, query: RegisterQueryDto, sort: RegisterSort): SelectQueryBuilder<RegisterEntry> {
-    if (sort === 'relevance') {
-      const { tsquery } = searchTerms(query.q ?? '');
-      return builder.orderBy(RANK, 'DESC').addOrderBy('entry.id', 'DESC').setParameter('tsquery', tsquery ?? '');
-    }
+    builder.select(SUMMARY_COLUMNS);
+    if (sort === 'relevance') return builder.orderBy(RANK, 'DESC').addOrderBy('entry.id', 'DESC').setParameter('words', searchTerms(query.q ?? '').text);
     const { columns, direction } = ORDERS[sort];
     builder.orderBy(columns[0], direction);
     for (const column of columns.slice(1)) builder.addOrderBy(column, direction);
@@ -171,9 +257,22 @@ export class RegisterDirectory {
   }
 }
 
-function sortOf(query: RegisterQueryDto): RegisterSort {
-  if (query.sort === 'relevance' && !query.q) return 'provider';
-  return query.sort ?? (query.q ? 'relevance' : 'provider');
+/**
+ * The distinct non-null values of an indexed column, each found with one index probe (a "loose index
+ * scan"), instead of reading the whole table.
+ */
+function distinctValues(column: 'code_slug' | 'monitoring_body_id' | 'provider_country' | 'level'): string {
+  return `WITH RECURSIVE found (value) AS (
+      (SELECT ${column} FROM register_entries WHERE ${column} IS NOT NULL ORDER BY ${column} LIMIT 1)
+      UNION ALL
+      SELECT (SELECT ${column} FROM register_entries WHERE ${column} > found.value ORDER BY ${column} LIMIT 1) FROM found WHERE found.value IS NOT NULL
+    ) SELECT value FROM found WHERE value IS NOT NULL`;
+}
+
+/** Relevance when searching, unless too many entries match to rank them; otherwise by provider. */
+function sortOf(query: RegisterQueryDto, count: MatchCount): RegisterSort {
+  const wanted = query.sort ?? (query.q ? 'relevance' : 'provider');
+  return wanted === 'relevance' && (!query.q || !count.exact) ? 'provider' : wanted;
 }
 
 function cursorValues(entry: RegisterEntry, sort: RegisterSort, raw: Array<{ rank?: number }>, index: number): unknown[] {
@@ -189,15 +288,17 @@ function cursorValues(entry: RegisterEntry, sort: RegisterSort, raw: Array<{ ran
   }
 }
 
-function encodeCursor(values: unknown[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
+/** A cursor names its order, so that it is never read in another one. */
+function encodeCursor(sort: RegisterSort, values: unknown[]): string {
+  return Buffer.from(JSON.stringify([sort, ...values])).toString('base64url');
 }
 
-function decodeCursor(cursor: string, length: number): unknown[] {
+function decodeCursor(cursor: string, sort: RegisterSort): unknown[] {
+  const length = 1 + (sort === 'relevance' ? 2 : ORDERS[sort].columns.length);
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const valid = Array.isArray(values) && values.length === length && values.every((value) => typeof value === 'string' || typeof value === 'number') && UUID.test(String(values[length - 1]));
-    if (valid) return values;
+    const valid = Array.isArray(values) && values.length === length && values[0] === sort && values.every((value) => typeof value === 'string' || typeof value === 'number') && UUID.test(String(values[length - 1]));
+    if (valid) return values.slice(1);
   } catch {
     // Falls through to the same answer as any other cursor this register did not give out.
   }

@@ -21,6 +21,8 @@ export function registerListView(query: RegisterPageQueryDto, result: RegisterPa
     query,
     filtered,
     total: result.total,
+    totalExact: result.totalExact,
+    broad: !result.totalExact,
     entries: result.entries,
     first: result.total ? (result.page - 1) * result.perPage + 1 : 0,
     last: Math.min(result.page * result.perPage, result.total),

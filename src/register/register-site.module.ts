@@ -5,11 +5,12 @@ import { RegisterFreshness } from './register-freshness.interceptor';
 import { RegisterModule } from './register.module';
 import { RegisterPagesController } from './register.pages.controller';
 import { RegisterStatistics } from './register-statistics';
+import { RenderedPages } from './rendered-pages';
 
 /** The register's public face: its pages, its API, the CSV and the badge. */
 @Module({
   imports: [RegisterModule],
   controllers: [RegisterController, RegisterPagesController],
-  providers: [RegisterStatistics, RegisterCsv, RegisterFreshness],
+  providers: [RegisterStatistics, RegisterCsv, RegisterFreshness, RenderedPages],
 })
 export class RegisterSiteModule {}

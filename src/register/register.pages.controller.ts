@@ -1,6 +1,6 @@
-import { Controller, Get, Header, Param, Query, Render, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Header, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Public } from '../auth/access.decorator';
 import { AppConfig } from '../config/app-config.service';
 import { badgeSvg } from './badge';
@@ -9,6 +9,7 @@ import { RegisterDirectory } from './register-directory';
 import { RegisterException } from './register.exception';
 import { RegisterFreshness } from './register-freshness.interceptor';
 import { registerListView } from './register-page.model';
+import { RenderedPages } from './rendered-pages';
 import { RegisterStatistics } from './register-statistics';
 
 const PER_PAGE = 20;
@@ -23,32 +24,34 @@ export class RegisterPagesController {
     private readonly directory: RegisterDirectory,
     private readonly statistics: RegisterStatistics,
     private readonly config: AppConfig,
+    private readonly pages: RenderedPages,
   ) {}
 
   @Get()
-  @Render('register/list')
-  async list(@Query() query: RegisterPageQueryDto) {
-    const [result, facets] = await Promise.all([this.directory.page(query, query.page ?? 1, PER_PAGE), this.directory.facets()]);
-    return { title: query.q ? `“${query.q}” in the register` : 'The register', ...registerListView(query, result, facets) };
+  async list(@Query() query: RegisterPageQueryDto, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.pages.send(request, response, 'register/list', async () => {
+      const [result, facets] = await Promise.all([this.directory.page(query, query.page ?? 1, PER_PAGE), this.directory.facets()]);
+      return { title: query.q ? `“${query.q}” in the register` : 'The register', ...registerListView(query, result, facets) };
+    });
   }
 
   @Get('statistics')
-  @Render('register/statistics')
-  async figures() {
-    return { title: 'Register statistics', figures: await this.statistics.figures() };
+  async figures(@Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.pages.send(request, response, 'register/statistics', async () => ({ title: 'Register statistics', figures: await this.statistics.figures() }));
   }
 
   @Get(':id')
-  @Render('register/entry')
-  async entry(@Param('id') id: string) {
-    const entry = await this.directory.entry(id);
-    const url = `${this.config.publicUrl}/register/${entry.id}`;
-    return {
-      title: `${entry.service.name} — ${entry.code.title}`,
-      entry,
-      history: [...entry.history].reverse(),
-      badge: { url: `${url}/badge.svg`, markdown: `[![Adhere register: ${entry.status}](${url}/badge.svg)](${url})`, html: `<a href="${url}"><img src="${url}/badge.svg" alt="Adhere register: ${entry.status}"></a>` },
-    };
+  async entry(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    await this.pages.send(request, response, 'register/entry', async () => {
+      const entry = await this.directory.entry(id);
+      const url = `${this.config.publicUrl}/register/${entry.id}`;
+      return {
+        title: `${entry.service.name} — ${entry.code.title}`,
+        entry,
+        history: [...entry.history].reverse(),
+        badge: { url: `${url}/badge.svg`, markdown: `[![Adhere register: ${entry.status}](${url}/badge.svg)](${url})`, html: `<a href="${url}"><img src="${url}/badge.svg" alt="Adhere register: ${entry.status}"></a>` },
+      };
+    });
   }
 
   @Get(':id/badge.svg')

@@ -2,20 +2,12 @@
 const VERIFICATION_ID = /^\d{4}-L\d+-\d{4,}$/i;
 
 export interface SearchTerms {
-  /** A `to_tsquery` expression of word prefixes, all required; null when the text has no words. */
-  tsquery: string | null;
+  /** The text for `websearch_to_tsquery`: words (in any form: "grooming" finds "groom"), "quoted phrases", or, -not. */
+  text: string;
   verificationId: string | null;
 }
 
-/**
- * What a visitor typed, as a full-text query. Each word matches as a prefix ("detect" finds
- * "detection"), and only letters and digits reach the query syntax, so no input can break it.
- */
 export function searchTerms(text: string): SearchTerms {
   const trimmed = text.trim();
-  const words = trimmed.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  return {
-    tsquery: words.length ? words.slice(0, 12).map((word) => `${word}:*`).join(' & ') : null,
-    verificationId: VERIFICATION_ID.test(trimmed) ? trimmed.toUpperCase() : null,
-  };
+  return { text: trimmed, verificationId: VERIFICATION_ID.test(trimmed) ? trimmed.toUpperCase() : null };
 }

@@ -7,6 +7,7 @@
  *   BENCH_UPLOAD_BYTES=…             size of the uploaded file (default 1 GiB)
  *   BENCH_REQUESTS=…                 measured requests per page (default 50) and BENCH_SAVES (default 320)
  *   BENCH_SHOW_SQL=1                 list the SQL statements of one request of each kind (on stderr)
+ *   BENCH_FIGURES=assessment,register  which figures: 1–4 (self-assessment and review), 5 (the public register)
  */
 import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
@@ -16,6 +17,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { codeYaml } from './code-yaml';
+import { registerFigures, registerRows, type RegisterFigures } from './register-figures';
 import { Client } from './http-client';
 import { BenchServer, Mode, NODE_ENV, OPERATOR } from './server';
 import { mib, ms, summarize, Summary } from './stats';
@@ -385,8 +387,9 @@ function table(rows: string[][]): string {
 
 const same = (summary: Summary) => (summary.min === summary.max ? `${summary.median}` : `${summary.median} (min ${summary.min}, max ${summary.max})`);
 
-function report(all: ModeFigures[]): void {
-  const label = (mode: Mode) => (mode === 'embedded' ? 'embedded PGlite' : 'PostgreSQL server');
+const label = (mode: Mode) => (mode === 'embedded' ? 'embedded PGlite' : 'PostgreSQL server');
+
+function report(all: ModeFigures[], register: Array<{ mode: Mode; figures: RegisterFigures }>): void {
   const rows: string[][] = [['Figure', 'Database', 'Result']];
   for (const figures of all) {
     for (const page of figures.pages) {
@@ -431,11 +434,25 @@ function report(all: ModeFigures[]): void {
       ]);
     }
   }
+  for (const { mode, figures } of register) rows.push(...registerRows(figures, label(mode)));
   console.log(table(rows));
   console.log('');
+  for (const { mode, figures } of register) {
+    console.log(`${label(mode)}: the register was seeded by SQL (${figures.largeEntries} entries, with their providers, services, assessments, decisions and events) in ${figures.seedSeconds.toFixed(0)} s.`);
+  }
   for (const figures of all) {
     const setup = Object.entries(figures.setup).map(([what, { ms: time, queries }]) => `${what} ${ms(time)} ms (${queries} SQL statements)`).join('; ');
     console.log(`${label(figures.mode)} (${figures.database}): server ready in ${(figures.startupMs / 1000).toFixed(1)} s (migrations included); single requests during set-up: ${setup}.`);
+  }
+}
+
+async function registerBench(root: string, mode: Mode): Promise<RegisterFigures> {
+  const server = await BenchServer.start(root, mode, process.env.BENCH_DATABASE_URL);
+  log(`${mode}: server pid ${server.pid} ready on port ${server.port} for the register figures (${server.databaseName})`);
+  try {
+    return await registerFigures(server);
+  } finally {
+    await server.stop();
   }
 }
 
@@ -478,13 +495,19 @@ async function main(): Promise<void> {
       });
     });
   }
+  const which = (process.env.BENCH_FIGURES ?? 'assessment,register').split(',').map((figure) => figure.trim());
+  for (const figure of which) if (figure !== 'assessment' && figure !== 'register') throw new Error(`BENCH_FIGURES: unknown figures ${figure} (assessment or register)`);
   const all: ModeFigures[] = [];
+  const register: Array<{ mode: Mode; figures: RegisterFigures }> = [];
   try {
-    for (const mode of modes) all.push(await benchMode(root, mode, uploadFile));
+    for (const mode of modes) {
+      if (which.includes('assessment')) all.push(await benchMode(root, mode, uploadFile));
+      if (which.includes('register')) register.push({ mode, figures: await registerBench(root, mode) });
+    }
   } finally {
     cleanUp();
   }
-  report(all);
+  report(all, register);
 }
 
 main().catch((error) => {

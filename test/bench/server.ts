@@ -54,13 +54,25 @@ export class BenchServer {
   private stderr = '';
   private exited = false;
 
+  private child!: ChildProcess;
+
   private constructor(
     readonly mode: Mode,
     readonly port: number,
     readonly dataDir: string,
-    private readonly child: ChildProcess,
-    private readonly database?: { name: string; drop: () => Promise<void> },
-  ) {
+    private readonly root: string,
+    private readonly env: NodeJS.ProcessEnv,
+    private readonly database?: { name: string; url: string; drop: () => Promise<void> },
+  ) {}
+
+  private spawn(): void {
+    this.stderr = '';
+    this.exited = false;
+    const child = spawn(process.execPath, ['-r', join(__dirname, 'query-counter.js'), join(this.root, 'dist', 'src', 'main.js')], {
+      cwd: this.root,
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
     child.stderr?.on('data', (chunk: Buffer) => {
       this.stderr = (this.stderr + chunk.toString()).slice(-20_000);
     });
@@ -68,6 +80,12 @@ export class BenchServer {
     child.on('exit', () => {
       this.exited = true;
     });
+    this.child = child;
+  }
+
+  /** The server's own database: a URL on the server, or the embedded data folder (usable while paused). */
+  get databaseUrl(): string | undefined {
+    return this.database?.url;
   }
 
   get pid(): number {
@@ -98,12 +116,8 @@ export class BenchServer {
       // For diagnosis only, e.g. BENCH_SERVER_NODE_OPTIONS=--cpu-prof (profiles land in the project folder).
       ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
     };
-    const child = spawn(process.execPath, ['-r', join(__dirname, 'query-counter.js'), join(root, 'dist', 'src', 'main.js')], {
-      cwd: root,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    const server = new BenchServer(mode, port, dataDir, child, database);
+    const server = new BenchServer(mode, port, dataDir, root, env, database);
+    server.spawn();
     BenchServer.running.add(server);
     try {
       await server.waitUntilReady();
@@ -165,15 +179,25 @@ export class BenchServer {
     return Number(kib) * 1024;
   }
 
+  /** Stops the process but keeps its database and DATA_DIR, e.g. to write into the embedded database. */
+  async pause(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Starts the process again on the same database, port and DATA_DIR. */
+  async resume(): Promise<void> {
+    this.spawn();
+    await this.waitUntilReady();
+  }
+
   /** Stops the server (SIGTERM, then SIGKILL after 15 s), drops its database and removes its DATA_DIR. */
   async stop(): Promise<void> {
-    if (!this.exited) {
-      const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-      this.child.kill('SIGTERM');
-      const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    await this.pause();
     BenchServer.running.delete(this);
     try {
       await this.database?.drop();

@@ -1,0 +1,215 @@
+import { PGlite } from '@electric-sql/pglite';
+import autocannon from 'autocannon';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client as PgClient } from 'pg';
+import { codeYaml } from './code-yaml';
+import { Client } from './http-client';
+import { seedStatements, SEARCHES, type SeedContext } from './register-seed';
+import { BenchServer, OPERATOR } from './server';
+import { mib, ms, summarize, type Summary } from './stats';
+
+const CODE = { slug: 'bench-register', sections: 1, perSection: 10 };
+const CONNECTIONS = 50;
+const LOAD_SECONDS = Number(process.env.BENCH_LOAD_SECONDS || 10);
+const SEARCH_REQUESTS = Number(process.env.BENCH_SEARCHES || 200);
+const SMALL_REGISTER = Number(process.env.BENCH_REGISTER_SMALL || 10_000);
+const LARGE_REGISTER = Number(process.env.BENCH_REGISTER_LARGE || 100_000);
+const SEED_BATCH = 10_000;
+
+export interface LoadFigure {
+  label: string;
+  path: string;
+  requestsPerSecond: number;
+  latency: { p50: number; p99: number; max: number };
+  requests: number;
+  non2xx: number;
+  errors: number;
+}
+
+export interface RegisterFigures {
+  smallEntries: number;
+  largeEntries: number;
+  seedSeconds: number;
+  load: LoadFigure[][];
+  searches: Array<{ label: string; time: Summary; matches: Summary }>;
+  csv: { rows: number; bytes: number; seconds: number; rssBaseline: number; rssPeak: number; samples: number };
+}
+
+const log = (line: string) => process.stderr.write(`  … ${line}\n`);
+
+interface Sql {
+  query<T>(text: string): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** The server's database, straight: a client of the server, or the embedded data folder while the server is paused. */
+async function openDatabase(server: BenchServer): Promise<Sql> {
+  if (server.databaseUrl) {
+    const client = new PgClient({ connectionString: server.databaseUrl });
+    await client.connect();
+    return { query: async <T>(text: string) => (await client.query(text)).rows as T[], close: () => client.end() };
+  }
+  await server.pause();
+  const database = await PGlite.create({ dataDir: join(server.dataDir, 'pgdata') });
+  return {
+    query: async <T>(text: string) => (await database.query<T>(text)).rows,
+    close: async () => {
+      await database.close();
+      await server.resume();
+    },
+  };
+}
+
+export async function seed(server: BenchServer, context: SeedContext, from: number, to: number): Promise<number> {
+  const started = performance.now();
+  const sql = await openDatabase(server);
+  try {
+    for (let batch = from; batch < to; batch += SEED_BATCH) {
+      for (const statement of seedStatements(batch, Math.min(to, batch + SEED_BATCH), context)) await sql.query(statement);
+    }
+    await sql.query('ANALYZE');
+  } finally {
+    await sql.close();
+  }
+  const seconds = (performance.now() - started) / 1000;
+  log(`${server.mode}: register seeded with entries ${from}–${to - 1} in ${seconds.toFixed(1)} s`);
+  return seconds;
+}
+
+async function seedContext(server: BenchServer): Promise<SeedContext> {
+  const sql = await openDatabase(server);
+  try {
+    const [code] = await sql.query<{ code_id: string; code_version_id: string; title: string }>(
+      `SELECT c.id AS code_id, v.id AS code_version_id, v.title FROM codes c JOIN code_versions v ON v.code_id = c.id WHERE c.slug = '${CODE.slug}'`,
+    );
+    const [operator] = await sql.query<{ id: string }>(`SELECT id FROM users WHERE is_operator`);
+    const [body] = await sql.query<{ id: string }>(`INSERT INTO organizations (kind, slug, name, country) VALUES ('monitoring_body', 'bench-monitoring-body', 'Bench Monitoring Body', 'DE') RETURNING id`);
+    const [reviewer] = await sql.query<{ id: string }>(`INSERT INTO users (email, name, password_hash) VALUES ('bench-reviewer@example.org', 'Bench Reviewer', 'not a usable hash') RETURNING id`);
+    return {
+      codeId: code.code_id,
+      codeSlug: CODE.slug,
+      codeTitle: code.title,
+      codeVersionId: code.code_version_id,
+      monitoringBodyId: body.id,
+      monitoringBodyName: 'Bench Monitoring Body',
+      proposerId: reviewer.id,
+      approverId: operator.id,
+    };
+  } finally {
+    await sql.close();
+  }
+}
+
+async function load(port: number, label: string, path: string, seconds: number): Promise<LoadFigure> {
+  const result = await autocannon({ url: `http://127.0.0.1:${port}${path}`, connections: CONNECTIONS, duration: seconds });
+  return {
+    label,
+    path,
+    requestsPerSecond: result.requests.average,
+    latency: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+    requests: result.requests.total,
+    non2xx: result.non2xx,
+    errors: result.errors,
+  };
+}
+
+/** Figure 5: the public register under load, searched, and downloaded whole. */
+/** The operator publishes a small code, for the entries to be verified against. */
+export async function prepareRegister(server: BenchServer): Promise<SeedContext> {
+  const operator = new Client(server.port);
+  try {
+    await operator.expect(200, 'POST', '/api/v1/auth/login', { body: OPERATOR });
+    operator.csrf = (await operator.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
+    await operator.expect(201, 'POST', '/api/v1/codes', { body: codeYaml(CODE.slug, CODE.sections, CODE.perSection), headers: { 'Content-Type': 'application/yaml' } });
+    await operator.expect(200, 'POST', `/api/v1/codes/${CODE.slug}/versions/1.0.0/publish`);
+  } finally {
+    operator.close();
+  }
+  return seedContext(server);
+}
+
+export async function registerFigures(server: BenchServer): Promise<RegisterFigures> {
+  const visitor = new Client(server.port);
+  try {
+    const context = await prepareRegister(server);
+    let seedSeconds = await seed(server, context, 0, SMALL_REGISTER);
+
+    // The register list page against a bare route of the same server, taking turns, twice.
+    const routes = [
+      { label: 'Bare route GET /health/live', path: '/health/live' },
+      { label: `Register list page GET /register (${SMALL_REGISTER} entries)`, path: '/register' },
+    ];
+    const check = await visitor.expect(200, 'GET', '/register');
+    if (!check.text.includes(`of ${SMALL_REGISTER} entries`)) throw new Error('The register page does not show the seeded entries');
+    for (const route of routes) await load(server.port, route.label, route.path, 3);
+    const rounds: LoadFigure[][] = [];
+    for (let round = 0; round < 2; round += 1) {
+      const measured: LoadFigure[] = [];
+      for (const route of routes) measured.push(await load(server.port, route.label, route.path, LOAD_SECONDS));
+      rounds.push(measured);
+      log(`${server.mode}: ${measured.map((figure) => `${figure.path} ${figure.requestsPerSecond.toFixed(0)} req/s, p99 ${figure.latency.p99} ms`).join('; ')}`);
+    }
+
+    seedSeconds += await seed(server, context, SMALL_REGISTER, LARGE_REGISTER);
+
+    // Full-text searches, one at a time, through the API and the page.
+    const searches: RegisterFigures['searches'] = [];
+    for (const [label, path] of [
+      [`Search GET /api/v1/register?q=… (${LARGE_REGISTER} entries)`, '/api/v1/register?q='],
+      [`Search page GET /register?q=… (${LARGE_REGISTER} entries)`, '/register?q='],
+    ] as const) {
+      const times: number[] = [];
+      const matches: number[] = [];
+      for (let index = -10; index < SEARCH_REQUESTS; index += 1) {
+        const words = SEARCHES[(index + SEARCHES.length) % SEARCHES.length];
+        const response = await visitor.expect(200, 'GET', `${path}${encodeURIComponent(words)}`);
+        if (index < 0) continue;
+        times.push(response.ms);
+        if (path.startsWith('/api')) matches.push((response.body as { total: number }).total);
+      }
+      searches.push({ label, time: summarize(times), matches: summarize(matches.length ? matches : [0]) });
+      log(`${server.mode}: ${label}: p95 ${ms(summarize(times).p95)} ms`);
+    }
+
+    // The whole register as CSV, while the server's memory is watched.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const rssBaseline = server.rss();
+    let rssPeak = rssBaseline;
+    let samples = 0;
+    const sampler = setInterval(() => {
+      rssPeak = Math.max(rssPeak, server.rss());
+      samples += 1;
+    }, 20);
+    let download;
+    try {
+      download = await visitor.expect(200, 'GET', '/api/v1/register.csv');
+    } finally {
+      clearInterval(sampler);
+    }
+    const rows = download.text.split('\n').filter(Boolean).length - 1;
+    if (rows !== LARGE_REGISTER) throw new Error(`The CSV has ${rows} rows, expected ${LARGE_REGISTER}`);
+    const csv = { rows, bytes: Buffer.byteLength(download.text), seconds: download.ms / 1000, rssBaseline, rssPeak, samples };
+    log(`${server.mode}: CSV of ${rows} rows in ${csv.seconds.toFixed(1)} s, RSS growth ${mib(rssPeak - rssBaseline)} MiB`);
+    return { smallEntries: SMALL_REGISTER, largeEntries: LARGE_REGISTER, seedSeconds, load: rounds, searches, csv };
+  } finally {
+    visitor.close();
+  }
+}
+
+export function registerRows(figures: RegisterFigures, database: string): string[][] {
+  const rows: string[][] = [];
+  for (const [round, measured] of figures.load.entries()) {
+    const [bare, page] = measured;
+    for (const figure of measured) {
+      rows.push([`5 ${figure.label}, round ${round + 1}`, database, `${figure.requestsPerSecond.toFixed(0)} req/s at ${CONNECTIONS} connections for ${LOAD_SECONDS} s; latency p50 ${figure.latency.p50} ms, p99 ${figure.latency.p99} ms, max ${figure.latency.max} ms; ${figure.requests} requests, ${figure.non2xx} not 2xx, ${figure.errors} errors`]);
+    }
+    rows.push([`5 … list page / bare route, round ${round + 1}`, database, `${((100 * page.requestsPerSecond) / bare.requestsPerSecond).toFixed(0)} % (target ≥ 50 %), list page p99 ${page.latency.p99} ms (target < 50)`]);
+  }
+  for (const search of figures.searches) {
+    rows.push([`5 ${search.label}`, database, `median ${ms(search.time.median)} ms, p95 ${ms(search.time.p95)} ms (target < 50), max ${ms(search.time.max)} ms (n=${search.time.n}; ${SEARCHES.length} different searches; matches per search median ${search.matches.median}, min ${search.matches.min}, max ${search.matches.max})`]);
+  }
+  const { csv } = figures;
+  rows.push([`5 CSV GET /api/v1/register.csv (${csv.rows} entries)`, database, `${csv.seconds.toFixed(1)} s, ${mib(csv.bytes)} MiB; server RSS baseline ${mib(csv.rssBaseline)} MiB, peak ${mib(csv.rssPeak)} MiB, growth ${mib(csv.rssPeak - csv.rssBaseline)} MiB (target < 64; ${csv.samples} samples at 20 ms)`]);
+  return rows;
+}

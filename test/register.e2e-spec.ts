@@ -69,6 +69,7 @@ describe('the public register', () => {
       // The text evidence is confidential to the monitoring body by default: its digest, never its title.
       expect(body.evidence).toEqual({ count: 1, merkleRoot: merkleRoot([real.evidenceSha]), items: [{ sha256: real.evidenceSha, revision: 1, title: null }] });
       expect(body.history.map((event) => event.kind)).toEqual(['verified']);
+      expect(body).toMatchObject({ complaints: { counts: { received: 0, investigating: 0, upheld: 0, dismissed: 0 }, outcomes: [] } });
 
       const page = textOf(await anonymous().get(`/register/${real.id}`).expect(200).then((response) => response.text));
       for (const shown of ['Guardian Scan Ltd', 'Northern Monitoring', real.verificationId, 'Report detection error rates every quarter.', 'The tool limits scanning to known hashes.', real.evidenceSha, merkleRoot([real.evidenceSha]), 'verified']) {
@@ -77,6 +78,8 @@ describe('the public register', () => {
       expect(page).not.toContain('Licensing policy');
       const html = (await anonymous().get(`/register/${real.id}`)).text;
       expect(html).toContain(`href="/codes/${CODE}/${VERSION}"`);
+      expect(html).toContain(`href="/register/${real.id}/complaints/new"`);
+      expect(html).toContain(`href="/api/v1/register/${real.id}/attestation"`);
     });
 
     it('keeps the full history of status changes with their public reasons', async () => {
@@ -218,8 +221,10 @@ describe('the public register', () => {
       expect(figures.entries.byMonitoringBody).toEqual([{ id: team.monitor.organization.id, name: 'Northern Monitoring', count: total }]);
       expect(figures.daysToDecision.decisions).toBe(1);
       expect(figures.daysToDecision.median).toEqual(expect.any(Number));
+      expect(figures.complaints).toEqual({ received: 0, investigating: 0, upheld: 0, dismissed: 0 });
       const page = textOf((await anonymous().get('/register/statistics').expect(200)).text);
       expect(page).toContain('Entries by status');
+      expect(page).toContain('Complaints by outcome');
       expect(page).toContain('Northern Monitoring');
     });
   });

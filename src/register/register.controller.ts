@@ -2,6 +2,7 @@ import { Controller, Get, Param, Query, Req, Res, UseInterceptors } from '@nestj
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/access.decorator';
+import { PublicComplaints } from '../complaints/public-complaints';
 import { AppConfig } from '../config/app-config.service';
 import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
@@ -23,6 +24,7 @@ export class RegisterController {
     private readonly csv: RegisterCsv,
     private readonly tx: TransactionHost,
     private readonly config: AppConfig,
+    private readonly complaints: PublicComplaints,
   ) {}
 
   /** Entries matching the filters, a slice at a time; pass `nextCursor` back as `cursor` for the next. */
@@ -60,14 +62,14 @@ export class RegisterController {
 
   @Get('register/statistics')
   @UseInterceptors(RegisterFreshness)
-  figures() {
-    return this.statistics.figures();
+  async figures() {
+    return { ...(await this.statistics.figures()), complaints: await this.complaints.byOutcome() };
   }
 
-  /** One entry in full, with its history. */
+  /** One entry in full, with its history and its complaints' counts and public outcomes. */
   @Get('register/:id')
   @UseInterceptors(RegisterFreshness)
-  entry(@Param('id') id: string) {
-    return this.directory.entry(id);
+  async entry(@Param('id') id: string) {
+    return { ...(await this.directory.entry(id)), complaints: await this.complaints.forEntry(id) };
   }
 }

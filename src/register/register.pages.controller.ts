@@ -2,6 +2,7 @@ import { Controller, Get, Header, Param, Query, Req, Res, UseInterceptors } from
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/access.decorator';
+import { PublicComplaints } from '../complaints/public-complaints';
 import { AppConfig } from '../config/app-config.service';
 import { badgeSvg } from './badge';
 import { RegisterPageQueryDto } from './dto/register-query.dto';
@@ -25,6 +26,7 @@ export class RegisterPagesController {
     private readonly statistics: RegisterStatistics,
     private readonly config: AppConfig,
     private readonly pages: RenderedPages,
+    private readonly complaints: PublicComplaints,
   ) {}
 
   @Get()
@@ -37,7 +39,10 @@ export class RegisterPagesController {
 
   @Get('statistics')
   async figures(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.pages.send(request, response, 'register/statistics', async () => ({ title: 'Register statistics', figures: await this.statistics.figures() }));
+    await this.pages.send(request, response, 'register/statistics', async () => ({
+      title: 'Register statistics',
+      figures: { ...(await this.statistics.figures()), complaints: await this.complaints.byOutcome() },
+    }));
   }
 
   @Get(':id')
@@ -49,6 +54,7 @@ export class RegisterPagesController {
         title: `${entry.service.name} — ${entry.code.title}`,
         entry,
         history: [...entry.history].reverse(),
+        complaints: await this.complaints.forEntry(entry.id),
         badge: { url: `${url}/badge.svg`, markdown: `[![Adhere register: ${entry.status}](${url}/badge.svg)](${url})`, html: `<a href="${url}"><img src="${url}/badge.svg" alt="Adhere register: ${entry.status}"></a>` },
       };
     });

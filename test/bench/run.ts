@@ -467,7 +467,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(root, 'dist', 'src', 'main.js'))) throw new Error('dist/src/main.js is missing: run `npm run build` first (npm run bench does)');
 
   const cpus = os.cpus();
-  console.log(`Adhere self-assessment and review benchmark, ${new Date().toISOString()}`);
+  console.log(`Adhere benchmark, ${new Date().toISOString()}`);
   console.log(`Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim()}, load average ${os.loadavg().map((load) => load.toFixed(1)).join(' ')} at start.`);
   console.log(
     `Method: the built server (node dist/src/main.js, NODE_ENV=${NODE_ENV}) runs in a child process with a temporary DATA_DIR; requests are sent one at a time over one kept-alive\n` +

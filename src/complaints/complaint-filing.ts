@@ -5,8 +5,8 @@ import { AppConfig } from '../config/app-config.service';
 import { SessionSecret } from '../config/session-secret.provider';
 import { TransactionHost } from '../database/transaction-host';
 import { Notifications } from '../notifications/notifications';
-import { RegisterEntry } from '../register/entities/register-entry.entity';
 import type { PublicEntry } from '../register/public-entry';
+import { Register } from '../register/register';
 import { RegisterDirectory } from '../register/register-directory';
 import { entryNotFound } from '../register/register.exception';
 import { OrganizationsService } from '../tenancy/organizations.service';
@@ -36,6 +36,7 @@ export class ComplaintFiling {
   constructor(
     private readonly tx: TransactionHost,
     private readonly directory: RegisterDirectory,
+    private readonly register: Register,
     private readonly notifications: Notifications,
     private readonly organizations: OrganizationsService,
     private readonly config: AppConfig,
@@ -74,7 +75,7 @@ export class ComplaintFiling {
    * body told below is the body that holds the complaint.
    */
   private async holdEntry(entryId: string): Promise<string> {
-    const entry = await this.tx.manager.getRepository(RegisterEntry).findOne({ select: { id: true, monitoringBodyId: true }, where: { id: entryId }, lock: { mode: 'pessimistic_read' } });
+    const entry = await this.register.entry(entryId, { lock: 'share' });
     if (!entry) throw entryNotFound();
     return entry.monitoringBodyId;
   }

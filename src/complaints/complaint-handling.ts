@@ -4,7 +4,7 @@ import { TenantContext } from '../common/tenant-context';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { TransactionHost } from '../database/transaction-host';
 import { Notifications } from '../notifications/notifications';
-import { RegisterEntry, type RegisterStatus } from '../register/entities/register-entry.entity';
+import type { RegisterEntry, RegisterStatus } from '../register/entities/register-entry.entity';
 import type { PublicEvent } from '../register/public-entry';
 import { Register } from '../register/register';
 import { RegisterDirectory } from '../register/register-directory';
@@ -64,21 +64,22 @@ export class ComplaintHandling {
 
   /** Newest first; `open` is received or under investigation. */
   async list(filter?: ComplaintFilter): Promise<ListedComplaint[]> {
-    const query = this.withEntries().where('complaint.monitoringBodyId = :organizationId', { organizationId: this.context.organizationId });
+    const query = this.tx.manager
+      .getRepository(Complaint)
+      .createQueryBuilder('complaint')
+      .where('complaint.monitoringBodyId = :organizationId', { organizationId: this.context.organizationId });
     if (filter === 'open') query.andWhere(`complaint.status IN ('received', 'investigating')`);
     else if (filter) query.andWhere('complaint.status = :status', { status: filter });
-    query.orderBy('complaint.receivedAt', 'DESC').addOrderBy('complaint.id', 'DESC');
-    const { entities, raw } = await query.getRawAndEntities();
-    return entities.map((complaint, index) => ({ complaint, entry: entryOf(raw[index] as EntryColumns) }));
+    const complaints = await query.orderBy('complaint.receivedAt', 'DESC').addOrderBy('complaint.id', 'DESC').getMany();
+    const entries = await this.register.entriesByIds(complaints.map((complaint) => complaint.entryId));
+    return complaints.map((complaint) => ({ complaint, entry: entryOf(entries.get(complaint.entryId)!) }));
   }
 
   async detail(id: string): Promise<ComplaintDetail> {
-    const found = await this.withEntries()
-      .where('complaint.id = :id AND complaint.monitoringBodyId = :organizationId', { id, organizationId: this.context.organizationId })
-      .getRawAndEntities();
-    if (found.entities.length === 0) throw complaintNotFound();
-    const complaint = found.entities[0];
-    const entry = entryOf(found.raw[0] as EntryColumns);
+    const complaint = await this.tx.manager.getRepository(Complaint).findOneBy({ id, monitoringBodyId: this.context.organizationId });
+    if (!complaint) throw complaintNotFound();
+    const found = await this.register.entry(complaint.entryId);
+    const entry = entryOf(found!);
     const registerEvent = complaint.registerEventId ? ((await this.directory.history(entry.id)).find((event) => event.id === complaint.registerEventId) ?? null) : null;
     return { complaint, entry, registerEvent, allowed: nextStatuses(complaint.status), actionable: entry.monitoringBodyId === complaint.monitoringBodyId };
   }
@@ -128,10 +129,7 @@ export class ComplaintHandling {
 
   /** Suspends or revokes the verification the entry shows, through the verification module, and names the event it wrote. */
   private async act(complaint: Complaint, action: ComplaintAction, reason: string): Promise<string> {
-    const entry = await this.tx.manager.getRepository(RegisterEntry).findOne({
-      select: { id: true, assessmentId: true, monitoringBodyId: true, monitoringBodyName: true },
-      where: { id: complaint.entryId },
-    });
+    const entry = await this.register.entry(complaint.entryId);
     if (!entry) throw complaintNotFound();
     if (entry.monitoringBodyId !== complaint.monitoringBodyId) {
       throw new ComplaintsException(
@@ -177,42 +175,17 @@ export class ComplaintHandling {
       key: `complaint_updated:${complaint.id}:${complaint.version}`,
     });
   }
-
-  private withEntries() {
-    return this.tx.manager
-      .getRepository(Complaint)
-      .createQueryBuilder('complaint')
-      .innerJoin(RegisterEntry, 'entry', 'entry.id = complaint.entry_id')
-      .addSelect([
-        'entry.verification_id AS entry_verification_id',
-        'entry.provider_name AS entry_provider_name',
-        'entry.service_name AS entry_service_name',
-        'entry.status AS entry_status',
-        'entry.monitoring_body_id AS entry_monitoring_body_id',
-        'entry.monitoring_body_name AS entry_monitoring_body_name',
-      ]);
-  }
 }
 
-interface EntryColumns {
-  complaint_entry_id: string;
-  entry_verification_id: string;
-  entry_provider_name: string;
-  entry_service_name: string;
-  entry_status: RegisterStatus;
-  entry_monitoring_body_id: string;
-  entry_monitoring_body_name: string;
-}
-
-function entryOf(raw: EntryColumns): ComplaintEntry {
+function entryOf(entry: RegisterEntry): ComplaintEntry {
   return {
-    id: raw.complaint_entry_id,
-    verificationId: raw.entry_verification_id,
-    providerName: raw.entry_provider_name,
-    serviceName: raw.entry_service_name,
-    status: raw.entry_status,
-    monitoringBodyId: raw.entry_monitoring_body_id,
-    monitoringBodyName: raw.entry_monitoring_body_name,
+    id: entry.id,
+    verificationId: entry.verificationId,
+    providerName: entry.providerName,
+    serviceName: entry.serviceName,
+    status: entry.status,
+    monitoringBodyId: entry.monitoringBodyId,
+    monitoringBodyName: entry.monitoringBodyName,
   };
 }
 

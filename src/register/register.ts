@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
 import { ManifestItem, PublicSectionSummary, RegisterEntry, RegisterStatus } from './entities/register-entry.entity';
 import { RegisterEvent, RegisterEventKind } from './entities/register-event.entity';
@@ -63,6 +64,19 @@ export class Register {
    */
   entryOf(assessmentId: string, options: { lock?: boolean } = {}): Promise<RegisterEntry | null> {
     return this.tx.manager.getRepository(RegisterEntry).findOne({ where: { assessmentId }, ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}) });
+  }
+
+  /**
+   * An entry by its id, for modules that refer to entries (complaints). With `lock: 'share'` it stays
+   * share-locked until the transaction ends, so no decision or status change moves it meanwhile.
+   */
+  entry(id: string, options: { lock?: 'share' } = {}): Promise<RegisterEntry | null> {
+    return this.tx.manager.getRepository(RegisterEntry).findOne({ where: { id }, ...(options.lock ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
+  }
+
+  async entriesByIds(ids: string[]): Promise<Map<string, RegisterEntry>> {
+    const entries = ids.length ? await this.tx.manager.getRepository(RegisterEntry).find({ where: { id: In([...new Set(ids)]) } }) : [];
+    return new Map(entries.map((entry) => [entry.id, entry]));
   }
 
   /** The entry for a service and code, whichever assessment it currently shows. */

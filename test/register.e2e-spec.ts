@@ -5,6 +5,8 @@ import { decode, textOf } from './support/html';
 import { monitoringBody, onReview, verifiedAssessment, type Team } from './support/review-fixtures';
 import { seedEntries } from './support/register-fixtures';
 import { Actor, createTestApp, TestApp } from './support/test-app';
+import { DataSource } from 'typeorm';
+import { TransactionHost } from '../src/database/transaction-host';
 import { merkleRoot } from '../src/register/merkle-root';
 
 interface EntryBody {
@@ -265,6 +267,14 @@ describe('the public register', () => {
       const badge = (await anonymous().get(`/register/${real.id}/badge.svg`).expect(200)).body.toString();
       expect(badge).toContain('suspended');
       await onReview(t, team, team.admin, 'post', `/${real.assessmentId}/reinstate`).send({}).expect(200);
+    });
+
+    it('checks the revision as the application role, which ends with that one statement', async () => {
+      const tx = t.app.get(TransactionHost);
+      expect(await tx.readPublic<{ role: string }>(`SELECT current_user AS role`)).toEqual([{ role: 'adhere_app' }]);
+      await expect(tx.readPublic(`SELECT 1 / 0`)).rejects.toThrow(/division by zero/);
+      const [owner] = await t.app.get(DataSource).query(`SELECT current_user AS role`);
+      expect(owner.role).not.toBe('adhere_app');
     });
 
     it('never marks a signed-in visitor’s page as shareable', async () => {

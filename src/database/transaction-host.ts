@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ClsService } from 'nestjs-cls';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { CONTEXT_KEYS } from '../common/request-context';
 
 /** The role every request runs as; row-level security policies apply to it. */
@@ -27,6 +29,23 @@ export class TransactionHost {
     const manager = this.cls.isActive() ? this.cls.get<EntityManager | undefined>(CONTEXT_KEYS.manager) : undefined;
     if (!manager) throw new Error('No transaction is open: database access must happen inside a scoped transaction');
     return manager;
+  }
+
+  /** Whether a transaction is open for the current unit of work. */
+  get isOpen(): boolean {
+    return this.cls.isActive() && this.cls.get<EntityManager | undefined>(CONTEXT_KEYS.manager) !== undefined;
+  }
+
+  /**
+   * Runs one statement without parameters as the application role, with no organization or user in
+   * scope, in a single round trip: both are sent as one simple query, which PostgreSQL runs as one
+   * implicit transaction, so the role ends with it (and with an error). For the cheap checks that come
+   * before any real work, such as whether a cached public page is still current.
+   */
+  async readPublic<T>(sql: string): Promise<T[]> {
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const results = (await pool.query(`SELECT set_config('role', '${APPLICATION_ROLE}', true); ${sql}`)) as unknown as Array<{ rows: T[] }>;
+    return results[1].rows;
   }
 
   /** Runs `work` in one transaction as the application role, limited to `scope` by row-level security. */

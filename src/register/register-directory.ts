@@ -202,7 +202,8 @@ export class RegisterDirectory {
 
   /** Counts every committed change to what the register shows. */
   async revision(): Promise<string> {
-    const [row] = (await this.tx.manager.query(`SELECT revision FROM register_revision`)) as Array<{ revision: string }>;
+    const sql = `SELECT revision FROM register_revision`;
+    const [row] = (this.tx.isOpen ? await this.tx.manager.query(sql) : await this.tx.readPublic(sql)) as Array<{ revision: string }>;
     return String(row.revision);
   }
 

@@ -40,7 +40,7 @@ export class RegisterController {
   @ApiProduces('text/csv')
   @ApiOkResponse({ description: 'One row per entry, in id order', content: { 'text/csv': {} } })
   async download(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const revision = await this.tx.runScoped({}, () => this.directory.revision());
+    const revision = await this.directory.revision();
     applyFreshness(request, response, revision);
     if (request.fresh) {
       response.status(304).end();

@@ -4,6 +4,8 @@ import type { Request, Response } from 'express';
 import { Public } from '../auth/access.decorator';
 import { PublicComplaints } from '../complaints/public-complaints';
 import { AppConfig } from '../config/app-config.service';
+import { TransactionHost } from '../database/transaction-host';
+import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { badgeSvg } from './badge';
 import { RegisterPageQueryDto } from './dto/register-query.dto';
 import { RegisterDirectory } from './register-directory';
@@ -19,6 +21,8 @@ const PER_PAGE = 20;
 @ApiExcludeController()
 @Controller('register')
 @Public()
+// Each page opens its transaction only if it has to be rendered (see RenderedPages).
+@WithoutTransaction()
 @UseInterceptors(RegisterFreshness)
 export class RegisterPagesController {
   constructor(
@@ -27,6 +31,7 @@ export class RegisterPagesController {
     private readonly config: AppConfig,
     private readonly pages: RenderedPages,
     private readonly complaints: PublicComplaints,
+    private readonly tx: TransactionHost,
   ) {}
 
   @Get()
@@ -66,7 +71,7 @@ export class RegisterPagesController {
     // Meant to be embedded: fresh within a minute, revalidated cheaply with the ETag after that.
     response.setHeader('Cache-Control', 'public, max-age=60');
     try {
-      const entry = await this.directory.entry(id);
+      const entry = await this.tx.runScoped({}, () => this.directory.entry(id));
       return badgeSvg(entry.status, `level ${entry.level}`);
     } catch (error) {
       if (!(error instanceof RegisterException)) throw error;

@@ -178,6 +178,15 @@ describe('the public register', () => {
       expect(second).not.toContain('Zeta Service 19');
     });
 
+    it('takes the search form as a browser sends it, unchosen filters empty, and offers each filter’s values by name', async () => {
+      const html = (await anonymous().get('/register?q=aurora&code=&status=&level=&body=&country=&sort=provider&page=').expect(200)).text;
+      expect(textOf(html)).toContain('Showing 1–2 of 2 entries');
+      expect((await anonymous().get('/api/v1/register?q=aurora&level=&limit=&body=').expect(200)).body.total).toBe(2);
+      expect(html).toContain(`<option value="${team.monitor.organization.id}">Northern Monitoring</option>`);
+      expect(html).toMatch(new RegExp(`<option value="${CODE}">[^<]+</option>`));
+      expect(html).toContain('<option value="DE">DE</option>');
+    });
+
     it('says so when nothing matches', async () => {
       expect(textOf((await anonymous().get('/register?q=nothingmatchesthis').expect(200)).text)).toContain('No entry matches these filters.');
     });

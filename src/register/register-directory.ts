@@ -182,10 +182,10 @@ export class RegisterDirectory {
     const manager = this.tx.manager;
     const [codes, monitoringBodies, countries, levels] = await Promise.all([
       manager.query(
-        `SELECT slug, (SELECT code_title FROM register_entries WHERE code_slug = slug ORDER BY decided_at DESC LIMIT 1) AS title FROM (${distinctValues('code_slug')}) AS codes (slug)`,
+        `SELECT slug, (SELECT code_title FROM register_entries WHERE code_slug = codes.slug ORDER BY decided_at DESC LIMIT 1) AS title FROM (${distinctValues('code_slug')}) AS codes (slug)`,
       ) as Promise<RegisterFacets['codes']>,
       manager.query(
-        `SELECT id, (SELECT monitoring_body_name FROM register_entries WHERE monitoring_body_id = id ORDER BY decided_at DESC LIMIT 1) AS name FROM (${distinctValues('monitoring_body_id')}) AS bodies (id)`,
+        `SELECT id, (SELECT monitoring_body_name FROM register_entries WHERE monitoring_body_id = bodies.id ORDER BY decided_at DESC LIMIT 1) AS name FROM (${distinctValues('monitoring_body_id')}) AS bodies (id)`,
       ) as Promise<RegisterFacets['monitoringBodies']>,
       manager.query(distinctValues('provider_country')) as Promise<Array<{ value: string }>>,
       manager.query(distinctValues('level')) as Promise<Array<{ value: number }>>,

@@ -1,5 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -12,9 +12,8 @@ export class RegisterEventsQueryDto {
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @Transform(emptyToUndefined)
+  @Transform(({ value }) => (typeof value === 'string' ? (value.trim() === '' ? undefined : Number(value.trim())) : value))
   @IsOptional()
-  @Type(() => Number)
   @IsInt({ message: 'limit must be a whole number from 1 to 500' })
   @Min(1, { message: 'limit must be a whole number from 1 to 500' })
   @Max(500, { message: 'limit must be a whole number from 1 to 500' })

@@ -21,10 +21,16 @@ import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
  *     that nobody sees M's;
  *   - that an outsider's 404 on A is exactly the 404 of an organization that does not exist.
  * Then A's ids are tried through the outsiders' own organizations (THROUGH_OWN_ORGANIZATION), and M's
- * accreditations with M in the path (MONITORING_BODY_TARGET). A's own viewer and tokens must see the
- * canary on the reads that return A's data, which proves the seeding is real and the "never sees it"
- * checks are not vacuous; the number of outsider responses checked is compared with a count made before
- * any request, so no check can be skipped silently.
+ * accreditations, reviews and complaints with M in the path (MONITORING_BODY_TARGET). A's own viewer and
+ * tokens must see the canary on the reads that return A's data, which proves the seeding is real and the
+ * "never sees it" checks are not vacuous; the number of outsider responses checked is compared with a
+ * count made before any request, so no check can be skipped silently.
+ *
+ * The public register needs an entry, and A cannot have one: an entry shows its provider's name by
+ * design, and A's name carries the canary. So a third provider P, whose strings carry no canary, has a
+ * service verified by M: the register's and attestations' `:id` is P's entry, and the complaint filed
+ * about it is M's (a complaint belongs to the entry's monitoring body), which gives M's complaint routes
+ * a real `:id`.
  */
 
 // ─── Markers ───────────────────────────────────────────────────────────────────────────────────────────
@@ -42,6 +48,11 @@ const CANARY_M = `CANARYM${randomBytes(6).toString('hex')}`;
  * canary; this marker proves the accreditation really is there.
  */
 const MB_PUBLIC = `MBPUBLIC${randomBytes(6).toString('hex')}`;
+/**
+ * In the name of P's service, which P's register entry shows to anyone: proves that the register's
+ * routes really show that entry, so that their canary checks are not vacuous.
+ */
+const ENTRY_PUBLIC = `ENTRYPUBLIC${randomBytes(6).toString('hex')}`;
 
 const CODE = 'csea-detection-tools';
 const VERSION = '1.0.0';
@@ -142,6 +153,16 @@ interface RouteSpec {
   readsTarget?: true;
   /** Lists the monitoring bodies accredited for the code: M's public marker must be in it. */
   listsAccreditedBodies?: true;
+  /** Shows P's register entry (public by design): its public marker must be in every successful answer. */
+  showsEntry?: true;
+  /**
+   * Files a complaint about P's entry, which anyone may: a successful call adds exactly one complaint,
+   * which is M's row (a complaint belongs to the entry's monitoring body), and changes nothing else of
+   * A's or M's. A refused one writes nothing, as any refusal.
+   */
+  filesComplaint?: true;
+  /** A write that only computes its answer (checking an attestation, following a complaint): even when it succeeds it writes nothing. */
+  writesNothing?: true;
   /** Sets ctx.newPassword as the person's password when it succeeds. */
   changesPassword?: true;
 }
@@ -150,17 +171,19 @@ interface RouteSpec {
  * How the statuses follow from the rules (src/auth/access.guard.ts, permissions.ts, exceptions.filter.ts):
  * - The guard authenticates before it looks at the rule: a Bearer token that is expired or revoked is a
  *   401 on every route, public ones included (an invalid credential is refused, never ignored). A 401 on
- *   a web GET is a 303 to /signin; on a web POST it stays 401 (the form or the error page).
+ *   a web GET is a 303 to /signin; on a web POST it stays 401 (the form or the error page). `/.well-known/`
+ *   is a machine endpoint (isApiRequest), so its 401 stays a 401, in JSON.
  * - public: the route's own success status for everyone else.
  * - signed-in: anonymous 401 (web GET 303); an API token 403 ("needs a signed-in person"); a person passes.
  * - operator: anonymous 401 (web GET 303); any other person 403; an API token 403.
  * - organization (:org is A): anonymous 401 (web GET 303); a person who is not a member of A, and so
  *   both outsiders, 404 exactly like a missing organization; A's viewer 403 unless viewer grants the
  *   permission (organization.read, members.read, services.read, evidence.read, assessments.read); a read
- *   token 403 unless the permission needs only the read scope (organization.read, members.read,
- *   audit.read, services.read, evidence.read, assessments.read); never for `member` permissions
- *   (members.manage, organization.update, tokens.manage, assessments.sign: signing a declaration is a
- *   person's act, so even a write token could not).
+ *   token 403 unless the permission needs only the read scope and some provider role grants it
+ *   (organization.read, members.read, audit.read, services.read, evidence.read, assessments.read; not
+ *   reviews.read, reports.read or complaints.read, which only a monitoring body's roles grant); never for
+ *   `member` permissions (members.manage, organization.update, tokens.manage, assessments.sign: signing a
+ *   declaration is a person's act, so even a write token could not).
  * - Cookie writes carry the caller's own valid CSRF token (anonymous: its own anonymous session's), so
  *   the CSRF check passes and what is tested is authorization: anonymous web POSTs get 401, not 403.
  *   A page's file upload (multipart) carries it in the query (`?_csrf=`), as the page's form does: its
@@ -191,6 +214,33 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /codes/:code':                                     { expect: [302, 302, 302, 302, 302, 303, 303] },
   'GET /codes/:code/:version':                            { expect: [200, 200, 200, 200, 200, 303, 303], listsAccreditedBodies: true },
   'GET /codes/:code/diff':                                { expect: [200, 200, 200, 200, 200, 303, 303], query: `?from=${VERSION}&to=${VERSION}` },
+
+  // ── the public register (:id is P's entry, which M verified: public by design, and free of A's and M's canaries) ──
+  'GET /api/v1/register':                                 { expect: [200, 200, 200, 200, 200, 401, 401], showsEntry: true },
+  'GET /api/v1/register.csv':                             { expect: [200, 200, 200, 200, 200, 401, 401], showsEntry: true },
+  'GET /api/v1/register/events':                          { expect: [200, 200, 200, 200, 200, 401, 401] },
+  'GET /api/v1/register/statistics':                      { expect: [200, 200, 200, 200, 200, 401, 401] },
+  'GET /api/v1/register/:id':                             { expect: [200, 200, 200, 200, 200, 401, 401], showsEntry: true },
+  'GET /register':                                        { expect: [200, 200, 200, 200, 200, 303, 303], showsEntry: true },
+  'GET /register/statistics':                             { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'GET /register/:id':                                    { expect: [200, 200, 200, 200, 200, 303, 303], showsEntry: true },
+  'GET /register/:id/badge.svg':                          { expect: [200, 200, 200, 200, 200, 303, 303] },
+
+  // ── attestations of P's entry, and the keys and pages that check them (public; checking writes nothing) ──
+  'GET /.well-known/jwks.json':                           { expect: [200, 200, 200, 200, 200, 401, 401] },
+  'GET /api/v1/register/:id/attestation':                 { expect: [200, 200, 200, 200, 200, 401, 401], showsEntry: true },
+  'POST /api/v1/register/verify':                         { expect: [200, 200, 200, 200, 200, 401, 401], writesNothing: true, showsEntry: true, body: (c) => ({ json: { attestation: c.s.entry.attestation } }) },
+  'GET /register/verify':                                 { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'POST /register/verify':                                { expect: [200, 200, 200, 200, 200, 401, 401], writesNothing: true, showsEntry: true, body: (c) => ({ form: [['attestation', c.s.entry.attestation]] }) },
+
+  // ── complaints about P's entry, filed and followed by anyone (the follow routes use the seeded complaint's
+  //    reference and secret, the credential by design). The filing page's success is its receipt: 200. ──
+  'POST /api/v1/register/:id/complaints':                 { expect: [201, 201, 201, 201, 201, 401, 401], filesComplaint: true, body: (c) => ({ json: { category: 'other', text: `Probe complaint ${c.n}` } }) },
+  'POST /api/v1/register/complaints/follow':              { expect: [200, 200, 200, 200, 200, 401, 401], writesNothing: true, body: (c) => ({ json: { reference: c.s.complaint.reference, secret: c.s.complaint.secret } }) },
+  'GET /register/:id/complaints/new':                     { expect: [200, 200, 200, 200, 200, 303, 303], showsEntry: true },
+  'POST /register/:id/complaints':                        { expect: [200, 200, 200, 200, 200, 401, 401], filesComplaint: true, showsEntry: true, body: (c) => ({ form: [['category', 'other'], ['text', `Probe complaint ${c.n}`]] }) },
+  'GET /register/complaints/follow':                      { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'POST /register/complaints/follow':                     { expect: [200, 200, 200, 200, 200, 401, 401], writesNothing: true, showsEntry: true, body: (c) => ({ form: [['reference', c.s.complaint.reference], ['secret', c.s.complaint.secret]] }) },
 
   // ── operator: codes and accreditations (:id is M's accreditation) ──
   'POST /api/v1/codes':                                   { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ yaml: GREEN_HOSTING_YAML }) },
@@ -288,6 +338,14 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /api/v1/orgs/:org/reports':                                        { expect: [401, 404, 404, 403, 403, 401, 401] },
   'GET /api/v1/orgs/:org/reports.csv':                                    { expect: [401, 404, 404, 403, 403, 401, 401] },
 
+  // ── organization: a monitoring body's complaints, API (:id is the complaint about P's entry, which is M's).
+  //    A is a provider: no provider role grants complaints.read or complaints.handle, so A's viewer and A's
+  //    read token get 403 (and complaints.handle is a person's act besides). The same routes with M in the
+  //    path are in MONITORING_BODY_TARGET. ──
+  'GET /api/v1/orgs/:org/complaints':                                     { expect: [401, 404, 404, 403, 403, 401, 401] },
+  'GET /api/v1/orgs/:org/complaints/:id':                                 { expect: [401, 404, 404, 403, 403, 401, 401] },
+  'POST /api/v1/orgs/:org/complaints/:id/status':                         { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { status: 'investigating', version: c.s.complaint.version } }) },
+
   // ── organization: A's pages ──
   'GET /app/:org':                                        { expect: [303, 404, 404, 200, 200, 303, 303], readsTarget: true },
   'GET /app/:org/accreditations':                         { expect: [303, 404, 404, 200, 200, 303, 303] },
@@ -345,6 +403,11 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /app/:org/reviews/:id/reinstate':                           { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
   'POST /app/:org/reviews/:id/revoke':                              { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['reason', `Probe ${c.n}`]] }) },
   'GET /app/:org/reports':                                          { expect: [303, 404, 404, 403, 403, 303, 303] },
+
+  // ── organization: a monitoring body's complaints, pages (the same complaint and rules as the API's) ──
+  'GET /app/:org/complaints':                                       { expect: [303, 404, 404, 403, 403, 303, 303] },
+  'GET /app/:org/complaints/:id':                                   { expect: [303, 404, 404, 403, 403, 303, 303] },
+  'POST /app/:org/complaints/:id/status':                           { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['status', 'investigating'], ['version', String(c.s.complaint.version)]] }) },
 
   // ── A's invitation link (public: the link is the credential) ──
   'GET /api/v1/invitations/:token':                       { expect: [200, 200, 200, 200, 200, 401, 401], invitationLink: true },
@@ -448,21 +511,28 @@ const THROUGH_OWN_ORGANIZATION: Record<string, readonly [otherProvider: Status, 
   'POST /app/:org/reviews/:id/suspend':                            [403, 404],
   'POST /app/:org/reviews/:id/reinstate':                          [403, 404],
   'POST /app/:org/reviews/:id/revoke':                             [403, 404],
+  // A provider's owner has no complaint permission; M2's admin has them all, and the complaint is M's.
+  'GET /api/v1/orgs/:org/complaints/:id':                          [403, 404],
+  'POST /api/v1/orgs/:org/complaints/:id/status':                  [403, 404],
+  'GET /app/:org/complaints/:id':                                  [403, 404],
+  'POST /app/:org/complaints/:id/status':                          [403, 404],
 };
 const CROSS_ACTORS = ['otherProvider', 'otherMonitoringBody'] as const;
 
 /**
  * The monitoring-body flavoured routes with M in the path, where there is something to find (A, a
- * provider, has no accreditations). No actor belongs to M: A's viewer and tokens are strangers there too.
+ * provider, has no accreditations, reviews or complaints). No actor belongs to M: A's viewer and tokens
+ * are strangers there too.
  */
 // Columns: anonymous, otherProvider, otherMonitoringBody, providerViewer, readToken, expiredToken, revokedToken.
 const MONITORING_BODY_TARGET: Record<string, Row> = {
   'GET /api/v1/orgs/:org/accreditations':         [401, 404, 404, 404, 404, 401, 401],
   'GET /app/:org/accreditations':                 [303, 404, 404, 404, 404, 303, 303],
-  // M's review of A's submitted assessment, with its reviewers, findings, notes and summary (all carrying CANARY_M).
+  // M's review of A's submitted assessment, with its reviewers, findings, notes and summary (all carrying
+  // CANARY_M); M's reports; and M's complaint about P's entry (its complainant's address carries CANARY_M).
   ...Object.fromEntries(
     Object.keys(EXPECTED)
-      .filter((key) => /^\S+ \/(api\/v1\/orgs|app)\/:org\/(reviews|reports)/.test(key))
+      .filter((key) => /^\S+ \/(api\/v1\/orgs|app)\/:org\/(reviews|reports|complaints)/.test(key))
       .map((key): [string, Row] => {
         const [method, path] = key.split(' ');
         const unauthenticated = path.startsWith('/api/') || method !== 'GET' ? 401 : 303;
@@ -494,6 +564,10 @@ interface Seed {
   assessment: { id: string; requirementKey: string; section: string; answerVersion: number };
   /** A's submitted assessment, signed by a signatory whose name and title carry the canary. */
   submittedAssessmentId: string;
+  /** P's entry in the public register, verified by M, and a valid attestation of it. */
+  entry: { id: string; attestation: string };
+  /** The complaint filed about P's entry: M's, its complainant's address carrying CANARY_M. */
+  complaint: { id: string; reference: string; secret: string; version: number };
   targetTokenId: string;
   accreditationId: string;
   setupToken: string;
@@ -523,7 +597,9 @@ function isRefusal(key: string, status: Status): boolean {
 
 function textOf(response: request.Response): string {
   const body = typeof response.text === 'string' ? response.text : Buffer.isBuffer(response.body) ? response.body.toString('utf8') : JSON.stringify(response.body ?? '');
-  return `${JSON.stringify(response.headers)}\n${body}`;
+  // An attestation (a compact JWS) carries its claims base64url-encoded: the checks read them decoded.
+  const claims = String(response.headers['content-type'] ?? '').startsWith('application/jose') ? `\n${Buffer.from(body.split('.')[1] ?? '', 'base64url').toString('utf8')}` : '';
+  return `${JSON.stringify(response.headers)}\n${body}${claims}`;
 }
 
 /** The cases run in this order: routes that keep the session, A's ids through the outsiders' own organizations, then the throwaway-session routes. */
@@ -550,11 +626,12 @@ describe('tenant isolation matrix', () => {
   /** The person behind each actor's throwaway sessions (anonymous and tokens sign in as a walk-in person). */
   const throwawayPeople = {} as Record<ActorName, Person>;
   let baseline: Fingerprint;
-  const tally = { requests: 0, monitoringBodyCanaryChecks: 0, outsiderRequests: 0, outsiderCanaryChecks: 0, insiderCanarySeen: 0, accreditedBodySeen: 0, refusedWritesChecked: 0 };
+  const tally = { requests: 0, monitoringBodyCanaryChecks: 0, outsiderRequests: 0, outsiderCanaryChecks: 0, insiderCanarySeen: 0, accreditedBodySeen: 0, publicEntrySeen: 0, complaintsFiled: 0, refusedWritesChecked: 0 };
   let sequence = 0;
 
   beforeAll(async () => {
-    t = await createTestApp({ OPERATOR_EMAIL: OPERATOR.email, OPERATOR_PASSWORD: OPERATOR.password });
+    // Every actor files complaints from the same address; the per-client limit has tests of its own.
+    t = await createTestApp({ OPERATOR_EMAIL: OPERATOR.email, OPERATOR_PASSWORD: OPERATOR.password, COMPLAINTS_PER_HOUR: '1000' });
     s = await seed();
     baseline = await fingerprint();
   }, 120_000);
@@ -653,14 +730,53 @@ describe('tenant isolation matrix', () => {
     // records a finding with a comment and an internal note and a section summary, all with M's canary.
     const [mReviewerUser] = await t.sql<{ id: string }>('SELECT id FROM users WHERE email = $1', [mReviewer.email]);
     const mReview = { leadId: mReviewerUser.id, secondId: mAdmin.user.id };
-    const reviewApi = (who: { agent: TestAgent; csrf: string }, method: 'post' | 'put', path: string) =>
-      who.agent[method](`/api/v1/orgs/${mAdmin.organization.slug}/reviews/${submitted.id}${path}`).set('X-CSRF-Token', who.csrf);
-    await reviewApi(mAdmin, 'post', '/assign').send({ lead: mReview.leadId, second: mReview.secondId }).expect(200);
-    for (const who of [mReviewer, mAdmin]) await reviewApi(who, 'post', '/declaration').send({ conflict: false, statement: `No interest ${CANARY_M}` }).expect(201);
-    await reviewApi(mReviewer, 'put', `/findings/${submitted.answers[0].requirementKey}`)
+    const reviewApi = (id: string, who: { agent: TestAgent; csrf: string }, method: 'get' | 'post' | 'put', path: string) =>
+      who.agent[method](`/api/v1/orgs/${mAdmin.organization.slug}/reviews/${id}${path}`).set('X-CSRF-Token', who.csrf);
+    await reviewApi(submitted.id, mAdmin, 'post', '/assign').send({ lead: mReview.leadId, second: mReview.secondId }).expect(200);
+    for (const who of [mReviewer, mAdmin]) await reviewApi(submitted.id, who, 'post', '/declaration').send({ conflict: false, statement: `No interest ${CANARY_M}` }).expect(201);
+    await reviewApi(submitted.id, mReviewer, 'put', `/findings/${submitted.answers[0].requirementKey}`)
       .send({ verdict: 'changes_requested', comment: `Comment ${CANARY_M}`, internalNote: `Note ${CANARY_M}` })
       .expect(200);
-    await reviewApi(mReviewer, 'put', `/sections/${submitted.answers[0].section}/summary`).send({ publicSummary: `Summary ${CANARY_M}` }).expect(200);
+    await reviewApi(submitted.id, mReviewer, 'put', `/sections/${submitted.answers[0].section}/summary`).send({ publicSummary: `Summary ${CANARY_M}` }).expect(200);
+
+    // A public register entry that is not A's: a third provider P, whose name and strings carry no canary
+    // (an entry shows them to anyone), declares a service to M, every answer met with a text evidence, and
+    // M verifies it with the same lead and second. The entry shows M's name, whose public marker is allowed.
+    const third: Actor = await t.signUp({ organization: 'Third Provider' });
+    const thirdApi = (method: 'post' | 'put', path: string) => third.agent[method](`/api/v1/orgs/${third.organization.slug}${path}`).set('X-CSRF-Token', third.csrf);
+    const thirdService = await thirdApi('post', '/services')
+      .send({ name: `Tool ${ENTRY_PUBLIC}`, description: 'A detection tool', url: 'https://third.example', profile: { directed_at_children: false } })
+      .expect(201);
+    const thirdEvidence = await thirdApi('post', '/evidence').send({ kind: 'text', title: 'Licensing policy', text: 'We license the tool only to vetted organisations.' }).expect(201);
+    const thirdStarted = await thirdApi('post', '/assessments')
+      .send({ serviceId: thirdService.body.id, code: CODE, version: VERSION, monitoringBody: mAdmin.organization.slug, targetLevel: 1 })
+      .expect(201);
+    const thirdAnswers = (thirdStarted.body.answers as Array<{ requirementKey: string; version: number }>).map((answer) => ({
+      requirementKey: answer.requirementKey,
+      claim: 'met',
+      statement: `How we meet ${answer.requirementKey}.`,
+      evidenceIds: [thirdEvidence.body.id],
+      version: answer.version,
+    }));
+    const thirdId = thirdStarted.body.id as string;
+    await thirdApi('put', `/assessments/${thirdId}/answers`).send({ answers: thirdAnswers }).expect(200);
+    await thirdApi('post', `/assessments/${thirdId}/submit`).send({ signatory: { name: 'Third Signatory', title: 'Director', confirm: true } }).expect(200);
+    await reviewApi(thirdId, mAdmin, 'post', '/assign').send({ lead: mReview.leadId, second: mReview.secondId }).expect(200);
+    for (const who of [mReviewer, mAdmin]) await reviewApi(thirdId, who, 'post', '/declaration').send({ conflict: false, statement: 'No interest in this provider.' }).expect(201);
+    const thirdReview = await reviewApi(thirdId, mReviewer, 'get', '').expect(200);
+    for (const section of thirdReview.body.sections as Array<{ requirements: Array<{ key: string }> }>) {
+      for (const item of section.requirements) await reviewApi(thirdId, mReviewer, 'put', `/findings/${item.key}`).send({ verdict: 'accepted' }).expect(200);
+    }
+    await reviewApi(thirdId, mReviewer, 'post', '/decision').send({ outcome: 'verified', publicSummary: 'Meets the code.' }).expect(201);
+    await reviewApi(thirdId, mAdmin, 'post', '/decision/approve').send({}).expect(200);
+    const [entry] = await t.sql<{ id: string }>(`SELECT id FROM register_entries WHERE assessment_id = $1 AND status = 'verified'`, [thirdId]);
+    const attested = await request(t.server).get(`/api/v1/register/${entry.id}/attestation`).set('Accept', 'application/json').expect(200);
+    // A complaint about P's entry, filed by the public: it is M's, the monitoring body of the entry.
+    const filed = await request(t.server)
+      .post(`/api/v1/register/${entry.id}/complaints`)
+      .send({ category: 'non_compliance', text: 'Sold without the vetting the register describes.', email: `complainant.${CANARY_M}@example.org` })
+      .expect(201);
+    const [complaint] = await t.sql<{ id: string; version: number }>('SELECT id, version FROM complaints WHERE reference = $1', [filed.body.reference]);
 
     // Outsiders: another provider's owner, another monitoring body's admin, and their stand-ins.
     const otherProvider = await t.signUp({ organization: 'Second Provider' });
@@ -715,6 +831,8 @@ describe('tenant isolation matrix', () => {
       evidence: { id: evidenceNow.body.id, version: evidenceNow.body.version, revision: evidenceNow.body.revision.number },
       assessment: { id: draft.id, requirementKey: draft.answers[0].requirementKey, section: draft.answers[0].section, answerVersion: draft.answers[0].version },
       submittedAssessmentId: submitted.id,
+      entry: { id: entry.id, attestation: attested.body.attestation },
+      complaint: { id: complaint.id, reference: filed.body.reference, secret: filed.body.secret, version: complaint.version },
       targetTokenId: target.id,
       accreditationId: accreditation.body.id,
       setupToken: setup.token,
@@ -762,6 +880,9 @@ describe('tenant isolation matrix', () => {
       case 'number':
         return String(s.evidence.revision);
       case 'id':
+        // The complaint about P's entry; P's entry in the public register, its attestation and its complaint pages.
+        if (path.includes('/complaints/:id')) return s.complaint.id;
+        if (path.startsWith('/api/v1/register/:id') || path.startsWith('/register/:id')) return s.entry.id;
         if (path.includes('/services/:id')) return s.service.id;
         if (path.includes('/evidence/:id')) return s.evidence.id;
         // Only the submitted assessment has submissions to show, and a review.
@@ -796,7 +917,10 @@ describe('tenant isolation matrix', () => {
 
   type Fingerprint = { target: Record<string, string>; global: Record<string, string> };
 
-  /** A and M's rows (tokens without last_used_at, which authentication updates), the code catalogue, and identity-wide counts. */
+  /**
+   * A and M's rows (tokens without last_used_at, which authentication updates; the register entries A
+   * holds or M verified; M's complaints), the code catalogue, and identity-wide counts.
+   */
   async function fingerprint(): Promise<Fingerprint> {
     const rows = (table: string, where: string, json = `to_jsonb(x)`, order = 'x.id') =>
       `(SELECT count(*) || ':' || coalesce(md5(string_agg(${json}::text, '|' ORDER BY ${order})), '-') FROM ${table} x WHERE ${where})`;
@@ -819,7 +943,8 @@ describe('tenant isolation matrix', () => {
          ${rows('finding_notes', 'x.organization_id = ANY($1::uuid[])', `to_jsonb(x)`, 'x.finding_id')} AS finding_notes,
          ${rows('section_summaries', 'x.organization_id = ANY($1::uuid[])', `to_jsonb(x)`, 'x.assessment_id, x.section_key')} AS section_summaries,
          ${rows('decisions', 'x.organization_id = ANY($1::uuid[])')} AS decisions,
-         ${rows('register_entries', 'x.provider_id = ANY($1::uuid[])')} AS register_entries,
+         ${rows('register_entries', 'x.provider_id = ANY($1::uuid[]) OR x.monitoring_body_id = ANY($1::uuid[])')} AS register_entries,
+         ${rows('complaints', 'x.monitoring_body_id = ANY($1::uuid[])')} AS complaints,
          (SELECT count(*) || ':' || coalesce(max(id), 0) FROM audit_events WHERE organization_id = ANY($1::uuid[])) AS audit_events,
          ${rows('accreditations', 'true')} AS accreditations,
          ${rows('code_versions', 'true')} AS code_versions,
@@ -839,6 +964,7 @@ describe('tenant isolation matrix', () => {
          (SELECT count(*)::text FROM decisions) AS g_decisions,
          (SELECT count(*)::text FROM register_entries) AS g_register_entries,
          (SELECT count(*)::text FROM register_events) AS g_register_events,
+         (SELECT count(*)::text FROM complaints) AS g_complaints,
          (SELECT count(*)::text FROM notifications) AS g_notifications,
          (SELECT count(*)::text FROM codes) AS g_codes,
          ${rows('users', 'true', `jsonb_build_array(x.email, x.name, x.password_hash, x.is_operator)`)} AS g_users,
@@ -931,14 +1057,23 @@ describe('tenant isolation matrix', () => {
   }
 
   /**
-   * Compares the state after a call with the state before it: a refusal and a read write nothing at all;
-   * an allowed write leaves A and M alone unless it is A's own business (accepting A's invitation).
+   * Compares the state after a call with the state before it: a refusal, a read and a write that only
+   * computes its answer write nothing at all; an allowed write leaves A and M alone unless it is A's own
+   * business (accepting A's invitation), or a complaint, which anyone may file and which belongs to M as
+   * the monitoring body of P's entry: exactly one more complaint of M's, and nothing else of A's or M's.
    */
   function expectNothingWritten(key: string, actor: ActorName, expected: Status, mayWriteTarget: boolean, change: { before: Fingerprint; after: Fingerprint }): void {
     const method = key.split(' ')[0];
-    if (!isWrite(method) || isRefusal(key, expected)) {
-      if (isWrite(method)) tally.refusedWritesChecked += 1;
+    const refused = isRefusal(key, expected);
+    if (!isWrite(method) || refused || EXPECTED[key]?.writesNothing) {
+      if (isWrite(method) && refused) tally.refusedWritesChecked += 1;
       expect({ key, actor, ...change.after }).toEqual({ key, actor, ...change.before });
+    } else if (EXPECTED[key]?.filesComplaint) {
+      const { complaints: before, ...otherBefore } = change.before.target;
+      const { complaints: after, ...otherAfter } = change.after.target;
+      const count = (fingerprinted: string) => Number(fingerprinted.split(':')[0]);
+      expect({ key, actor, target: otherAfter, complaintsOfM: count(after) }).toEqual({ key, actor, target: otherBefore, complaintsOfM: count(before) + 1 });
+      tally.complaintsFiled += 1;
     } else if (!mayWriteTarget) {
       expect({ key, actor, target: change.after.target }).toEqual({ key, actor, target: change.before.target });
     }
@@ -984,6 +1119,10 @@ describe('tenant isolation matrix', () => {
     if (spec.listsAccreditedBodies && response.status === 200) {
       expect(text).toContain(MB_PUBLIC);
       tally.accreditedBodySeen += 1;
+    }
+    if (spec.showsEntry && response.status < 300) {
+      expect({ key, actor, showsEntry: text.includes(ENTRY_PUBLIC) }).toEqual({ key, actor, showsEntry: true });
+      tally.publicEntrySeen += 1;
     }
   }
 
@@ -1075,6 +1214,17 @@ describe('tenant isolation matrix', () => {
     expect(Number(answers.count)).toBeGreaterThan(1);
   });
 
+  it('seeded a public register entry of a third provider, verified by M and free of A’s and M’s canaries, and a complaint of M’s about it', async () => {
+    const shown = await request(t.server).get(`/api/v1/register/${s.entry.id}`).expect(200);
+    expect(shown.body).toEqual(expect.objectContaining({ status: 'verified', monitoringBody: { id: s.m.id, name: expect.stringContaining(MB_PUBLIC) } }));
+    expect(shown.body.provider.id).not.toBe(s.a.id);
+    expect(shown.text).toContain(ENTRY_PUBLIC);
+    expect(shown.text.toLowerCase()).not.toContain(CANARY.toLowerCase());
+    expect(shown.text.toLowerCase()).not.toContain(CANARY_M.toLowerCase());
+    const complaints = await t.sql<{ id: string; email: string; status: string }>('SELECT id, email, status FROM complaints WHERE monitoring_body_id = $1', [s.m.id]);
+    expect(complaints).toEqual([{ id: s.complaint.id, email: `complainant.${CANARY_M}@example.org`, status: 'received' }]);
+  });
+
   it('the outsiders are signed in (their 404s are isolation, not a broken session)', async () => {
     for (const actor of CROSS_ACTORS) {
       const caller = callers[actor] as Caller & { kind: 'session' };
@@ -1104,10 +1254,15 @@ describe('tenant isolation matrix', () => {
     });
   });
 
-  describe('M’s accreditations, with M in the path', () => {
+  describe('M’s accreditations, reviews and complaints, with M in the path', () => {
     it('M has an accreditation to hide (seen by its own admin)', async () => {
       const own = await s.mAdmin.agent.get(`/api/v1/orgs/${s.m.slug}/accreditations`).expect(200);
       expect(own.body).toEqual([expect.objectContaining({ id: s.accreditationId, code: expect.anything() })]);
+    });
+
+    it('M has a complaint to hide (seen by its own admin, the complainant’s address with M’s canary)', async () => {
+      const own = await s.mAdmin.agent.get(`/api/v1/orgs/${s.m.slug}/complaints/${s.complaint.id}`).expect(200);
+      expect(own.body).toEqual(expect.objectContaining({ id: s.complaint.id, reference: s.complaint.reference, email: expect.stringContaining(CANARY_M) }));
     });
 
     describe.each(Object.keys(MONITORING_BODY_TARGET))('%s', (key) => {
@@ -1116,6 +1271,7 @@ describe('tenant isolation matrix', () => {
         const { response, text, url, change } = await call(key, actor, s.m);
         expectStatus(key, actor, url, response, text, expected);
         expect(text).not.toContain(s.accreditationId);
+        expect(text).not.toContain(s.complaint.reference);
         expectNothingWritten(key, actor, expected, false, change);
       });
     });
@@ -1136,6 +1292,12 @@ describe('tenant isolation matrix', () => {
     expect(insiderReads).toBeGreaterThanOrEqual(10);
     expect(tally.insiderCanarySeen).toBe(insiderReads);
     expect(tally.accreditedBodySeen).toBeGreaterThanOrEqual(10);
+    // Every successful call of a route that shows P's entry showed it, and every successful filing added a complaint.
+    const succeeded = (flag: 'showsEntry' | 'filesComplaint') =>
+      CASE_KEYS.filter((key) => EXPECTED[key][flag]).reduce((sum, key) => sum + EXPECTED[key].expect.filter((status) => !isRefusal(key, status)).length, 0);
+    expect(succeeded('showsEntry')).toBeGreaterThanOrEqual(40);
+    expect(tally.publicEntrySeen).toBe(succeeded('showsEntry'));
+    expect(tally.complaintsFiled).toBe(succeeded('filesComplaint'));
     expect(tally.refusedWritesChecked).toBeGreaterThan(250);
   });
 

@@ -6,6 +6,7 @@ import { RegisterEntry } from './entities/register-entry.entity';
 import { RegisterEvent } from './entities/register-event.entity';
 import { PublicEntry, PublicEntrySummary, PublicEvent, publicEntryOf, publicEventOf, summaryOf } from './public-entry';
 import { entryNotFound, RegisterErrorCode, RegisterException } from './register.exception';
+import { FreshRead } from './fresh-read';
 import { RevisionMemo } from './revision-memo';
 import { searchTerms } from './search-terms';
 
@@ -83,6 +84,7 @@ const ORDERS: Record<Exclude<RegisterSort, 'relevance'>, { columns: string[]; di
   decided: { columns: ['entry.decided_at', 'entry.id'], direction: 'DESC' },
   valid_until: { columns: ['entry.valid_until', 'entry.id'], direction: 'ASC' },
 };
+const REVISION = `SELECT revision FROM register_revision`;
 const RANK = `ts_rank(entry.search, websearch_to_tsquery('english', :words))`;
 
 /** What a line of the register shows: the summaries, manifest and history stay unread. */
@@ -93,6 +95,8 @@ const SUMMARY_COLUMNS = ['id', 'verificationId', 'status', 'level', 'providerId'
 export class RegisterDirectory {
   private readonly counts = new RevisionMemo<MatchCount>(1_000);
   private readonly facetsMemo = new RevisionMemo<RegisterFacets>(1);
+  /** Outside a transaction (a page that may be cached), concurrent requests share one read. */
+  private readonly publicRevision = new FreshRead(() => this.tx.readPublic<{ revision: string }>(REVISION));
 
   constructor(private readonly tx: TransactionHost) {}
 
@@ -202,8 +206,7 @@ export class RegisterDirectory {
 
   /** Counts every committed change to what the register shows. */
   async revision(): Promise<string> {
-    const sql = `SELECT revision FROM register_revision`;
-    const [row] = (this.tx.isOpen ? await this.tx.manager.query(sql) : await this.tx.readPublic(sql)) as Array<{ revision: string }>;
+    const [row] = (this.tx.isOpen ? await this.tx.manager.query(REVISION) : await this.publicRevision.read()) as Array<{ revision: string }>;
     return String(row.revision);
   }
 

@@ -15,7 +15,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /**
  * Matches are counted up to this many, and ranked by relevance only up to this many: a search that
  * matches more is too broad to rank usefully, and counting or ranking a large share of the register
- * on every request would be slow. Such results are shown by provider name instead.
+ * on every request would be slow. Such results are shown newest decision first instead.
  */
 export const MATCH_LIMIT = 1_000;
 
@@ -124,6 +124,8 @@ export class RegisterDirectory {
     const sort = sortOf(query, count);
     const ordered = this.ordered(this.filtered(query), query, sort);
     if (sort === 'relevance') ordered.addSelect(RANK, 'rank');
+    // As the database holds it (to the microsecond), so that the cursor falls exactly between two rows.
+    if (sort === 'decided') ordered.addSelect('entry.decided_at::text', 'decided_exact');
     if (cursor) this.after(ordered, sort, decodeCursor(cursor, sort));
     const { entities, raw } = await ordered.limit(limit + 1).getRawAndEntities();
     const last = entities.length > limit ? limit - 1 : -1;
@@ -132,7 +134,7 @@ export class RegisterDirectory {
       total: count.total,
       totalExact: count.exact,
       sort,
-      nextCursor: last >= 0 ? encodeCursor(sort, cursorValues(entities[last], sort, raw as Array<{ rank?: number }>, last)) : null,
+      nextCursor: last >= 0 ? encodeCursor(sort, cursorValues(entities[last], sort, (raw as CursorColumns[])[last])) : null,
     };
   }
 
@@ -273,20 +275,31 @@ function distinctValues(column: 'code_slug' | 'monitoring_body_id' | 'provider_c
     ) SELECT value FROM found WHERE value IS NOT NULL`;
 }
 
-/** Relevance when searching, unless too many entries match to rank them; otherwise by provider. */
+/**
+ * Relevance when searching; by provider when browsing. A search too broad to rank lists the newest
+ * decisions first: matches are spread evenly over that order, so the first page is found at once,
+ * whereas names that match cluster in one stretch of the alphabetical order.
+ */
 function sortOf(query: RegisterQueryDto, count: MatchCount): RegisterSort {
   const wanted = query.sort ?? (query.q ? 'relevance' : 'provider');
-  return wanted === 'relevance' && (!query.q || !count.exact) ? 'provider' : wanted;
+  if (wanted !== 'relevance') return wanted;
+  if (!query.q) return 'provider';
+  return count.exact ? 'relevance' : 'decided';
 }
 
-function cursorValues(entry: RegisterEntry, sort: RegisterSort, raw: Array<{ rank?: number }>, index: number): unknown[] {
+interface CursorColumns {
+  rank?: string;
+  decided_exact?: string;
+}
+
+function cursorValues(entry: RegisterEntry, sort: RegisterSort, raw: CursorColumns): unknown[] {
   switch (sort) {
     case 'relevance':
-      return [Number(raw[index].rank), entry.id];
+      return [Number(raw.rank), entry.id];
     case 'provider':
       return [entry.providerName, entry.serviceName, entry.id];
     case 'decided':
-      return [entry.decidedAt.toISOString(), entry.id];
+      return [raw.decided_exact, entry.id];
     case 'valid_until':
       return [entry.validUntil, entry.id];
   }

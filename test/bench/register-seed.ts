@@ -78,5 +78,11 @@ export function seedStatements(from: number, to: number, context: SeedContext): 
   ];
 }
 
-/** Words to search for: a provider word (matching a few hundred entries per 100,000) and summary words (many). */
+/** Words to search for: provider words (1 in 40 entries each), a pair of them (1 in 800), summary words (1 in 6), a service (1 in 8). */
 export const SEARCHES = [...ADJECTIVES.slice(0, 20).map((word) => word.toLowerCase()), 'grooming', 'fingerprinting appeal', 'lantern safety', 'hash matcher', 'oversight board', 'quartz keystone'];
+
+/** Each search with each of these filters and orders makes a request of its own, never answered from a memo. */
+export const SEARCH_FILTERS = ['', '&level=1', '&level=2', '&status=verified', '&country=DE', '&sort=provider', '&sort=decided', '&country=FR&level=2'];
+
+/** Searches for warming up, none of which is measured. */
+export const WARM_UP_SEARCHES = ADJECTIVES.slice(20, 30).map((word) => word.toLowerCase());

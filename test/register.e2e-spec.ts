@@ -255,6 +255,18 @@ describe('the public register', () => {
       expect(svg).toContain(`fill="${colour}"`);
     });
 
+    it('may be embedded by other sites, and their scripts may read the public API', async () => {
+      const badge = await anonymous().get(`/register/${seeded[0]}/badge.svg`).expect(200);
+      expect(badge.headers['cross-origin-resource-policy']).toBe('cross-origin');
+      for (const path of ['/api/v1/register', `/api/v1/register/${real.id}`, '/api/v1/register.csv', '/api/v1/register/events', '/api/v1/register/statistics', `/api/v1/register/${real.id}/attestation`, '/.well-known/jwks.json']) {
+        const response = await anonymous().get(path).expect(200);
+        expect({ path, cors: response.headers['access-control-allow-origin'], corp: response.headers['cross-origin-resource-policy'] }).toEqual({ path, cors: '*', corp: 'cross-origin' });
+      }
+      const page = await anonymous().get(`/register/${real.id}`).expect(200);
+      expect(page.headers['access-control-allow-origin']).toBeUndefined();
+      expect(page.headers['cross-origin-resource-policy']).toBe('same-origin');
+    });
+
     it('says an unknown entry is not registered, with a 404', async () => {
       const response = await anonymous().get(`/register/${UNKNOWN_ID}/badge.svg`).expect(404);
       expect(response.body.toString()).toContain('not registered');

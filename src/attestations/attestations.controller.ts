@@ -5,6 +5,7 @@ import { Public } from '../auth/access.decorator';
 import { AttestationSigner } from './attestation-signer';
 import { AttestationVerifier } from './attestation-verifier';
 import { VerifyAttestationDto } from './dto/verify-attestation.dto';
+import { openToOtherSites } from '../common/web/open-to-other-sites';
 
 export const JOSE_MEDIA_TYPE = 'application/jose';
 
@@ -27,6 +28,7 @@ export class AttestationsController {
   async attestation(@Param('id') id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const signed = await this.signer.attest(id);
     response.setHeader('Cache-Control', 'no-cache');
+    openToOtherSites(response);
     response.vary('Accept');
     if (request.accepts([JOSE_MEDIA_TYPE, 'application/json']) === 'application/json') return signed;
     response.type(JOSE_MEDIA_TYPE);

@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import { createHash } from 'node:crypto';
 import { Public } from '../auth/access.decorator';
 import { jwkOf, PublishedKeys } from './published-keys';
+import { openToOtherSites } from '../common/web/open-to-other-sites';
 
 /** The register's public keys as a JWK Set (RFC 7517): the key in use first, then every retired one. */
 @ApiTags('register')
@@ -17,6 +18,7 @@ export class JwksController {
   async jwks(@Res({ passthrough: true }) response: Response) {
     const body = { keys: (await this.keys.list()).map(jwkOf) };
     response.setHeader('Cache-Control', 'public, max-age=300');
+    openToOtherSites(response);
     // Express answers 304 itself when If-None-Match names this tag.
     response.setHeader('ETag', `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url')}"`);
     return body;

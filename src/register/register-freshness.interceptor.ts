@@ -2,6 +2,8 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { from, Observable, switchMap } from 'rxjs';
+import { isApiRequest } from '../common/web/is-api-request';
+import { openToOtherSites } from '../common/web/open-to-other-sites';
 import { RegisterDirectory } from './register-directory';
 
 /**
@@ -36,4 +38,5 @@ export function applyFreshness(request: Request, response: Response, revision: s
   response.setHeader('ETag', `W/"r${revision}-${asked}"`);
   response.setHeader('Cache-Control', `${viewer ? 'private' : 'public'}, no-cache`);
   response.setHeader('Vary', 'Accept, Cookie');
+  if (isApiRequest(request)) openToOtherSites(response);
 }

@@ -3,6 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../auth/access.decorator';
 import { PublicComplaints } from '../complaints/public-complaints';
+import { openToOtherSites } from '../common/web/open-to-other-sites';
 import { AppConfig } from '../config/app-config.service';
 import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
@@ -70,6 +71,7 @@ export class RegisterPagesController {
   async badge(@Param('id') id: string, @Res({ passthrough: true }) response: Response) {
     // Meant to be embedded: fresh within a minute, revalidated cheaply with the ETag after that.
     response.setHeader('Cache-Control', 'public, max-age=60');
+    openToOtherSites(response);
     try {
       const entry = await this.tx.runScoped({}, () => this.directory.entry(id));
       return badgeSvg(entry.status, `level ${entry.level}`);

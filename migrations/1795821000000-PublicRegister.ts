@@ -105,8 +105,9 @@ export class PublicRegister1795821000000 implements MigrationInterface {
     await queryRunner.query(`DROP FUNCTION IF EXISTS public_decision_times()`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS register_changed()`);
     await queryRunner.query(`DROP TABLE IF EXISTS register_revision`);
-    await queryRunner.query(`DROP INDEX IF EXISTS register_events_feed`);
-    await queryRunner.query(`DROP INDEX IF EXISTS register_entries_assessment`);
+    for (const index of ['register_events_feed', 'register_entries_assessment', 'register_entries_verification', 'register_entries_by_decision', 'register_entries_by_validity', 'register_entries_monitoring_body']) {
+      await queryRunner.query(`DROP INDEX IF EXISTS ${index}`);
+    }
     await queryRunner.query(`
       ALTER TABLE register_entries
         DROP COLUMN search, DROP COLUMN provider_name, DROP COLUMN provider_country, DROP COLUMN service_name,

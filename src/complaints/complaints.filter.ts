@@ -11,12 +11,7 @@ import { TooManyComplaints } from './complaints.exception';
 export class ComplaintsFilter extends ExceptionsFilter {
   override async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
     if (exception instanceof TooManyComplaints) {
-      const response = host.switchToHttp().getResponse<Response>();
-      const retryAfter = String(exception.retryAfterSeconds);
-      const setHeader = response.setHeader.bind(response);
-      response.setHeader = ((name: string, value: number | string | readonly string[]) =>
-        setHeader(name, name.toLowerCase() === 'retry-after' ? retryAfter : value)) as Response['setHeader'];
-      response.setHeader('Retry-After', retryAfter);
+      host.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(exception.retryAfterSeconds));
     }
     await super.catch(exception, host);
   }

@@ -41,7 +41,8 @@ export class ExceptionsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     const body = this.toBody(exception, request);
     if (response.headersSent) return;
-    if (body.statusCode === 429) response.setHeader('Retry-After', '60');
+    // A module that knows when to come back says so itself; otherwise, in a minute.
+    if (body.statusCode === 429 && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', '60');
 
     if (isApiRequest(request)) {
       response.status(body.statusCode).json(body);

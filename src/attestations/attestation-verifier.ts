@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { compactVerify, importJWK } from 'jose';
-import { RegisterDirectory } from '../register/register-directory';
-import { RegisterErrorCode, RegisterException } from '../register/register.exception';
+import { Register } from '../register/register';
 import { ATTESTATION_ALGORITHM, ATTESTATION_TYPE } from './attestation-claims';
 import { CurrentState, differencesOf, InvalidReason, KeyStatus, readClaims, readCompact, VerificationReport } from './attestation-report';
 import { jwkOf, PublishedKeys, statusOf } from './published-keys';
@@ -14,7 +13,7 @@ import { jwkOf, PublishedKeys, statusOf } from './published-keys';
 export class AttestationVerifier {
   constructor(
     private readonly keys: PublishedKeys,
-    private readonly directory: RegisterDirectory,
+    private readonly register: Register,
   ) {}
 
   async verify(input: string): Promise<VerificationReport> {
@@ -45,13 +44,8 @@ export class AttestationVerifier {
   }
 
   private async currentState(entryId: string): Promise<CurrentState | null> {
-    try {
-      const { status, validUntil, verificationId, level } = await this.directory.entry(entryId);
-      return { status, validUntil, verificationId, level };
-    } catch (error) {
-      if (error instanceof RegisterException && error.code === RegisterErrorCode.EntryNotFound) return null;
-      throw error;
-    }
+    const entry = await this.register.entry(entryId);
+    return entry && { status: entry.status, validUntil: entry.validUntil, verificationId: entry.verificationId, level: entry.level };
   }
 }
 

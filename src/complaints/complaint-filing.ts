@@ -5,9 +5,9 @@ import { AppConfig } from '../config/app-config.service';
 import { SessionSecret } from '../config/session-secret.provider';
 import { TransactionHost } from '../database/transaction-host';
 import { Notifications } from '../notifications/notifications';
-import type { PublicEntry } from '../register/public-entry';
+import type { RegisterEntry } from '../register/entities/register-entry.entity';
+import { summaryOf, type PublicEntrySummary } from '../register/public-entry';
 import { Register } from '../register/register';
-import { RegisterDirectory } from '../register/register-directory';
 import { entryNotFound } from '../register/register.exception';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { categoryLabel } from './complaint-categories';
@@ -27,7 +27,7 @@ export interface FiledComplaint {
   /** Shown once, to the complainant; only its hash is kept. */
   secret: string;
   status: 'received';
-  entry: PublicEntry;
+  entry: PublicEntrySummary;
 }
 
 /** Anyone's complaint about a register entry, received for the entry's monitoring body. */
@@ -35,7 +35,6 @@ export interface FiledComplaint {
 export class ComplaintFiling {
   constructor(
     private readonly tx: TransactionHost,
-    private readonly directory: RegisterDirectory,
     private readonly register: Register,
     private readonly notifications: Notifications,
     private readonly organizations: OrganizationsService,
@@ -45,15 +44,14 @@ export class ComplaintFiling {
 
   /** `clientIp` is the address the request came from (as the trusted proxies report it). */
   async file(entryId: string, input: FileComplaintDto, clientIp: string | undefined): Promise<FiledComplaint> {
-    const entry = await this.directory.entry(entryId);
+    const entry = await this.holdEntry(entryId);
     const client = clientKey(clientIp, this.sessionSecret.value);
     await this.admit(client);
-    const monitoringBodyId = await this.holdEntry(entry.id);
     const id = randomUUID();
     const { token: secret, hash } = newSecretToken();
     const reference = await this.insert(id, hash, entry.id, input, client);
-    await this.tellMonitoringBody(id, reference, entry, monitoringBodyId, input);
-    return { id, reference, secret, status: 'received', entry };
+    await this.tellMonitoringBody(id, reference, entry, input);
+    return { id, reference, secret, status: 'received', entry: summaryOf(entry) };
   }
 
   /**
@@ -70,14 +68,13 @@ export class ComplaintFiling {
   }
 
   /**
-   * The entry's monitoring body, which the database also copies onto the complaint. The row stays
-   * share-locked until commit, so a renewal at another body cannot move the entry in between, and the
-   * body told below is the body that holds the complaint.
+   * The entry, share-locked until commit: a renewal at another body cannot move it in between, so the
+   * body told below is the body the database copies onto the complaint.
    */
-  private async holdEntry(entryId: string): Promise<string> {
+  private async holdEntry(entryId: string): Promise<RegisterEntry> {
     const entry = await this.register.entry(entryId, { lock: 'share' });
     if (!entry) throw entryNotFound();
-    return entry.monitoringBodyId;
+    return entry;
   }
 
   /** Without RETURNING: the public may add complaints but read none back, not even its own. */
@@ -98,16 +95,17 @@ export class ComplaintFiling {
   }
 
   /** The monitoring body's admins hear that a complaint arrived; what it says stays in Adhere. */
-  private async tellMonitoringBody(id: string, reference: string, entry: PublicEntry, monitoringBodyId: string, input: FileComplaintDto): Promise<void> {
+  private async tellMonitoringBody(id: string, reference: string, entry: RegisterEntry, input: FileComplaintDto): Promise<void> {
+    const monitoringBodyId = entry.monitoringBodyId;
     const body = (await this.organizations.byIds([monitoringBodyId])).get(monitoringBodyId)!;
     const replies = input.email ? 'The complainant gave an e-mail address and is told when you change its status.' : 'The complainant gave no e-mail address: they follow it with its reference.';
     await this.notifications.enqueue({
       event: 'complaint_received',
       organizationId: monitoringBodyId,
       to: { roles: ['admin'] },
-      subject: `Complaint ${reference} about ${entry.service.name} (${entry.verificationId})`,
+      subject: `Complaint ${reference} about ${entry.serviceName} (${entry.verificationId})`,
       text: [
-        `A complaint about ${entry.provider.name}'s ${entry.service.name}, verification ${entry.verificationId} in the public register, was filed with ${body.name}.`,
+        `A complaint about ${entry.providerName}'s ${entry.serviceName}, verification ${entry.verificationId} in the public register, was filed with ${body.name}.`,
         `Category: ${categoryLabel(input.category)}.`,
         replies,
         'Read it, and investigate, uphold or dismiss it, in Adhere.',

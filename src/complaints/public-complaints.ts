@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
+import { isUuid } from '../common/validation/uuid';
 import { TransactionHost } from '../database/transaction-host';
 import { categoryLabel } from './complaint-categories';
 import { COMPLAINT_STATUSES, type ComplaintStatus } from './complaint-lifecycle';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type ComplaintCounts = Record<ComplaintStatus, number>;
 
@@ -29,7 +28,7 @@ export class PublicComplaints {
   constructor(private readonly tx: TransactionHost) {}
 
   async forEntry(entryId: string): Promise<EntryComplaints> {
-    if (!UUID.test(entryId)) return { counts: countsOf([]), outcomes: [] };
+    if (!isUuid(entryId)) return { counts: countsOf([]), outcomes: [] };
     const manager = this.tx.manager;
     const [counts, outcomes] = await Promise.all([
       manager.query(`SELECT status, count(*)::int AS count FROM public_complaints WHERE entry_id = $1 GROUP BY status`, [entryId]) as Promise<Array<{ status: ComplaintStatus; count: number }>>,

@@ -9,8 +9,8 @@ import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { badgeSvg } from './badge';
 import { RegisterPageQueryDto } from './dto/register-query.dto';
+import { Register } from './register';
 import { RegisterDirectory } from './register-directory';
-import { RegisterException } from './register.exception';
 import { RegisterFreshness } from './register-freshness.interceptor';
 import { registerListView } from './register-page.model';
 import { RenderedPages } from './rendered-pages';
@@ -33,6 +33,7 @@ export class RegisterPagesController {
     private readonly pages: RenderedPages,
     private readonly complaints: PublicComplaints,
     private readonly tx: TransactionHost,
+    private readonly register: Register,
   ) {}
 
   @Get()
@@ -72,13 +73,9 @@ export class RegisterPagesController {
     // Meant to be embedded: fresh within a minute, revalidated cheaply with the ETag after that.
     response.setHeader('Cache-Control', 'public, max-age=60');
     openToOtherSites(response);
-    try {
-      const entry = await this.tx.runScoped({}, () => this.directory.entry(id));
-      return badgeSvg(entry.status, `level ${entry.level}`);
-    } catch (error) {
-      if (!(error instanceof RegisterException)) throw error;
-      response.status(404);
-      return badgeSvg('unknown', '');
-    }
+    const entry = await this.tx.runScoped({}, () => this.register.entry(id));
+    if (entry) return badgeSvg(entry.status, `level ${entry.level}`);
+    response.status(404);
+    return badgeSvg('unknown', '');
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
+import { isUuid } from '../common/validation/uuid';
 import { TransactionHost } from '../database/transaction-host';
 import { ManifestItem, PublicSectionSummary, RegisterEntry, RegisterStatus } from './entities/register-entry.entity';
 import { RegisterEvent, RegisterEventKind } from './entities/register-event.entity';
@@ -67,10 +68,12 @@ export class Register {
   }
 
   /**
-   * An entry by its id, for modules that refer to entries (complaints). With `lock: 'share'` it stays
+   * An entry by its id (none for a string that is no id), as stored: for modules that refer to entries
+ * and need neither its history nor its public form. With `lock: 'share'` it stays
    * share-locked until the transaction ends, so no decision or status change moves it meanwhile.
    */
-  entry(id: string, options: { lock?: 'share' } = {}): Promise<RegisterEntry | null> {
+  async entry(id: string, options: { lock?: 'share' } = {}): Promise<RegisterEntry | null> {
+    if (!isUuid(id)) return null;
     return this.tx.manager.getRepository(RegisterEntry).findOne({ where: { id }, ...(options.lock ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
   }
 

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { QueryNumber } from '../../common/validation/query-number';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
@@ -12,7 +13,7 @@ export class RegisterEventsQueryDto {
   after?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
-  @Transform(({ value }) => (typeof value === 'string' ? (value.trim() === '' ? undefined : Number(value.trim())) : value))
+  @QueryNumber()
   @IsOptional()
   @IsInt({ message: 'limit must be a whole number from 1 to 500' })
   @Min(1, { message: 'limit must be a whole number from 1 to 500' })

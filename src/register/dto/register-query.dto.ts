@@ -1,11 +1,10 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { QueryNumber } from '../../common/validation/query-number';
 import { REGISTER_STATUSES, type RegisterStatus } from '../entities/register-entry.entity';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
-/** A number from the query string; an empty field (as a form sends an unchosen filter) is no value. */
-const wholeNumber = ({ value }: { value: unknown }) => (typeof value === 'string' ? (value.trim() === '' ? undefined : Number(value.trim())) : value);
 
 export const REGISTER_SORTS = ['relevance', 'provider', 'decided', 'valid_until'] as const;
 export type RegisterSort = (typeof REGISTER_SORTS)[number];
@@ -32,7 +31,7 @@ export class RegisterQueryDto {
   status?: RegisterStatus;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 9 })
-  @Transform(wholeNumber)
+  @QueryNumber()
   @IsOptional()
   @IsInt({ message: 'level must be a whole number from 1 to 9' })
   @Min(1, { message: 'level must be a whole number from 1 to 9' })
@@ -60,7 +59,7 @@ export class RegisterQueryDto {
 
 export class RegisterPageQueryDto extends RegisterQueryDto {
   @ApiPropertyOptional({ minimum: 1 })
-  @Transform(wholeNumber)
+  @QueryNumber()
   @IsOptional()
   @IsInt({ message: 'page must be a whole number from 1 to 10000' })
   @Min(1, { message: 'page must be a whole number from 1 to 10000' })
@@ -77,7 +76,7 @@ export class RegisterListQueryDto extends RegisterQueryDto {
   cursor?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
-  @Transform(wholeNumber)
+  @QueryNumber()
   @IsOptional()
   @IsInt({ message: 'limit must be a whole number from 1 to 100' })
   @Min(1, { message: 'limit must be a whole number from 1 to 100' })

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { QueryNumber } from '../../common/validation/query-number';
 import { ASSESSMENT_STATES, type AssessmentState } from '../../assessments/assessment-lifecycle';
 
 export const QUEUE_SORTS = ['age', 'submitted', 'provider', 'code', 'state', 'level'] as const;
@@ -23,7 +24,7 @@ export class ReviewQueueQueryDto {
   code?: string;
 
   @ApiPropertyOptional({ description: 'Target level' })
-  @Transform(({ value }) => (value === '' || value === undefined ? undefined : Number(value)))
+  @QueryNumber()
   @IsOptional()
   @IsInt({ message: 'level must be a whole number' })
   @Min(1)

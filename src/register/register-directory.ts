@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Brackets, SelectQueryBuilder } from 'typeorm';
+import { Brackets, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { isUuid } from '../common/validation/uuid';
 import { TransactionHost } from '../database/transaction-host';
 import type { RegisterQueryDto, RegisterSort } from './dto/register-query.dto';
 import { RegisterEntry } from './entities/register-entry.entity';
@@ -9,8 +10,6 @@ import { entryNotFound, RegisterErrorCode, RegisterException } from './register.
 import { FreshRead } from './fresh-read';
 import { RevisionMemo } from './revision-memo';
 import { searchTerms } from './search-terms';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Matches are counted up to this many, and ranked by relevance only up to this many: a search that
@@ -97,11 +96,12 @@ export class RegisterDirectory {
   private readonly facetsMemo = new RevisionMemo<RegisterFacets>(1);
   /** Outside a transaction (a page that may be cached), concurrent requests share one read. */
   private readonly publicRevision = new FreshRead(() => this.tx.readPublic<{ revision: string }>(REVISION));
+  private readonly revisionIn = new WeakMap<EntityManager, Promise<string>>();
 
   constructor(private readonly tx: TransactionHost) {}
 
   async entry(id: string): Promise<PublicEntry> {
-    const entry = UUID.test(id) ? await this.tx.manager.getRepository(RegisterEntry).findOneBy({ id }) : null;
+    const entry = isUuid(id) ? await this.tx.manager.getRepository(RegisterEntry).findOneBy({ id }) : null;
     if (!entry) throw entryNotFound();
     return publicEntryOf(entry, await this.history(entry.id));
   }
@@ -208,8 +208,15 @@ export class RegisterDirectory {
 
   /** Counts every committed change to what the register shows. */
   async revision(): Promise<string> {
-    const [row] = (this.tx.isOpen ? await this.tx.manager.query(REVISION) : await this.publicRevision.read()) as Array<{ revision: string }>;
-    return String(row.revision);
+    if (!this.tx.isOpen) return String((await this.publicRevision.read())[0].revision);
+    // Once per transaction: the freshness check, the counts and the facets of one request share it.
+    const manager = this.tx.manager;
+    let read = this.revisionIn.get(manager);
+    if (!read) {
+      read = (manager.query(REVISION) as Promise<Array<{ revision: string }>>).then(([row]) => String(row.revision));
+      this.revisionIn.set(manager, read);
+    }
+    return read;
   }
 
   private filtered(query: RegisterQueryDto): SelectQueryBuilder<RegisterEntry> {
@@ -314,7 +321,7 @@ function decodeCursor(cursor: string, sort: RegisterSort): unknown[] {
   const length = 1 + (sort === 'relevance' ? 2 : ORDERS[sort].columns.length);
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    const valid = Array.isArray(values) && values.length === length && values[0] === sort && values.every((value) => typeof value === 'string' || typeof value === 'number') && UUID.test(String(values[length - 1]));
+    const valid = Array.isArray(values) && values.length === length && values[0] === sort && values.every((value) => typeof value === 'string' || typeof value === 'number') && isUuid(String(values[length - 1]));
     if (valid) return values.slice(1);
   } catch {
     // Falls through to the same answer as any other cursor this register did not give out.

@@ -28,6 +28,8 @@ export class OperatorSetupService implements OnApplicationBootstrap {
     const credentials = this.config.operatorCredentials;
     if (credentials) {
       await this.tx.runScoped({}, async () => {
+        // Instances that start at once take turns here: the second finds the account the first created.
+        await this.lockSetup();
         const existing = await this.users.findByEmail(credentials.email);
         if (!existing) {
           const user = await this.users.create({ email: credentials.email, name: 'Operator', password: credentials.password, isOperator: true });
@@ -41,6 +43,7 @@ export class OperatorSetupService implements OnApplicationBootstrap {
       return;
     }
     const token = await this.tx.runScoped({}, async () => {
+      await this.lockSetup();
       if (await this.users.anyOperatorExists()) return undefined;
       const { token, hash } = newSecretToken();
       await this.tx.manager.query(`DELETE FROM setup_tokens WHERE used_at IS NULL`);
@@ -64,11 +67,16 @@ export class OperatorSetupService implements OnApplicationBootstrap {
   }
 
   async createOperator(token: string, input: { email: string; name: string; password: string }): Promise<User> {
-    await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('operator-setup', 0))`);
+    await this.lockSetup();
     await this.checkLink(token);
     const user = await this.users.create({ ...input, isOperator: true });
     await this.tx.manager.query(`UPDATE setup_tokens SET used_at = now() WHERE token_hash = $1`, [hashSecretToken(token)]);
     await this.audit.record({ organizationId: null, actorUserId: user.id, action: 'account.operator_created', targetType: 'user', targetId: user.id });
     return user;
+  }
+
+  /** Held until the transaction ends: one instance or request at a time creates the operator or its link. */
+  private async lockSetup(): Promise<void> {
+    await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('operator-setup', 0))`);
   }
 }

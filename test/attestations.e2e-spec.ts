@@ -477,23 +477,31 @@ describe('signed attestations of register entries', () => {
         const fresh = await attestationOf(verified.entry.id, rotated.getHttpServer());
         expect((await compactVerify(fresh, keys)).protectedHeader).toEqual({ alg: 'EdDSA', kid: newKid, typ: TYPE });
 
-        expect((await verify(oldAttestation).expect(200)).body).toMatchObject({ signature: 'valid', kid: firstKid, keyStatus: 'retired', matchesCurrent: true });
+        // The first instance still signs with the old key, so both keys are in use.
+        expect((await verify(oldAttestation).expect(200)).body).toMatchObject({ signature: 'valid', kid: firstKid, keyStatus: 'active', matchesCurrent: true });
         expect((await verify(fresh).expect(200)).body).toMatchObject({ signature: 'valid', kid: newKid, keyStatus: 'active', matchesCurrent: true });
+
+        // Once no instance signs with the new key and its lease has run out (three minutes, here
+        // made to pass at once), the next start retires it; what it signed still verifies.
+        await stop(rotated);
+        await t.sql(`UPDATE register_signing_keys SET in_use_until = now() - interval '1 second' WHERE kid = $1`, [newKid]);
+        await stop(await startInstance({}));
+        expect((await verify(fresh).expect(200)).body).toMatchObject({ signature: 'valid', kid: newKid, keyStatus: 'retired', matchesCurrent: true });
+        expect((await jwks()).keys.map((key) => key.kid)).toEqual([firstKid, newKid]);
 
         const { agent, csrf } = await (async () => {
           const pageAgent = request.agent(t.server);
           return { agent: pageAgent, csrf: csrfFrom(await open(pageAgent, '/register/verify')) };
         })();
-        const text = textOf((await postForm(agent, '/register/verify', { _csrf: csrf, attestation: oldAttestation }).expect(200)).text);
-        expect(text).toContain(`The signature is valid. It was made with a retired signing key, ${firstKid}: the register no longer signs with it, but keeps it published`);
+        const text = textOf((await postForm(agent, '/register/verify', { _csrf: csrf, attestation: fresh }).expect(200)).text);
+        expect(text).toContain(`The signature is valid. It was made with a retired signing key, ${newKid}: the register no longer signs with it, but keeps it published`);
         expect(text).toContain('The signature is valid, and the register still shows what the attestation says.');
 
-        // The retirement is dated once: another start with the new key leaves it as it was.
-        const [retired] = (await keyRows()).filter((row) => row.kid === firstKid);
+        // The retirement is dated once: another start with the first key leaves it as it was.
+        const [retired] = (await keyRows()).filter((row) => row.kid === newKid);
         expect(retired.retired_at).toBeInstanceOf(Date);
-        await stop(rotated);
-        await stop(await startInstance({ REGISTER_SIGNING_KEY: pem, DATA_DIR: otherDataDir }));
-        expect((await keyRows()).find((row) => row.kid === firstKid)!.retired_at).toEqual(retired.retired_at);
+        await stop(await startInstance({}));
+        expect((await keyRows()).find((row) => row.kid === newKid)!.retired_at).toEqual(retired.retired_at);
       } finally {
         rmSync(otherDataDir, { recursive: true, force: true });
       }
@@ -514,7 +522,8 @@ describe('signed attestations of register entries', () => {
       expect(kids).toHaveLength(3);
       expect(kids).toContain(firstKid);
       expect(decodeProtectedHeader(await attestationOf(verified.entry.id, restarted.getHttpServer())).kid).toBe(next.kid);
-      expect((await keyRows()).filter((row) => row.retired_at === null).map((row) => row.kid)).toEqual([next.kid]);
+      // The first instance, still running, signs with the key it started with: that one stays in use too.
+      expect((await keyRows()).filter((row) => row.retired_at === null).map((row) => row.kid)).toEqual([firstKid, next.kid]);
       await stop(restarted);
     }, 60_000);
   });

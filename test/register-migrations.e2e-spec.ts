@@ -25,8 +25,8 @@ describe('the register migrations', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('undo the public register, attestation keys and complaints, leaving nothing behind, and apply again', async () => {
-    const names = ['RegisterSigningKeys1795821200000', 'Complaints1795821100000', 'PublicRegister1795821000000'];
+  it('undo the public register, attestation keys and their leases, and complaints, leaving nothing behind, and apply again', async () => {
+    const names = ['RegisterSigningKeyLeases1795821300000', 'RegisterSigningKeys1795821200000', 'Complaints1795821100000', 'PublicRegister1795821000000'];
     for (const name of names) {
       const [last] = (await dataSource.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`)) as Array<{ name: string }>;
       expect(last.name).toBe(name);

@@ -12,6 +12,11 @@ export interface PublishedJwk extends PublicJwk {
   alg: typeof ATTESTATION_ALGORITHM;
 }
 
+/** How long a key counts as in use after an instance last said it signs with it. */
+export const KEY_LEASE_SECONDS = 180;
+/** How often a running instance says so: well within the lease, so one missed renewal changes nothing. */
+export const KEY_RENEWAL_SECONDS = 60;
+
 /**
  * Every public key the register has signed with, shared by all instances through the database: the
  * one in use and the retired ones, which stay published so that what they signed can still be checked.
@@ -21,21 +26,25 @@ export class PublishedKeys {
   constructor(private readonly tx: TransactionHost) {}
 
   /**
-   * Publishes `key` as the one in use and retires every other (each keeps its first retirement time).
-   * Instances that start at once take turns, so exactly one key ends up in use.
+   * Records that this instance signs with `key` for the next KEY_LEASE_SECONDS (publishing it if it is
+   * new, and in use again if it was retired), and retires every key whose lease has run out: no running
+   * instance signs with it any more. Returns the other keys still in use, by other instances.
    */
-  async activate(key: SigningKey): Promise<void> {
+  async holdInUse(key: SigningKey): Promise<string[]> {
     const manager = this.tx.manager;
+    // Instances that start or renew at once take turns, so each sees what the others wrote.
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('register-signing-keys', 0))`);
-    // A key given again (a rotation undone) is in use again.
     await manager.query(
-      `INSERT INTO register_signing_keys (kid, public_jwk) VALUES ($1, $2::jsonb) ON CONFLICT (kid) DO UPDATE SET retired_at = NULL`,
-      [key.kid, JSON.stringify(key.publicJwk)],
+      `INSERT INTO register_signing_keys (kid, public_jwk, in_use_until) VALUES ($1, $2::jsonb, now() + make_interval(secs => $3))
+       ON CONFLICT (kid) DO UPDATE SET in_use_until = GREATEST(register_signing_keys.in_use_until, EXCLUDED.in_use_until), retired_at = NULL`,
+      [key.kid, JSON.stringify(key.publicJwk), KEY_LEASE_SECONDS],
     );
-    await manager.query(`UPDATE register_signing_keys SET retired_at = now() WHERE kid <> $1 AND retired_at IS NULL`, [key.kid]);
+    await manager.query(`UPDATE register_signing_keys SET retired_at = in_use_until WHERE retired_at IS NULL AND in_use_until < now()`);
+    const others = (await manager.query(`SELECT kid FROM register_signing_keys WHERE retired_at IS NULL AND kid <> $1 ORDER BY kid`, [key.kid])) as Array<{ kid: string }>;
+    return others.map((other) => other.kid);
   }
 
-  /** The key in use first, then the retired ones, most recently retired first. */
+  /** The keys in use first (the newest first), then the retired ones, most recently retired first. */
   list(): Promise<RegisterSigningKey[]> {
     return this.tx.manager
       .getRepository(RegisterSigningKey)

@@ -14,7 +14,11 @@ export class RegisterSigningKey {
   @Column({ name: 'first_used_at', type: 'timestamptz' })
   firstUsedAt: Date;
 
-  /** When an instance first started with another key; null while this is the key in use. */
+  /** Until when a running instance is known to sign with this key: each one renews it every minute. */
+  @Column({ name: 'in_use_until', type: 'timestamptz' })
+  inUseUntil: Date;
+
+  /** When the last instance signing with this key stopped renewing it; null while one does. */
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt: Date | null;
 }

@@ -71,8 +71,25 @@ export async function createTestApp(environment: Record<string, string> = {}): P
 
   const testApp: TestApp = {
     app,
+    ...httpTestClient(server, (text, params) => dataSource.query(text, params)),
+    async close() {
+      await app.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return testApp;
+}
+
+/**
+ * What the tests need of a running application besides the application object: SQL as the database
+ * owner, and people who sign up, sign in and join through its HTTP API. `server` is an HTTP server in
+ * this process or the address of one in another.
+ */
+export function httpTestClient(server: TestApp['server'], sql: TestApp['sql']): Pick<TestApp, 'server' | 'sql' | 'signUp' | 'signIn' | 'addMember'> {
+  return {
     server,
-    sql: (text, params) => dataSource.query(text, params),
+    sql,
     async signUp(options = {}) {
       counter += 1;
       const unique = `${Date.now().toString(36)}${counter}`;
@@ -106,17 +123,11 @@ export async function createTestApp(environment: Record<string, string> = {}): P
       const agent = request.agent(server);
       const accepted = await agent.post(`/api/v1/invitations/${invitation.body.token}/accept`).send({ name: `Member ${counter}`, password: PASSWORD }).expect(200);
       const session = await agent.get('/api/v1/auth/session').expect(200);
-      const [membership] = await dataSource.query('SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2', [
+      const [membership] = await sql<{ id: string }>('SELECT id FROM memberships WHERE organization_id = $1 AND user_id = $2', [
         inviter.organization.id,
         accepted.body.user.id,
       ]);
       return { agent, csrf: session.body.csrfToken, userId: accepted.body.user.id, email, membershipId: membership.id };
     },
-    async close() {
-      await app.close();
-      await database.drop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
   };
-  return testApp;
 }

@@ -4,9 +4,13 @@
  * the health check all use it) and the time during which at least one was in flight. The bench asks
  * for the running totals over the IPC channel before and after each request; requests are sent one at
  * a time, so the difference is that request's share. Counting costs a few additions per statement.
+ * While the bench records, each statement is also kept with its parameters, for the bench to list it
+ * (BENCH_SHOW_SQL) or to send the same statements straight to the database as a reference.
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+// pg's own conversion of a parameter to what it sends, so that a statement can be sent again as it was.
+const { prepareValue } = require('pg/lib/utils') as { prepareValue: (value: unknown) => unknown };
 
 export interface QueryTotals {
   queries: number;
@@ -16,17 +20,29 @@ export interface QueryTotals {
   busyMs: number;
 }
 
+/** A statement as the server sent it: its text and its parameters as text (bytea as `\\x…`), or null. */
+export interface Statement {
+  text: string;
+  values: Array<string | null>;
+}
+
 const totals: QueryTotals = { queries: 0, overhead: 0, busyMs: 0 };
-/** While set, the text of every statement is kept here (the bench's BENCH_SHOW_SQL). */
-let recorded: string[] | undefined;
+/** While set, every statement is kept here, for the bench to list it or to send it again itself. */
+let recorded: Statement[] | undefined;
 let inFlight = 0;
 let busySince = 0;
 
 const OVERHEAD = /^\s*(START TRANSACTION|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE SAVEPOINT|SET\s|SELECT set_config\()/i;
 
-function started(text: unknown): void {
+function asText(value: unknown): string | null {
+  const prepared = prepareValue(value);
+  if (prepared === null || prepared === undefined) return null;
+  return Buffer.isBuffer(prepared) ? `\\x${prepared.toString('hex')}` : String(prepared);
+}
+
+function started(text: unknown, values: unknown): void {
   totals.queries += 1;
-  recorded?.push(typeof text === 'string' ? text.replace(/\s+/g, ' ').trim() : '(not text)');
+  recorded?.push({ text: typeof text === 'string' ? text : '(not text)', values: Array.isArray(values) ? values.map(asText) : [] });
   if (typeof text === 'string' && OVERHEAD.test(text)) totals.overhead += 1;
   if (inFlight === 0) busySince = performance.now();
   inFlight += 1;
@@ -48,7 +64,8 @@ prototype.query = function countedQuery(this: unknown, ...args: unknown[]): unkn
     totals.queries += 1;
     return original.apply(this, args);
   }
-  started(typeof first === 'string' ? first : first?.text);
+  const values = typeof first === 'string' ? args[1] : ((first as { values?: unknown })?.values ?? args[1]);
+  started(typeof first === 'string' ? first : first?.text, values);
   let done = false;
   const finish = () => {
     if (done) return;
@@ -84,10 +101,10 @@ if (process.send) {
     if (message === 'query-totals') process.send!({ type: 'query-totals', totals: { ...totals } });
     if (message === 'query-record') {
       recorded = [];
-      process.send!({ type: 'query-record' });
+      process.send!({ type: 'query-record', totals: { ...totals } });
     }
     if (message === 'query-recorded') {
-      process.send!({ type: 'query-recorded', statements: recorded ?? [] });
+      process.send!({ type: 'query-recorded', totals: { ...totals }, statements: recorded ?? [] });
       recorded = undefined;
     }
   });

@@ -1,10 +1,9 @@
-import { PGlite } from '@electric-sql/pglite';
 import autocannon from 'autocannon';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client as PgClient } from 'pg';
 import { codeYaml } from './code-yaml';
 import { Client } from './http-client';
+import { openDatabase, replay, type RecordedRequest } from './raw-sql';
+import { sqlReference, times, type FigureRow } from './report';
 import { SEARCH_FILTERS, SEARCHES, seedStatements, WARM_UP_SEARCHES, type SeedContext } from './register-seed';
 import { BenchServer, OPERATOR } from './server';
 import { mib, ms, summarize, type Summary } from './stats';
@@ -27,39 +26,28 @@ export interface LoadFigure {
   errors: number;
 }
 
+export interface SearchFigure {
+  label: string;
+  time: Summary;
+  matches: Summary | null;
+  /** The same searches' SQL statements sent straight to the database (raw-sql.ts), or why that failed. */
+  sql: Summary | string;
+}
+
 export interface RegisterFigures {
   smallEntries: number;
   largeEntries: number;
   seedSeconds: number;
+  /** Rows in the database once seeded, counted there. */
+  seeded: { organizations: number; providers: number; entries: number };
   load: LoadFigure[][];
-  searches: Array<{ label: string; time: Summary; matches: Summary | null }>;
+  searches: SearchFigure[];
+  /** The bare route, one request at a time, taking turns with the searches. */
+  bareRoute: Summary;
   csv: { rows: number; bytes: number; seconds: number; rssBaseline: number; rssPeak: number; samples: number };
 }
 
 const log = (line: string) => process.stderr.write(`  … ${line}\n`);
-
-interface Sql {
-  query<T>(text: string): Promise<T[]>;
-  close(): Promise<void>;
-}
-
-/** The server's database, straight: a client of the server, or the embedded data folder while the server is paused. */
-async function openDatabase(server: BenchServer): Promise<Sql> {
-  if (server.databaseUrl) {
-    const client = new PgClient({ connectionString: server.databaseUrl });
-    await client.connect();
-    return { query: async <T>(text: string) => (await client.query(text)).rows as T[], close: () => client.end() };
-  }
-  await server.pause();
-  const database = await PGlite.create({ dataDir: join(server.dataDir, 'pgdata') });
-  return {
-    query: async <T>(text: string) => (await database.query<T>(text)).rows,
-    close: async () => {
-      await database.close();
-      await server.resume();
-    },
-  };
-}
 
 export async function seed(server: BenchServer, context: SeedContext, from: number, to: number): Promise<number> {
   const started = performance.now();
@@ -154,22 +142,25 @@ export async function registerFigures(server: BenchServer): Promise<RegisterFigu
 
     seedSeconds += await seed(server, context, SMALL_REGISTER, LARGE_REGISTER);
 
-    // Full-text searches, one at a time, through the API and the page in turn: every request is a search
-    // (words and filters) not asked before, so no count, page or plan of an earlier one serves it.
+    // Full-text searches, one at a time, through the API and the page in turn, with the bare route
+    // between them: every search (words and filters) is one not asked before, so no count, page or plan
+    // of an earlier one serves it. The server's statements of each are kept, to be replayed below.
     const queries = SEARCH_FILTERS.flatMap((filter) => SEARCHES.map((words) => `${encodeURIComponent(words)}${filter}`)).slice(0, SEARCH_REQUESTS);
     const ways = [
-      { label: `Search GET /api/v1/register?q=… (${LARGE_REGISTER} entries)`, path: '/api/v1/register?q=', times: [] as number[], matches: [] as number[] },
-      { label: `Search page GET /register?q=… (${LARGE_REGISTER} entries)`, path: '/register?q=', times: [] as number[], matches: [] as number[] },
+      { label: `Search GET /api/v1/register?q=… (${LARGE_REGISTER} entries)`, path: '/api/v1/register?q=', times: [] as number[], matches: [] as number[], recorded: [] as RecordedRequest[] },
+      { label: `Search page GET /register?q=… (${LARGE_REGISTER} entries)`, path: '/register?q=', times: [] as number[], matches: [] as number[], recorded: [] as RecordedRequest[] },
     ];
+    const bareTimes: number[] = [];
     for (const words of WARM_UP_SEARCHES) for (const way of ways) await visitor.expect(200, 'GET', `${way.path}${encodeURIComponent(words)}`);
     for (const [index, query] of queries.entries()) {
       const way = ways[index % 2];
+      await server.startRecording();
       const response = await visitor.expect(200, 'GET', `${way.path}${query}`);
+      way.recorded.push({ statements: (await server.stopRecording()).statements });
       way.times.push(response.ms);
       if (way.path.startsWith('/api')) way.matches.push((response.body as { total: number }).total);
+      if (index % 2 === 1) bareTimes.push((await visitor.expect(200, 'GET', '/health/live')).ms);
     }
-    const searches: RegisterFigures['searches'] = ways.map((way) => ({ label: way.label, time: summarize(way.times), matches: way.matches.length ? summarize(way.matches) : null }));
-    for (const search of searches) log(`${server.mode}: ${search.label}: p95 ${ms(search.time.p95)} ms`);
 
     // The whole register as CSV, while the server's memory is watched.
     await new Promise((resolve) => setTimeout(resolve, 500));
@@ -190,7 +181,24 @@ export async function registerFigures(server: BenchServer): Promise<RegisterFigu
     if (rows !== LARGE_REGISTER) throw new Error(`The CSV has ${rows} rows, expected ${LARGE_REGISTER}`);
     const csv = { rows, bytes: Buffer.byteLength(download.text), seconds: download.ms / 1000, rssBaseline, rssPeak, samples };
     log(`${server.mode}: CSV of ${rows} rows in ${csv.seconds.toFixed(1)} s, RSS growth ${mib(rssPeak - rssBaseline)} MiB`);
-    return { smallEntries: SMALL_REGISTER, largeEntries: LARGE_REGISTER, seedSeconds, load: rounds, searches, csv };
+
+    // What was seeded, counted in the database; then the searches' own SQL, straight to it.
+    const sql = await openDatabase(server, 'stay stopped');
+    let seeded: RegisterFigures['seeded'];
+    const searches: SearchFigure[] = [];
+    try {
+      const [counts] = await sql.query<{ organizations: string; providers: string; entries: string }>(
+        `SELECT (SELECT count(*) FROM organizations) AS organizations, (SELECT count(*) FROM organizations WHERE kind = 'provider') AS providers, (SELECT count(*) FROM register_entries) AS entries`,
+      );
+      seeded = { organizations: Number(counts.organizations), providers: Number(counts.providers), entries: Number(counts.entries) };
+      for (const way of ways) {
+        searches.push({ label: way.label, time: summarize(way.times), matches: way.matches.length ? summarize(way.matches) : null, sql: await replay(sql, way.recorded) });
+      }
+    } finally {
+      await sql.close();
+    }
+    for (const search of searches) log(`${server.mode}: ${search.label}: p95 ${ms(search.time.p95)} ms, its SQL straight: ${typeof search.sql === 'string' ? search.sql : `p95 ${ms(search.sql.p95)} ms`}`);
+    return { smallEntries: SMALL_REGISTER, largeEntries: LARGE_REGISTER, seedSeconds, seeded, load: rounds, searches, bareRoute: summarize(bareTimes), csv };
   } finally {
     visitor.close();
   }
@@ -207,9 +215,61 @@ export function registerRows(figures: RegisterFigures, database: string): string
   }
   for (const search of figures.searches) {
     const matches = search.matches ? `; matches per search median ${search.matches.median}, min ${search.matches.min}, max ${search.matches.max} (1000: more than 1,000)` : '';
-    rows.push([`5 ${search.label}`, database, `median ${ms(search.time.median)} ms, p95 ${ms(search.time.p95)} ms (target < 50), max ${ms(search.time.max)} ms (n=${search.time.n}, each a different search${matches})`]);
+    rows.push([`5 ${search.label}`, database, `median ${ms(search.time.median)} ms, p95 ${ms(search.time.p95)} ms (target < 50), max ${ms(search.time.max)} ms (n=${search.time.n}, each a different search${matches}); ${sqlReference(search.sql, 'median', 'p95')}`]);
   }
+  rows.push([`5 Bare route GET /health/live, one at a time between the searches`, database, `median ${ms(figures.bareRoute.median)} ms, p95 ${ms(figures.bareRoute.p95)} ms (n=${figures.bareRoute.n})`]);
   const { csv } = figures;
   rows.push([`5 CSV GET /api/v1/register.csv (${csv.rows} entries)`, database, `${csv.seconds.toFixed(1)} s, ${mib(csv.bytes)} MiB; server RSS baseline ${mib(csv.rssBaseline)} MiB, peak ${mib(csv.rssPeak)} MiB, growth ${mib(csv.rssPeak - csv.rssBaseline)} MiB (target < 64; ${csv.samples} samples at 20 ms)`]);
+  return rows;
+}
+
+const count = (value: number) => value.toLocaleString('en');
+
+/** Figure 5's rows of the bench's table (report.ts). */
+export function registerFigureRows(figures: RegisterFigures, database: string): FigureRow[] {
+  const rounds = figures.load.map(([bare, page]) => ({ bare, page, share: page.requestsPerSecond / bare.requestsPerSecond }));
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const pageRate = mean(rounds.map((round) => round.page.requestsPerSecond));
+  const bareRate = mean(rounds.map((round) => round.bare.requestsPerSecond));
+  const pageP99 = Math.max(...rounds.map((round) => round.page.latency.p99));
+  const bareP99 = Math.max(...rounds.map((round) => round.bare.latency.p99));
+  const list = `Register list page, ${count(figures.smallEntries)} entries, ${CONNECTIONS} connections`;
+  const rows: FigureRow[] = [
+    {
+      figure: `${list}: throughput`,
+      target: '≥ half the req/s of a bare route of the same server (#6)',
+      database,
+      measured: `${pageRate.toFixed(0)} req/s, ${rounds.map((round) => `${(100 * round.share).toFixed(0)} %`).join(' and ')} of the bare route's in ${rounds.length} rounds of ${LOAD_SECONDS} s`,
+      reference: `bare route /health/live under the same load: ${bareRate.toFixed(0)} req/s`,
+      met: rounds.every((round) => round.share >= 0.5),
+    },
+    {
+      figure: `${list}: latency`,
+      target: 'p99 under 50 ms (#6)',
+      database,
+      measured: `p99 ${pageP99} ms (worst of ${rounds.length} rounds)`,
+      reference: `bare route /health/live under the same load: p99 ${bareP99} ms`,
+      met: pageP99 < 50,
+    },
+  ];
+  for (const search of figures.searches) {
+    rows.push({
+      figure: `${search.label.replace(/ \(.*\)$/, '')}, ${count(figures.largeEntries)} entries`,
+      target: 'full-text search p95 under 50 ms (#6)',
+      database,
+      measured: `${times(search.time, 'p95', 'median')} (${search.time.n} searches)`,
+      reference: `${sqlReference(search.sql, 'p95')}; bare route p95 ${ms(figures.bareRoute.p95)} ms`,
+      met: search.time.p95 < 50,
+    });
+  }
+  const { csv } = figures;
+  rows.push({
+    figure: `CSV GET /api/v1/register.csv, ${count(csv.rows)} entries`,
+    target: 'streams with memory growth under 64 MiB (#6)',
+    database,
+    measured: `server RSS growth ${mib(csv.rssPeak - csv.rssBaseline)} MiB, in ${csv.seconds.toFixed(1)} s`,
+    reference: `the CSV itself: ${mib(csv.bytes)} MiB; RSS before ${mib(csv.rssBaseline)} MiB`,
+    met: csv.rssPeak - csv.rssBaseline < 64 * 1_048_576,
+  });
   return rows;
 }

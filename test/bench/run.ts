@@ -1,6 +1,7 @@
 /**
- * Performance figures of self-assessment and review; `npm run bench` builds the application, compiles
- * this folder and runs it. Prints figures, asserts nothing. See README.md in this folder.
+ * Performance figures of self-assessment, review and the public register; `npm run bench` builds the
+ * application, compiles this folder and runs it. Prints one table of the figures the issues asked for,
+ * each beside its target and a reference measured in the same run; asserts nothing. See README.md here.
  *
  *   BENCH_DATABASE_URL=postgres://…  also run every figure against a fresh database on that server
  *   BENCH_MODES=embedded|server|embedded,server   choose the modes explicitly
@@ -17,8 +18,11 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { codeYaml } from './code-yaml';
-import { registerFigures, registerRows, type RegisterFigures } from './register-figures';
+import { registerFigureRows, registerFigures, registerRows, type RegisterFigures } from './register-figures';
 import { Client } from './http-client';
+import type { Statement } from './query-counter';
+import { openDatabase, replay } from './raw-sql';
+import { figureTable, sqlReference, times, type FigureRow } from './report';
 import { BenchServer, Mode, NODE_ENV, OPERATOR } from './server';
 import { mib, ms, summarize, Summary } from './stats';
 
@@ -32,14 +36,9 @@ const LARGE = { slug: 'bench-large', sections: 10, perSection: 30 };
 const SMALL = { slug: 'bench-small', sections: 1, perSection: 30 };
 const PASSWORD = 'bench password of some length';
 
-interface PageFigure {
+interface PageFigure extends Measured {
   label: string;
   path: string;
-  time: Summary;
-  queries: Summary;
-  overhead: Summary;
-  sqlBusy: Summary;
-  bytes: number;
 }
 
 interface ModeFigures {
@@ -51,6 +50,12 @@ interface ModeFigures {
   saves: Measured;
   sectionSaves: Measured;
   reviews: PageFigure[];
+  /** The bare route, one request at a time, taking turns with the pages, the saves and the review pages. */
+  bareRoute: { pages: Summary; saves: Summary; reviews: Summary };
+  /** The statements of the workspace page (first section), of the saves and of the review page, sent straight to the database. */
+  sql: { workspace: Summary | string; save: Summary | string; review: Summary | string };
+  /** What was seeded through the API for these figures, counted in the database at the end. */
+  seeded: { requirements: number; answers: number; organizations: number; evidence: number };
   upload?: UploadFigure;
 }
 
@@ -94,6 +99,8 @@ interface Measured {
   overhead: Summary;
   sqlBusy: Summary;
   bytes: number;
+  /** The statements each measured request sent, in order. */
+  recorded: Statement[][];
 }
 
 type Send = (index: number) => Promise<{ ms: number; bytes?: number }>;
@@ -105,21 +112,22 @@ type Send = (index: number) => Promise<{ ms: number; bytes?: number }>;
  */
 async function measureEach(server: BenchServer, count: number, sends: Send[], warmUps = WARM_UPS): Promise<Measured[]> {
   for (let round = 0; round < warmUps; round += 1) for (const send of sends) await send(-1 - round);
-  const samples = sends.map(() => ({ times: [] as number[], queries: [] as number[], overhead: [] as number[], busy: [] as number[], bytes: 0 }));
+  const samples = sends.map(() => ({ times: [] as number[], queries: [] as number[], overhead: [] as number[], busy: [] as number[], bytes: 0, recorded: [] as Statement[][] }));
   for (let index = 0; index < count; index += 1) {
     for (const [which, send] of sends.entries()) {
-      const before = await server.queryTotals();
+      const before = await server.startRecording();
       const result = await send(index);
-      const after = await server.queryTotals();
+      const { totals: after, statements } = await server.stopRecording();
       const sample = samples[which];
       sample.times.push(result.ms);
       sample.queries.push(after.queries - before.queries);
       sample.overhead.push(after.overhead - before.overhead);
       sample.busy.push(after.busyMs - before.busyMs);
       sample.bytes = result.bytes ?? sample.bytes;
+      sample.recorded.push(statements);
     }
   }
-  return samples.map((sample) => ({ time: summarize(sample.times), queries: summarize(sample.queries), overhead: summarize(sample.overhead), sqlBusy: summarize(sample.busy), bytes: sample.bytes }));
+  return samples.map((sample) => ({ time: summarize(sample.times), queries: summarize(sample.queries), overhead: summarize(sample.overhead), sqlBusy: summarize(sample.busy), bytes: sample.bytes, recorded: sample.recorded }));
 }
 
 /** One request, timed, with its SQL statements counted. */
@@ -198,25 +206,33 @@ async function benchMode(root: string, mode: Mode, uploadFile: () => string): Pr
       { label: 'Report page, all 300 requirements on one page', client: provider.client, path: `${app}/${large.id}/report` },
       { label: 'API GET assessment JSON, 300 answers (token)', client: api, path: `${base}/assessments/${large.id}` },
     ];
-    const measured = await measureEach(
-      server,
-      REQUESTS,
-      pages.map((page) => async () => {
+    // The bare route takes its turn with the pages, as the reference of figure 1.
+    const anonymous = new Client(server.port);
+    clients.push(anonymous);
+    const bareRoute: Send = async () => ({ ms: (await anonymous.expect(200, 'GET', '/health/live')).ms });
+    const measured = await measureEach(server, REQUESTS, [
+      ...pages.map((page) => async () => {
         const response = await page.client.expect(200, 'GET', page.path);
         return { ms: response.ms, bytes: response.text.length };
       }),
-    );
+      bareRoute,
+    ]);
     const pageFigures: PageFigure[] = pages.map((page, index) => ({ label: page.label, path: page.path, ...measured[index] }));
+    const bareWithPages = measured[pages.length].time;
     for (const page of pageFigures) log(`${mode}: ${page.label}: median ${ms(page.time.median)} ms`);
     if (process.env.BENCH_SHOW_SQL) {
       for (const page of pages) showStatements(`GET ${page.path}`, await server.statementsOf(() => page.client.expect(200, 'GET', page.path)));
     }
 
     // Figure 2: one answer saved at a time, each on the version the previous save of it returned.
+    // The bare route takes turns with them. Each measured save's key and the version it was made on are
+    // kept, for its statements to be replayed on the answer as it was then.
     const versions = new Map(large.answers.map((answer) => [answer.requirementKey, answer.version]));
-    const [saves] = await measureEach(server, SAVES, [async (index) => {
+    const saved: Array<{ key: string; version: number }> = [];
+    const [saves, bareWithSaves] = await measureEach(server, SAVES, [async (index) => {
       const answer = large.answers[(index + large.answers.length) % large.answers.length];
       const key = answer.requirementKey;
+      if (index >= 0) saved.push({ key, version: versions.get(key)! });
       const response = await api.expect(200, 'PUT', `${base}/assessments/${large.id}/answers/${key}`, {
         body: {
           claim: index % 2 === 0 ? 'partially_met' : 'met',
@@ -227,7 +243,7 @@ async function benchMode(root: string, mode: Mode, uploadFile: () => string): Pr
       });
       versions.set(key, response.body.version);
       return { ms: response.ms };
-    }]);
+    }, bareRoute]);
     log(`${mode}: save one answer: median ${ms(saves.time.median)} ms`);
     if (process.env.BENCH_SHOW_SQL) {
       const answer = large.answers.find((candidate) => candidate.evidenceRequired)!;
@@ -263,12 +279,52 @@ async function benchMode(root: string, mode: Mode, uploadFile: () => string): Pr
     log(`${mode}: save a section of 30 answers: median ${ms(sectionSaves.time.median)} ms`);
 
     // Figure 4: the submitted 300-requirement assessment, as its monitoring body reviews it.
-    const reviews = await reviewFigures(server, provider.client, monitor, base, large.id);
+    const review = await reviewFigures(server, provider.client, monitor, base, large.id, bareRoute);
 
     // Figure 3: a large file streamed as multipart/form-data, while the server's memory is watched.
     let upload: UploadFigure | undefined;
     if (UPLOAD_BYTES > 0) upload = await uploadFigure(server, api, base, uploadFile());
-    return { mode, database: server.databaseName, startupMs, setup, pages: pageFigures, saves, sectionSaves, reviews, upload };
+
+    // The raw-SQL references: the recorded statements sent straight to the database. Each save is
+    // replayed on its answer set back to the version it was made on, so that it changes a row as it did.
+    const database = await openDatabase(server, 'stay stopped');
+    let sql: ModeFigures['sql'];
+    let seeded: ModeFigures['seeded'];
+    try {
+      const [counts] = await database.query<{ organizations: string; answers: string; evidence: string }>(
+        'SELECT (SELECT count(*) FROM organizations) AS organizations, (SELECT count(*) FROM answers WHERE assessment_id = $1) AS answers, (SELECT count(*) FROM evidence) AS evidence',
+        [large.id],
+      );
+      seeded = { requirements: LARGE.sections * LARGE.perSection, answers: Number(counts.answers), organizations: Number(counts.organizations), evidence: Number(counts.evidence) };
+      sql = {
+        workspace: await replay(database, pageFigures[0].recorded.map((statements) => ({ statements }))),
+        save: await replay(
+          database,
+          saves.recorded.map((statements, index) => ({
+            statements,
+            restore: { text: 'UPDATE answers SET version = $1 WHERE assessment_id = $2 AND requirement_key = $3', values: [String(saved[index].version), large.id, saved[index].key] },
+          })),
+        ),
+        review: await replay(database, review.pages[0].recorded.map((statements) => ({ statements }))),
+      };
+    } finally {
+      await database.close();
+    }
+    for (const [what, summary] of Object.entries(sql)) log(`${mode}: ${what}, its SQL straight: ${typeof summary === 'string' ? summary : `median ${ms(summary.median)} ms`}`);
+    return {
+      mode,
+      database: server.databaseName,
+      startupMs,
+      setup,
+      pages: pageFigures,
+      saves,
+      sectionSaves,
+      reviews: review.pages,
+      bareRoute: { pages: bareWithPages, saves: bareWithSaves.time, reviews: review.bareRoute },
+      sql,
+      seeded,
+      upload,
+    };
   } finally {
     for (const client of clients) client.close();
     await server.stop();
@@ -276,7 +332,7 @@ async function benchMode(root: string, mode: Mode, uploadFile: () => string): Pr
 }
 
 /** The owner signs and submits the assessment; the monitoring body's admin declares no conflict and opens the review. */
-async function reviewFigures(server: BenchServer, owner: Client, monitor: { client: Client; slug: string }, base: string, id: string): Promise<PageFigure[]> {
+async function reviewFigures(server: BenchServer, owner: Client, monitor: { client: Client; slug: string }, base: string, id: string, bareRoute: Send): Promise<{ pages: PageFigure[]; bareRoute: Summary }> {
   await owner.expect(200, 'POST', `${base}/assessments/${id}/submit`, { body: { signatory: { name: 'Bench Owner', title: 'Director', confirm: true } } });
   const reviews = `/api/v1/orgs/${monitor.slug}/reviews/${id}`;
   await monitor.client.expect(201, 'POST', `${reviews}/declaration`, { body: { conflict: false, statement: 'No interest in this provider.' } });
@@ -285,18 +341,17 @@ async function reviewFigures(server: BenchServer, owner: Client, monitor: { clie
     { label: 'Review workspace, 300-req. submission, ?section=S07 (30 cards)', path: `/app/${monitor.slug}/reviews/${id}?section=S07` },
     { label: 'API GET review JSON, 300 requirements', path: reviews },
   ];
-  const measured = await measureEach(
-    server,
-    REQUESTS,
-    pages.map((page) => async () => {
+  const measured = await measureEach(server, REQUESTS, [
+    ...pages.map((page) => async () => {
       const response = await monitor.client.expect(200, 'GET', page.path);
       return { ms: response.ms, bytes: response.text.length };
     }),
-  );
+    bareRoute,
+  ]);
   const figures = pages.map((page, index) => ({ ...page, ...measured[index] }));
   for (const figure of figures) log(`${server.mode}: ${figure.label}: median ${ms(figure.time.median)} ms`);
   if (process.env.BENCH_SHOW_SQL) showStatements(`GET ${pages[0].path}`, await server.statementsOf(() => monitor.client.expect(200, 'GET', pages[0].path)));
-  return figures;
+  return { pages: figures, bareRoute: measured[pages.length].time };
 }
 
 async function uploadFigure(server: BenchServer, api: Client, base: string, file: string): Promise<UploadFigure> {
@@ -379,70 +434,150 @@ function createUploadFile(directory: string): string {
   return path;
 }
 
-function table(rows: string[][]): string {
-  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column])).join(' │ ').trimEnd();
-  return [line(rows[0]), widths.map((width) => '─'.repeat(width)).join('─┼─'), ...rows.slice(1).map(line)].join('\n');
-}
-
 const same = (summary: Summary) => (summary.min === summary.max ? `${summary.median}` : `${summary.median} (min ${summary.min}, max ${summary.max})`);
 
 const label = (mode: Mode) => (mode === 'embedded' ? 'embedded PGlite' : 'PostgreSQL server');
 
+/** The rows of figures 1–4 of one database in the bench's table. */
+function figureRows(figures: ModeFigures): FigureRow[] {
+  const database = label(figures.mode);
+  const [workspace, , smallWorkspace, reportPage] = figures.pages;
+  const bare = figures.bareRoute;
+  const rows: FigureRow[] = [
+    {
+      figure: 'Workspace page, 300-requirement assessment',
+      target: 'server time under 100 ms (#4)',
+      database,
+      measured: `${times(workspace.time, 'p95', 'median')} (${workspace.time.n} requests)`,
+      reference: `bare route p95 ${ms(bare.pages.p95)} ms; ${sqlReference(figures.sql.workspace, 'p95')}`,
+      met: workspace.time.p95 < 100,
+    },
+    {
+      figure: 'Workspace page, SQL statements per request',
+      target: 'bounded whatever the size, no query per requirement (#4)',
+      database,
+      // Medians: a statement of a scheduled job that happens to run during a request is counted with it.
+      measured: `${workspace.queries.median} for 300 requirements (median)`,
+      reference: `${smallWorkspace.queries.median} for 30 requirements; ${reportPage.queries.median} for all 300 on one page`,
+      met: workspace.queries.median <= smallWorkspace.queries.median,
+    },
+  ];
+  if (figures.saves.time.n > 0) {
+    rows.push({
+      figure: 'Saving one answer',
+      target: 'p95 under 20 ms on the embedded and on the server database (#4)',
+      database,
+      measured: `${times(figures.saves.time, 'p95', 'median')} (${figures.saves.time.n} saves)`,
+      reference: `bare route p95 ${ms(bare.saves.p95)} ms; ${sqlReference(figures.sql.save, 'p95')}`,
+      met: figures.saves.time.p95 < 20,
+    });
+  }
+  const upload = figures.upload;
+  if (upload) {
+    const uploadRate = upload.bytes / 1_048_576 / upload.seconds;
+    const sumRate = upload.bytes / 1_048_576 / upload.sha256sumSeconds;
+    const sameHash = upload.sha256 === upload.sha256sumHash ? 'equal to the stored sha256' : 'DIFFERENT from the stored sha256';
+    rows.push(
+      {
+        figure: `Upload of ${mib(upload.bytes)} MiB: throughput`,
+        target: 'at least half of sha256sum on the same file (#4)',
+        database,
+        measured: `${uploadRate.toFixed(0)} MiB/s, ${((100 * uploadRate) / sumRate).toFixed(0)} % of sha256sum`,
+        reference: `sha256sum: ${sumRate.toFixed(0)} MiB/s, ${sameHash}`,
+        met: uploadRate >= sumRate / 2,
+      },
+      {
+        figure: `Upload of ${mib(upload.bytes)} MiB: memory`,
+        target: "the process's memory grows by under 64 MiB (#4)",
+        database,
+        measured: `server RSS growth ${mib(upload.rssPeak - upload.rssBaseline)} MiB`,
+        reference: `the file: ${mib(upload.bytes)} MiB; RSS before ${mib(upload.rssBaseline)} MiB`,
+        met: upload.rssPeak - upload.rssBaseline < 64 * 1_048_576,
+      },
+    );
+  }
+  const [review] = figures.reviews;
+  rows.push({
+    figure: 'Review workspace, 300-requirement submission',
+    target: 'note the median render time (#5, no threshold)',
+    database,
+    measured: `${times(review.time, 'median', 'p95')} (${review.time.n} requests)`,
+    reference: `bare route median ${ms(bare.reviews.median)} ms; ${sqlReference(figures.sql.review, 'median')}`,
+    met: null,
+  });
+  return rows;
+}
+
+/** Rows of the same figure next to each other, in the order the figures first appear. */
+function byFigure(rows: FigureRow[]): FigureRow[] {
+  const order = [...new Set(rows.map((row) => row.figure))];
+  return order.flatMap((figure) => rows.filter((row) => row.figure === figure));
+}
+
+/** The details behind the table's rows of figures 1–4: every page, its SQL statements, sizes. */
+function detailRows(figures: ModeFigures): string[][] {
+  const rows: string[][] = [];
+  for (const page of figures.pages) {
+    rows.push([
+      `1 ${page.label}`,
+      label(figures.mode),
+      `median ${ms(page.time.median)} ms, p95 ${ms(page.time.p95)} ms (n=${page.time.n}); ${same(page.queries)} SQL statements/request, of which ${same(page.overhead)} transaction control/settings; DB busy median ${ms(page.sqlBusy.median)} ms; ${(page.bytes / 1024).toFixed(0)} KiB`,
+    ]);
+  }
+  rows.push([`1 Bare route GET /health/live, taking turns with the pages`, label(figures.mode), `median ${ms(figures.bareRoute.pages.median)} ms, p95 ${ms(figures.bareRoute.pages.p95)} ms`]);
+  const s = figures.saves;
+  if (s.time.n > 0) rows.push([
+    '2 Save one answer (PUT …/answers/:key), 300-req. assessment',
+    label(figures.mode),
+    `median ${ms(s.time.median)} ms, p95 ${ms(s.time.p95)} ms, p99 ${ms(s.time.p99)} ms, max ${ms(s.time.max)} ms (n=${s.time.n}); ${same(s.queries)} SQL statements/save, of which ${same(s.overhead)} transaction control/settings; DB busy median ${ms(s.sqlBusy.median)} ms; ${sqlReference(figures.sql.save, 'median', 'p95')}`,
+  ]);
+  const section = figures.sectionSaves;
+  if (section.time.n > 0) rows.push([
+    '2 … for comparison: save a section of 30 changed answers (PUT …/answers)',
+    label(figures.mode),
+    `median ${ms(section.time.median)} ms, p95 ${ms(section.time.p95)} ms (n=${section.time.n}); ${same(section.queries)} SQL statements/request`,
+  ]);
+  for (const page of figures.reviews) {
+    rows.push([
+      `4 ${page.label}`,
+      label(figures.mode),
+      `median ${ms(page.time.median)} ms, p95 ${ms(page.time.p95)} ms (n=${page.time.n}); ${same(page.queries)} SQL statements/request; DB busy median ${ms(page.sqlBusy.median)} ms; ${(page.bytes / 1024).toFixed(0)} KiB`,
+    ]);
+  }
+  const u = figures.upload;
+  if (u) {
+    rows.push([
+      `3 Upload ${mib(u.bytes)} MiB (multipart, streamed, token)`,
+      label(figures.mode),
+      `${u.seconds.toFixed(2)} s; server RSS baseline ${mib(u.rssBaseline)} MiB, peak ${mib(u.rssPeak)} MiB (${u.samples} samples at 20 ms); sha256sum ${u.sha256sumSeconds.toFixed(2)} s`,
+    ]);
+  }
+  return rows;
+}
+
 function report(all: ModeFigures[], register: Array<{ mode: Mode; figures: RegisterFigures }>): void {
-  const rows: string[][] = [['Figure', 'Database', 'Result']];
+  const rows = [...all.flatMap(figureRows), ...register.flatMap(({ mode, figures }) => registerFigureRows(figures, label(mode)))];
+  console.log(figureTable(byFigure(rows)));
+  console.log('\nMet: a plain comparison of the measured figure with the target, printed only; the run asserts nothing.');
+  console.log(
+    'Its SQL straight: the statements of the measured requests, replayed with pg to the same database; for embedded PGlite with the server stopped,\n' +
+      'PGlite opened by the bench on the same data folder and served on a loopback socket as the server serves it.',
+  );
+  console.log('\nSeeded:');
   for (const figures of all) {
-    for (const page of figures.pages) {
-      rows.push([
-        `1 ${page.label}`,
-        label(figures.mode),
-        `median ${ms(page.time.median)} ms, p95 ${ms(page.time.p95)} ms (n=${page.time.n}); ${same(page.queries)} SQL statements/request, of which ${same(page.overhead)} transaction control/settings; DB busy median ${ms(page.sqlBusy.median)} ms; ${(page.bytes / 1024).toFixed(0)} KiB`,
-      ]);
-    }
-    const s = figures.saves;
-    if (s.time.n > 0) rows.push([
-      '2 Save one answer (PUT …/answers/:key), 300-req. assessment',
-      label(figures.mode),
-      `median ${ms(s.time.median)} ms, p95 ${ms(s.time.p95)} ms, p99 ${ms(s.time.p99)} ms, max ${ms(s.time.max)} ms (n=${s.time.n}); ${same(s.queries)} SQL statements/save, of which ${same(s.overhead)} transaction control/settings; DB busy median ${ms(s.sqlBusy.median)} ms`,
-    ]);
-    const section = figures.sectionSaves;
-    if (section.time.n > 0) rows.push([
-      '2 … for comparison: save a section of 30 changed answers (PUT …/answers)',
-      label(figures.mode),
-      `median ${ms(section.time.median)} ms, p95 ${ms(section.time.p95)} ms (n=${section.time.n}); ${same(section.queries)} SQL statements/request`,
-    ]);
-    for (const page of figures.reviews) {
-      rows.push([
-        `4 ${page.label}`,
-        label(figures.mode),
-        `median ${ms(page.time.median)} ms, p95 ${ms(page.time.p95)} ms (n=${page.time.n}); ${same(page.queries)} SQL statements/request; DB busy median ${ms(page.sqlBusy.median)} ms; ${(page.bytes / 1024).toFixed(0)} KiB`,
-      ]);
-    }
-    const u = figures.upload;
-    if (u) {
-      const uploadRate = u.bytes / 1_048_576 / u.seconds;
-      const sumRate = u.bytes / 1_048_576 / u.sha256sumSeconds;
-      rows.push([
-        `3 Upload ${mib(u.bytes)} MiB (multipart, streamed, token)`,
-        label(figures.mode),
-        `${u.seconds.toFixed(2)} s = ${uploadRate.toFixed(0)} MiB/s; server RSS baseline ${mib(u.rssBaseline)} MiB, peak ${mib(u.rssPeak)} MiB, growth ${mib(u.rssPeak - u.rssBaseline)} MiB (target < 64; ${u.samples} samples at 20 ms)`,
-      ]);
-      rows.push([
-        '3 … compared with sha256sum of the same file',
-        label(figures.mode),
-        `sha256sum ${u.sha256sumSeconds.toFixed(2)} s = ${sumRate.toFixed(0)} MiB/s; upload/sha256sum throughput ${((100 * uploadRate) / sumRate).toFixed(0)} % (target ≥ 50 %); stored sha256 ${u.sha256 === u.sha256sumHash ? 'equals' : `DIFFERS from`} sha256sum's`,
-      ]);
-    }
+    const { requirements, answers, organizations, evidence } = figures.seeded;
+    console.log(`- ${label(figures.mode)}: an assessment of a ${requirements}-requirement code with ${answers} answers, all filled in (and one of a 30-requirement code); ${organizations} organizations; ${evidence} pieces of evidence.`);
   }
-  for (const { mode, figures } of register) rows.push(...registerRows(figures, label(mode)));
-  console.log(table(rows));
-  console.log('');
   for (const { mode, figures } of register) {
-    console.log(`${label(mode)}: the register was seeded by SQL (${figures.largeEntries} entries, with their providers, services, assessments, decisions and events) in ${figures.seedSeconds.toFixed(0)} s.`);
+    const { organizations, providers, entries } = figures.seeded;
+    console.log(`- ${label(mode)}, register: ${entries.toLocaleString('en')} register entries and ${organizations.toLocaleString('en')} organizations (${providers.toLocaleString('en')} providers), by SQL in ${figures.seedSeconds.toFixed(0)} s.`);
   }
+  console.log('\nDetails:');
+  const details = [...all.flatMap(detailRows), ...register.flatMap(({ mode, figures }) => registerRows(figures, label(mode)))];
+  for (const [figure, database, result] of details) console.log(`- ${figure} (${database}): ${result}`);
   for (const figures of all) {
     const setup = Object.entries(figures.setup).map(([what, { ms: time, queries }]) => `${what} ${ms(time)} ms (${queries} SQL statements)`).join('; ');
-    console.log(`${label(figures.mode)} (${figures.database}): server ready in ${(figures.startupMs / 1000).toFixed(1)} s (migrations included); single requests during set-up: ${setup}.`);
+    console.log(`- ${label(figures.mode)} (${figures.database}): server ready in ${(figures.startupMs / 1000).toFixed(1)} s (migrations included); single requests during set-up: ${setup}.`);
   }
 }
 
@@ -472,7 +607,10 @@ async function main(): Promise<void> {
   console.log(
     `Method: the built server (node dist/src/main.js, NODE_ENV=${NODE_ENV}) runs in a child process with a temporary DATA_DIR; requests are sent one at a time over one kept-alive\n` +
       `loopback connection, timed by the client from sending to the last byte read; ${WARM_UPS} warm-up rounds first, then the pages take turns. SQL statements are counted inside the server\n` +
-      "by wrapping pg's Client.query (test/bench/query-counter.ts); \"DB busy\" is the time at least one statement was in flight during the request.\n",
+      "by wrapping pg's Client.query (test/bench/query-counter.ts); \"DB busy\" is the time at least one statement was in flight during the request.\n" +
+      'References, each measured in the same run: the bare route GET /health/live of the same server, taking turns with the measured requests or under the same load;\n' +
+      'sha256sum on the uploaded file; and "its SQL straight": the statements the measured requests sent, recorded in the server with their parameters and sent again\n' +
+      'one request after another with pg to the same database (the embedded one with the server stopped, opened here and served on a loopback socket as the server does).\n',
   );
 
   const temporary = mkdtempSync(join(os.tmpdir(), 'adhere-bench-'));

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client as PgClient } from 'pg';
-import type { QueryTotals } from './query-counter';
+import type { QueryTotals, Statement } from './query-counter';
 
 export type Mode = 'embedded' | 'server';
 
@@ -153,9 +153,20 @@ export class BenchServer {
 
   /** The text of every SQL statement the server sends while `work` runs. */
   async statementsOf(work: () => Promise<unknown>): Promise<string[]> {
-    await this.ask('query-record');
+    await this.startRecording();
     await work();
-    return (await this.ask<{ statements: string[] }>('query-recorded')).statements;
+    const { statements } = await this.stopRecording();
+    return statements.map((statement) => statement.text.replace(/\s+/g, ' ').trim());
+  }
+
+  /** Starts keeping every statement the server sends, with its parameters; answers the running totals. */
+  async startRecording(): Promise<QueryTotals> {
+    return (await this.ask<{ totals: QueryTotals }>('query-record')).totals;
+  }
+
+  /** The statements sent since `startRecording`, and the running totals. */
+  async stopRecording(): Promise<{ totals: QueryTotals; statements: Statement[] }> {
+    return this.ask<{ totals: QueryTotals; statements: Statement[] }>('query-recorded');
   }
 
   private ask<T>(question: string): Promise<T> {

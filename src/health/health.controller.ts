@@ -1,15 +1,15 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { DataSource } from 'typeorm';
 import { Public } from '../auth/access.decorator';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
+import { DatabaseProbe } from './database-probe';
 
 @ApiTags('health')
 @Controller('health')
 @Public()
 @WithoutTransaction()
 export class HealthController {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly database: DatabaseProbe) {}
 
   /** The process is up. */
   @Get('live')
@@ -22,10 +22,7 @@ export class HealthController {
   @Get('ready')
   async ready() {
     try {
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2_000).unref()),
-      ]);
+      await this.database.check();
       return { status: 'ok', database: 'up' };
     } catch {
       throw new ServiceUnavailableException('The database is not reachable.');

@@ -53,7 +53,8 @@ onServer('two instances on one database', () => {
   let pool: Pool;
   let smtp: SmtpTestServer;
   let s3: S3TestServer;
-  const dataDirs = [mkdtempSync(join(tmpdir(), 'adhere-one-')), mkdtempSync(join(tmpdir(), 'adhere-two-'))];
+  /** Each instance's own DATA_DIR. */
+  let dataDirs: string[] = [];
   let one: AppProcess;
   let two: AppProcess;
   /** The test fixtures, talking to instance one or two. */
@@ -75,6 +76,7 @@ onServer('two instances on one database', () => {
   });
 
   beforeAll(async () => {
+    dataDirs = [mkdtempSync(join(tmpdir(), 'adhere-one-')), mkdtempSync(join(tmpdir(), 'adhere-two-'))];
     [build, database, smtp, s3] = await Promise.all([buildApplication(), createTestDatabase(), startSmtpTestServer(), startS3TestServer()]);
     pool = new Pool({ connectionString: database.url, max: 2 });
     // As the README's Deployment section says: the same secret and database everywhere, short job intervals for the test.

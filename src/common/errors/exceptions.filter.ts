@@ -8,6 +8,7 @@ import { InvalidInputException } from '../validation/invalid-input.exception';
 import { RequestWithFormView } from '../web/form-view.guard';
 import { isApiRequest } from '../web/is-api-request';
 import { TenantContext } from '../tenant-context';
+import { isDatabaseUnavailable } from './database-unavailable';
 import { DomainException } from './domain.exception';
 import { ErrorBody } from './field-errors';
 
@@ -19,6 +20,8 @@ const FORM_STATUSES = new Set([400, 401, 409, 413, 415, 422, 423, 429]);
 const UNIQUE_VIOLATION = '23505';
 /** Raised by the database's own guards, e.g. on a published code version; the message is written for people. */
 const NOT_IN_PREREQUISITE_STATE = '55000';
+/** Seconds a client is asked to wait when the database is unavailable: about a restart or a failover. */
+const DATABASE_RETRY_AFTER = '5';
 const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf']);
 
 /**
@@ -43,6 +46,7 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (response.headersSent) return;
     // A module that knows when to come back says so itself; otherwise, in a minute.
     if (body.statusCode === 429 && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', '60');
+    if (body.statusCode === 503 && !response.hasHeader('Retry-After')) response.setHeader('Retry-After', DATABASE_RETRY_AFTER);
 
     if (isApiRequest(request)) {
       response.status(body.statusCode).json(body);
@@ -93,6 +97,14 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (this.isBodyParserError(exception)) {
       const { status, message } = exception as { status: number; message: string };
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: `The request body could not be read: ${message}` };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      this.logger.warn({ err: exception, path: request.path }, 'The database is unavailable');
+      return {
+        statusCode: 503,
+        error: STATUS_CODES[503]!,
+        message: 'The database is unavailable at the moment, so the request may not have been carried out. Try again in a few seconds.',
+      };
     }
     this.logger.error({ err: exception, path: request.path }, 'Unhandled error');
     return { statusCode: 500, error: STATUS_CODES[500]!, message: 'Something went wrong on our side; nothing was saved.' };

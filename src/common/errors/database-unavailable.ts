@@ -1,0 +1,29 @@
+/**
+ * Errors that mean the database could not be reached or went away mid-request, as opposed to errors in
+ * what the request asked of it. They are answered with 503 and a time to come back: the request may
+ * succeed unchanged once the database is back, which a 500 would not tell a client.
+ */
+
+/** SQLSTATE classes and codes: connection exceptions (08…), and the server shutting down or starting up. */
+const UNAVAILABLE_STATES = /^(08[0-9A-Z]{3}|57P0[1-3])$/;
+/** Socket errors of a server that is down or unreachable. */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+/** What `pg` and its pool say when a connection ends or cannot be had; they carry no code. */
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+  'Connection ended unexpectedly',
+];
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let candidate = error, depth = 0; candidate && depth < 4; depth++) {
+    const { code, message } = candidate as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
+    if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((known) => message.startsWith(known))) return true;
+    // TypeORM keeps the driver's error as `driverError`; Node and pg chain theirs as `cause`.
+    const next = candidate as { driverError?: unknown; cause?: unknown };
+    candidate = next.driverError ?? next.cause;
+  }
+  return false;
+}

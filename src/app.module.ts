@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { formBody } from './common/web/form-body.middleware';
+import { refuseDeepNesting } from './common/validation/nesting-depth';
 import { refuseNul } from './common/validation/nul-character';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
@@ -67,7 +68,7 @@ import { VerificationModule } from './verification/verification.module';
 })
 export class AppModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    // Module middleware runs after the body parsers.
-    consumer.apply(refuseNul, formBody).forRoutes('*path');
+    // Module middleware runs after the body parsers; the depth check first, as the others recurse.
+    consumer.apply(refuseDeepNesting, refuseNul, formBody).forRoutes('*path');
   }
 }

@@ -13,6 +13,7 @@ export function smallFileReader(options: { maxBytes: number; what: string }) {
     new Promise((resolve, reject) =>
       upload(request, response, (error: unknown) => {
         if (!error) return resolve();
+        if (isMalformedForm(error)) return reject(new BadRequestException(`The upload could not be read: ${error.message}.`));
         if (!(error instanceof multer.MulterError)) return reject(error);
         reject(
           error.code === 'LIMIT_FILE_SIZE'
@@ -21,4 +22,13 @@ export function smallFileReader(options: { maxBytes: number; what: string }) {
         );
       }),
     );
+}
+
+/**
+ * busboy reports a malformed body ("Unexpected end of form", "Malformed part header", …) as a plain
+ * Error; file system errors carry a code and stay server errors.
+ */
+export function isMalformedForm(error: unknown): error is Error {
+  // By name, not instanceof: the error may come from another realm (a VM context, as in Jest).
+  return typeof error === 'object' && error !== null && Object.getPrototypeOf(error)?.constructor?.name === 'Error' && !('code' in error);
 }

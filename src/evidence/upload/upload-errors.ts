@@ -2,6 +2,7 @@ import { BadRequestException, HttpException } from '@nestjs/common';
 import type { Request } from 'express';
 import multer from 'multer';
 import { InvalidInputException } from '../../common/validation/invalid-input.exception';
+import { isMalformedForm } from '../../common/web/small-file-reader';
 import { UploadAbortedException } from './upload-aborted.exception';
 import { fileTooLarge, MAX_FIELD_BYTES, MAX_FIELD_NAME_BYTES, MAX_FIELDS, describeBytes } from './upload-limits';
 
@@ -14,15 +15,8 @@ export function toUploadException(error: unknown, request: Request, maxBytes: nu
   if (error instanceof HttpException) return error;
   if (wasAborted(request)) return new UploadAbortedException();
   if (error instanceof multer.MulterError) return fromMulterError(error, maxBytes);
-  // busboy reports a malformed body ("Unexpected end of form", "Malformed part header", …) as a plain
-  // Error; file system errors carry a code and stay server errors.
-  if (isPlainError(error)) return new BadRequestException(`The form could not be read: ${error.message}.`);
+  if (isMalformedForm(error)) return new BadRequestException(`The form could not be read: ${error.message}.`);
   return error;
-}
-
-function isPlainError(error: unknown): error is Error {
-  // By name, not instanceof: the error may come from another realm (a VM context, as in Jest).
-  return typeof error === 'object' && error !== null && Object.getPrototypeOf(error)?.constructor?.name === 'Error' && !('code' in error);
 }
 
 /** The socket closed before the body was complete. */

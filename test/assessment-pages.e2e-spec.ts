@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
-import { csrfFrom, decode, flashOf, open, postForm, textOf } from './support/html';
+import { attribute, csrfFrom, decode, elementWithId, flashOf, open, postForm, textOf } from './support/html';
 import { CHILD_DIRECTED, CODE } from './support/assessment-fixtures';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
@@ -106,6 +106,22 @@ describe('assessment pages', () => {
     expect(flashOf(page)).toBe('Licence agreement is in your library.');
     expect(textOf(page)).toContain('licence.pdf');
     expect(page).toContain(createHash('sha256').update(PDF).digest('hex'));
+  });
+
+  it('shows a mistake in one of the evidence forms on that form only, with what was typed in it', async () => {
+    const form = await open(provider.agent, `${org()}/evidence/new`);
+    const response = await postForm(provider.agent, `${org()}/evidence`, [
+      ['_csrf', csrfFrom(form)],
+      ['kind', 'link'],
+      ['title', ''],
+      ['url', 'https://example.org/terms'],
+    ]).expect(400);
+    expect(attribute(elementWithId(response.text, 'link-title-input'), 'aria-invalid')).toBe('true');
+    expect(attribute(elementWithId(response.text, 'link-url'), 'value')).toBe('https://example.org/terms');
+    for (const other of ['file-title-input', 'text-title-input']) {
+      expect(attribute(elementWithId(response.text, other), 'aria-invalid')).toBeUndefined();
+    }
+    expect(response.text.match(/https:\/\/example\.org\/terms/g)).toHaveLength(1);
   });
 
   it('refuses an upload without the form token', async () => {

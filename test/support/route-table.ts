@@ -1,5 +1,6 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { ACCESS_RULE, AccessRule } from '../../src/auth/access.decorator';
 
@@ -7,6 +8,8 @@ export interface Route {
   method: string;
   path: string;
   rule?: AccessRule;
+  /** The handler takes a `@Query()` parameter: the route reads filters or options from its query string. */
+  readsQuery: boolean;
 }
 
 /** Every route the application's controllers declare, with the access rule each one states. */
@@ -25,7 +28,9 @@ export function routeTable(app: INestApplication): Route[] {
       if (method === undefined) continue;
       const path = `/${[prefix, normalise(Reflect.getMetadata(PATH_METADATA, handler))].filter(Boolean).join('/')}`;
       const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler as never, wrapper.metatype as never]);
-      routes.push({ method: RequestMethod[method], path, rule });
+      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, wrapper.metatype, name) ?? {}) as Record<string, unknown>;
+      const readsQuery = Object.keys(args).some((key) => Number(key.split(':')[0]) === RouteParamtypes.QUERY);
+      routes.push({ method: RequestMethod[method], path, rule, readsQuery });
     }
   }
   return routes.sort((x, y) => `${x.path} ${x.method}`.localeCompare(`${y.path} ${y.method}`));

@@ -15,6 +15,7 @@ import { projectRoot } from './common/project-root';
 import { registerViewHelpers } from './common/web/view-helpers';
 import { pageLocals } from './common/web/page-locals.middleware';
 import { requestId } from './common/web/request-id.middleware';
+import { saveSessionBeforeRedirect } from './common/web/session-before-redirect.middleware';
 import { AppConfig } from './config/app-config.service';
 import { SessionSecret } from './config/session-secret.provider';
 
@@ -68,6 +69,7 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
       cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_HOURS * 3_600_000 },
     }),
   );
+  app.use(saveSessionBeforeRedirect);
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(pageLocals);

@@ -1,0 +1,18 @@
+import type { NextFunction, Request, Response } from 'express';
+
+/**
+ * Stores the session before a redirect leaves. express-session sends a response's headers before it
+ * has stored the session, and a browser follows a redirect as soon as it has the headers, so the next
+ * page could read the session as it was before this request (without the flash message it set), as
+ * happens when the store's connection pool runs the two queries on different connections. A session
+ * that holds nothing is left alone, as express-session leaves it.
+ */
+export function saveSessionBeforeRedirect(request: Request, response: Response, next: NextFunction): void {
+  const redirect = response.redirect.bind(response) as (...args: unknown[]) => void;
+  response.redirect = ((...args: unknown[]) => {
+    const session = request.session;
+    if (!session || Object.keys(session).every((key) => key === 'cookie')) return redirect(...args);
+    session.save((error) => (error ? next(error) : redirect(...args)));
+  }) as Response['redirect'];
+  next();
+}

@@ -1,21 +1,10 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { OPERATOR_ENV } from './support/assessment-fixtures';
+import { AccessibilityAudit, goBy as goByOn, launchChromium, newBrowserContext, step } from './support/browser';
 import { seedEntries } from './support/register-fixtures';
 import { monitoringBody, verifiedAssessment } from './support/review-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  helpUrl: string;
-  nodes: Array<{ target: unknown[]; failureSummary?: string }>;
-}
 
 /**
  * The public register in a real browser, as a visitor without an account uses it: searching, reading
@@ -28,13 +17,10 @@ describe('the public register in a browser', () => {
   let context: BrowserContext;
   let page: Page;
   let real: { id: string; verificationId: string; service: string; validUntil: string };
-  const checked: string[] = [];
+  const audit = new AccessibilityAudit();
 
   beforeAll(async () => {
-    // A missing browser is a broken set-up, never a reason to pass without testing anything.
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`Chromium is needed for the browser tests and was not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
-    }
+    browser = await launchChromium();
     t = await createTestApp({ ...OPERATOR_ENV, EXPIRY_JOB_SECONDS: '0', NOTIFICATION_POLL_SECONDS: '0' });
     await t.app.listen(0, '127.0.0.1');
     const { port } = t.app.getHttpServer().address() as AddressInfo;
@@ -51,11 +37,7 @@ describe('the public register in a browser', () => {
       { provider: 'Delta Guard Oy', country: 'FI', service: 'Delta Detector', status: 'expired', level: 2, validUntil: '2025-01-31' },
     ]);
 
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-    // The pages allow only their own scripts; axe is injected by the test, so the policy is bypassed.
-    context = await browser.newContext({ baseURL: `http://127.0.0.1:${port}`, bypassCSP: true });
-    // A control that is not there fails the step in seconds, not at the test's time limit.
-    context.setDefaultTimeout(10_000);
+    context = await newBrowserContext(browser, `http://127.0.0.1:${port}`);
     page = await context.newPage();
   }, 120_000);
 
@@ -64,29 +46,10 @@ describe('the public register in a browser', () => {
     await t?.close();
   });
 
-  /** Runs axe-core on the page as it is now, and fails with every violation's rule, help and elements. */
-  async function expectAccessible(name: string): Promise<void> {
-    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-    const violations = await page.evaluate(async (tags) => {
-      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: tags } });
-      return result.violations.map(({ id, impact, help, helpUrl, nodes }) => ({ id, impact, help, helpUrl, nodes: nodes.map(({ target, failureSummary }) => ({ target, failureSummary })) }));
-    }, AXE_TAGS);
-    checked.push(name);
-    if (violations.length === 0) return;
-    const report = violations.map((violation) =>
-      [
-        `${violation.id} (${violation.impact ?? 'no impact'}): ${violation.help} — ${violation.helpUrl}`,
-        ...violation.nodes.map((node) => `    ${node.target.map(String).join(' ')}${node.failureSummary ? `\n      ${node.failureSummary.replace(/\n/g, '\n      ')}` : ''}`),
-      ].join('\n'),
-    );
-    throw new Error(`axe found ${violations.length} accessibility violation(s) on ${name} (${page.url()}):\n${report.join('\n')}`);
-  }
-
-  /** Does what a person does to leave the page (click a link, send a form) and waits for the next page. */
-  async function goBy(action: () => Promise<unknown>): Promise<void> {
-    await Promise.all([page.waitForEvent('load'), action()]);
-  }
+  const expectAccessible = (name: string) => audit.expectAccessible(page, name);
+  const goBy = (action: () => Promise<unknown>) => goByOn(page, action);
+  /** A test whose failure leaves the page's screenshot and HTML in test/artifacts/register/. */
+  const inBrowser = (name: string, action: () => Promise<void>) => it(name, () => step('register', name, () => page, action));
 
   const heading1 = () => page.getByRole('heading', { level: 1 }).textContent();
 
@@ -95,7 +58,7 @@ describe('the public register in a browser', () => {
 
   const resultRows = () => page.getByRole('table').getByRole('row').filter({ has: page.getByRole('cell') });
 
-  it('finds an entry by its provider’s name and opens it', async () => {
+  inBrowser('finds an entry by its provider’s name and opens it', async () => {
     await page.goto('/register');
     expect(await heading1()).toBe('The register');
     expect(await resultRows().count()).toBe(5);
@@ -118,7 +81,7 @@ describe('the public register in a browser', () => {
     expect(await heading1()).toBe(real.service);
   });
 
-  it('narrows the register with the filters, and shows its statistics', async () => {
+  inBrowser('narrows the register with the filters, and shows its statistics', async () => {
     await page.goto('/register');
     await page.getByText('Filters and order').click();
     await page.getByLabel('Status').selectOption({ label: 'suspended' });
@@ -139,7 +102,7 @@ describe('the public register in a browser', () => {
     await expectAccessible('the statistics');
   });
 
-  it('shows an entry’s status, facts and history', async () => {
+  inBrowser('shows an entry’s status, facts and history', async () => {
     await page.goto(`/register/${real.id}`);
     expect(await page.getByRole('heading', { name: 'Status: verified' }).isVisible()).toBe(true);
     expect(await fact('Provider').textContent()).toBe('Guardian Scan Ltd');
@@ -156,7 +119,7 @@ describe('the public register in a browser', () => {
     await expectAccessible('an entry');
   });
 
-  it('checks the entry’s attestation on the verify page, and reports a tampered one as invalid', async () => {
+  inBrowser('checks the entry’s attestation on the verify page, and reports a tampered one as invalid', async () => {
     await page.goto(`/register/${real.id}`);
     const href = await page.getByRole('link', { name: 'Signed attestation' }).getAttribute('href');
     expect(href).toBe(`/api/v1/register/${real.id}/attestation`);
@@ -189,7 +152,7 @@ describe('the public register in a browser', () => {
     await expectAccessible('the verify result of a tampered attestation');
   });
 
-  it('files a complaint without an account and follows it with the reference and secret', async () => {
+  inBrowser('files a complaint without an account and follows it with the reference and secret', async () => {
     await page.goto(`/register/${real.id}`);
     await goBy(() => page.getByRole('link', { name: 'Complain about this entry' }).click());
     expect(new URL(page.url()).pathname).toBe(`/register/${real.id}/complaints/new`);
@@ -222,7 +185,7 @@ describe('the public register in a browser', () => {
   });
 
   it('ran axe on every public register page', () => {
-    expect(checked).toEqual([
+    expect(audit.checked).toEqual([
       'the register',
       'a search result',
       'the register with its filters open',

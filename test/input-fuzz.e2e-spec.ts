@@ -393,6 +393,8 @@ const probe = (label: unknown, build: Probe['build']): Probe => {
 const SLOT = 'RAW_JSON_SLOT_9c1e';
 const UNKNOWN_NAMES = fc.oneof(fc.constantFrom('extra', '', ' ', 'a.b', '$where', 'nul\u0000key', 'hasOwnProperty', 'toString', 'valueOf', '__defineGetter__'), hostileText);
 const MALFORMED_JSON = ['{', '{"a":}', "{'a':1}", '{"a":1}}', 'NaN', '{"a":1,}', '\uFEFF{}', '{"a":"\\uD800"}', '{"a":"\\u0000"}', '"unterminated', '{"a":1e999999}'];
+/** An object that cannot become text or a number: converting it throws instead of failing validation. */
+const UNCONVERTIBLE = { toString: 0, valueOf: 0 };
 const DEEP = (depth: number) => `{"deep":${'['.repeat(depth)}${']'.repeat(depth)}}`;
 const WRONG_JSON_TYPES = ['text/plain', 'application/xml', 'application/x-www-form-urlencoded', 'application/octet-stream', 'application/json; charset=utf-16', 'application/json; charset=koi8-r', 'multipart/form-data'];
 
@@ -412,6 +414,7 @@ function jsonProbes(valid: Record<string, unknown>): Array<fc.Arbitrary<Probe>> 
     fc.constantFrom('[]', '"text"', '42', 'null', 'true', '[{}]', '[[]]').map((body) => out({ notAnObject: body }, body)),
     fc.constantFrom(...WRONG_JSON_TYPES).map((type) => out({ contentType: type }, text(valid), type)),
     field.map((name) => out({ megabyte: name }, text({ ...valid, [name]: MEGABYTE_TEXT }))),
+    fc.constant(out({ everyFieldUnconvertible: UNCONVERTIBLE }, text({ ...valid, ...Object.fromEntries(fields.map((name) => [name, UNCONVERTIBLE])) }))),
     fc.constantFrom(1_000, 20_000).map((depth) => out({ nestedArraysDeep: depth }, withRawMember(text(valid), DEEP(depth).slice(1, -1)))),
   ];
 }
@@ -440,6 +443,7 @@ function formProbes(valid: Fields): Array<fc.Arbitrary<Probe>> {
       return out({ pollute: pair }, [urlencoded(pairs), pair].filter(Boolean).join('&'));
     }),
     field.map((name) => out({ megabyte: name }, urlencoded([...without(name), [name, MEGABYTE_TEXT]]))),
+    fc.constant(out({ everyFieldUnconvertible: '[toString]=0&[valueOf]=0' }, pairs.flatMap(([name]) => [`${escaped(name)}[toString]=0`, `${escaped(name)}[valueOf]=0`]).join('&'))),
     fc.constantFrom(...BAD_ENCODING).map((raw) => out({ badEncoding: raw }, [urlencoded(pairs), raw].filter(Boolean).join('&'))),
     fc.constantFrom('application/json', 'text/plain', 'application/xml').map((type) =>
       probe({ contentType: type }, (csrf) => ({ contentType: type, body: type === 'application/json' ? JSON.stringify({ ...valid, ...(csrf ? { _csrf: csrf } : {}) }) : withToken(urlencoded(pairs), csrf) })),
@@ -528,6 +532,7 @@ function queryProbes(valid: Fields, filters: readonly string[]): Array<fc.Arbitr
       return out({ pollute: polluting[pick % polluting.length] }, [urlencoded(pairs), polluting[pick % polluting.length]].filter(Boolean).join('&'));
     }),
     fc.constantFrom(...BAD_ENCODING, 'q=%00', 'q=%C0%80').map((raw) => out({ badEncoding: raw }, [urlencoded(pairs), raw].filter(Boolean).join('&'))),
+    fc.constant(out({ everyFilterUnconvertible: '[toString]=0&[valueOf]=0' }, filters.flatMap((filter) => [`${escaped(filter)}[toString]=0`, `${escaped(filter)}[valueOf]=0`]).join('&'))),
   ];
 }
 

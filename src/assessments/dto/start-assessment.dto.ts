@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsNotEmpty, IsOptional, IsString, IsUUID, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { NumberFromText } from '../../common/validation/from-text';
 import { Trim } from '../../common/validation/trim.decorator';
 import { MAX_INTEGER } from '../../common/validation/version.decorator';
 
@@ -31,7 +31,7 @@ export class StartAssessmentDto {
   monitoringBody: string;
 
   @ApiProperty({ description: "The level of the code's levels being declared", minimum: 1 })
-  @Type(() => Number)
+  @NumberFromText()
   @IsInt({ message: 'targetLevel must be a level number' })
   @Min(1)
   @Max(MAX_INTEGER)

@@ -1,6 +1,7 @@
 import { Trim } from '../../common/validation/trim.decorator';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, Length, MinDate } from 'class-validator';
+import { DateFromText } from '../../common/validation/from-text';
 import type { TokenScope } from '../api-token.entity';
 
 export class CreateTokenDto {
@@ -17,7 +18,7 @@ export class CreateTokenDto {
   scopes: TokenScope[];
 
   @IsOptional()
-  @Type(() => Date)
+  @DateFromText()
   @IsDate({ message: 'expiresAt must be a date-time such as 2027-01-31T00:00:00Z' })
   @MinDate(() => new Date(), { message: 'expiresAt must be in the future' })
   expiresAt?: Date;

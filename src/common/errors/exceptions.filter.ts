@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
 import { TransactionHost } from '../../database/transaction-host';
 import { InvalidInputException } from '../validation/invalid-input.exception';
+import { displayableValues } from '../web/displayable-values';
 import { RequestWithFormView } from '../web/form-view.guard';
 import { isApiRequest } from '../web/is-api-request';
 import { TenantContext } from '../tenant-context';
@@ -136,11 +137,11 @@ export class ExceptionsFilter implements ExceptionFilter {
   }
 
   private submittedValues(request: Request): Record<string, unknown> {
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = displayableValues(request.body ?? {}) as Record<string, unknown>;
     return Object.fromEntries(Object.entries(body).filter(([key]) => !SECRET_FIELDS.has(key)));
   }
 
   private routeParams(request: Request): Record<string, unknown> {
-    return { params: request.params, query: request.query };
+    return { params: request.params, query: displayableValues(request.query) };
   }
 }

@@ -1,0 +1,11 @@
+import { Transform } from 'class-transformer';
+
+/**
+ * A number or a date sent as text (a form field, a query parameter) is converted for the validators that
+ * follow to judge; any other value is left as sent for them to refuse. `@Type(() => Number)` converts
+ * whatever arrives, and converting an object whose `toString` is not a function (`{"toString": 0}`)
+ * throws, which ended as a server error instead of a 400 naming the field.
+ */
+export const NumberFromText = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? Number(value) : value));
+
+export const DateFromText = () => Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? new Date(value) : value));

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { randomFillSync } from 'node:crypto';
 import { closeSync, createReadStream, existsSync, mkdtempSync, openSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { codeYaml } from './code-yaml';
@@ -23,7 +23,7 @@ import { Client } from './http-client';
 import type { Statement } from './query-counter';
 import { openDatabase, replay } from './raw-sql';
 import { figureTable, sqlReference, times, type FigureRow } from './report';
-import { BenchServer, Mode, NODE_ENV, OPERATOR } from './server';
+import { BenchServer, Mode, NODE_ENV, OPERATOR, projectRoot } from './server';
 import { mib, ms, summarize, Summary } from './stats';
 
 const GiB = 1024 ** 3;
@@ -73,15 +73,6 @@ interface UploadFigure {
 
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const log = (line: string) => process.stderr.write(`  … ${line}\n`);
-
-function projectRoot(): string {
-  let directory = __dirname;
-  while (!existsSync(join(directory, 'package.json'))) {
-    if (dirname(directory) === directory) throw new Error('package.json not found');
-    directory = dirname(directory);
-  }
-  return directory;
-}
 
 async function signUp(port: number, kind: 'provider' | 'monitoring_body', name: string): Promise<{ client: Client; slug: string }> {
   const client = new Client(port);

@@ -1,8 +1,8 @@
 import { execFile, spawnSync } from 'node:child_process';
 import { appendFileSync, chownSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../bench/server';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 const OWNER = 'postgres';
@@ -17,18 +17,6 @@ function run(argv: string[]): Promise<string> {
     execFile(argv[0], argv.slice(1), { timeout: 120_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${argv.slice(argv.indexOf('--') + 1).join(' ')} failed: ${error.message}\n${stdout}${stderr}`));
       else resolve(stdout);
-    });
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
     });
   });
 }

@@ -6,10 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { prepareRegister, seed } from '../bench/register-figures';
-import { BenchServer } from '../bench/server';
+import { BenchServer, projectRoot } from '../bench/server';
 import { ms } from '../bench/stats';
 import { type Check, runKills, type KillReport } from './kills';
 import { isGood, Load, registerGroup, workspaceGroup, type GroupFigure, type RouteGroup } from './load';
@@ -27,15 +27,6 @@ const WORKSPACE_CONNECTIONS = 30;
 const WARM_UP_SECONDS = 3;
 
 const log = (line: string) => process.stderr.write(`  … ${line}\n`);
-
-function projectRoot(): string {
-  let directory = __dirname;
-  while (!existsSync(join(directory, 'package.json'))) {
-    if (dirname(directory) === directory) throw new Error('package.json not found');
-    directory = dirname(directory);
-  }
-  return directory;
-}
 
 /** Stops every server and cluster this run started and removes their folders; safe to call twice. */
 async function cleanUp(): Promise<void> {

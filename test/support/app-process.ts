@@ -2,9 +2,9 @@ import { transformFile, type Options } from '@swc/core';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
+import { freePort } from '../bench/server';
 
 /**
  * Whole Adhere applications in child processes of their own, as deployed instances run, built from the
@@ -13,19 +13,9 @@ import { dirname, join, relative } from 'node:path';
 
 const PROJECT_ROOT = join(__dirname, '..', '..');
 
-// The options test/jest.config.js compiles the sources with, so the processes run the code the tests see.
-const SWC_OPTIONS: Options = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-  swcrc: false,
-  configFile: false,
-};
+/** The options test/jest.config.js compiles with, so the processes run the code the tests see. */
+const JEST_CONFIG = require('../jest.config.js') as { transform: Record<string, [string, Options]> };
+const SWC_OPTIONS: Options = { ...Object.values(JEST_CONFIG.transform)[0][1], swcrc: false, configFile: false };
 
 function sourcesUnder(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true, recursive: true })
@@ -55,18 +45,6 @@ export async function buildApplication(): Promise<{ root: string; remove: () => 
     symlinkSync(join(PROJECT_ROOT, shared), join(root, shared));
   }
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function readinessOf(port: number): Promise<number> {

@@ -35,6 +35,11 @@ const SECTION_SAVES = Number(process.env.BENCH_SECTION_SAVES || 10);
 const LARGE = { slug: 'bench-large', sections: 10, perSection: 30 };
 const SMALL = { slug: 'bench-small', sections: 1, perSection: 30 };
 const PASSWORD = 'bench password of some length';
+/**
+ * The scheduled jobs (notification delivery, expiry) off: their statements would otherwise land among a
+ * measured request's, in its figures and in the SQL replayed as its reference.
+ */
+const WITHOUT_JOBS = { NOTIFICATION_POLL_SECONDS: '0', EXPIRY_JOB_SECONDS: '0' };
 
 interface PageFigure extends Measured {
   label: string;
@@ -131,7 +136,7 @@ async function once<T>(server: BenchServer, work: () => Promise<{ ms: number; bo
 
 async function benchMode(root: string, mode: Mode, uploadFile: () => string): Promise<ModeFigures> {
   const started = performance.now();
-  const server = await BenchServer.start(root, mode, process.env.BENCH_DATABASE_URL);
+  const server = await BenchServer.start(root, mode, process.env.BENCH_DATABASE_URL, WITHOUT_JOBS);
   const startupMs = performance.now() - started;
   log(`${mode}: server pid ${server.pid} ready on port ${server.port} in ${(startupMs / 1000).toFixed(1)} s (${server.databaseName})`);
   const clients: Client[] = [];
@@ -573,7 +578,7 @@ function report(all: ModeFigures[], register: Array<{ mode: Mode; figures: Regis
 }
 
 async function registerBench(root: string, mode: Mode): Promise<RegisterFigures> {
-  const server = await BenchServer.start(root, mode, process.env.BENCH_DATABASE_URL);
+  const server = await BenchServer.start(root, mode, process.env.BENCH_DATABASE_URL, WITHOUT_JOBS);
   log(`${mode}: server pid ${server.pid} ready on port ${server.port} for the register figures (${server.databaseName})`);
   try {
     return await registerFigures(server);

@@ -107,7 +107,8 @@ export class BenchServer {
     return this.database?.name ?? 'PGlite in the server process';
   }
 
-  static async start(root: string, mode: Mode, serverUrl?: string): Promise<BenchServer> {
+  /** `environment` is added to the server's own, e.g. to turn its scheduled jobs off. */
+  static async start(root: string, mode: Mode, serverUrl?: string, environment: Record<string, string> = {}): Promise<BenchServer> {
     const dataDir = mkdtempSync(join(tmpdir(), 'adhere-bench-data-'));
     const database = mode === 'server' ? await createDatabase(serverUrl!) : undefined;
     const port = await freePort();
@@ -126,6 +127,7 @@ export class BenchServer {
       UPLOAD_MAX_BYTES: String(2 * 1024 ** 3),
       // For diagnosis only, e.g. BENCH_SERVER_NODE_OPTIONS=--cpu-prof (profiles land in the project folder).
       ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+      ...environment,
     };
     const server = new BenchServer(mode, port, dataDir, root, env, database);
     server.spawn();

@@ -116,7 +116,12 @@ function outageChecks(outage: OutageReport): Check[] {
     { name: `reads and writes served again within ${RECOVERY_LIMIT_S} s of the start`, ok: backWithin(timeline.firstReadAfterStart) && backWithin(timeline.firstWritesAfterStart), detail: `first read at ${seconds(timeline.firstReadAfterStart)}, writes at ${seconds(timeline.firstWritesAfterStart)}` },
     { name: 'every acknowledged evidence write is in the database', ok: evidence.missing.length === 0 && evidence.found === evidence.acknowledged, detail: `${evidence.found} of ${evidence.acknowledged} found${evidence.missing.length ? `; missing ${evidence.missing.join(', ')}` : ''}` },
     { name: 'the last acknowledged answer save is what is stored (or a later one)', ok: answerKept, detail: `last acknowledged save ${answer.lastAcknowledged?.index ?? '-'} (v${answer.lastAcknowledged?.version ?? '-'}), stored save ${answer.stored?.index ?? '-'} (v${answer.stored?.version ?? '-'})` },
-    { name: 'failed writes were clean errors (5xx; 409 for a save after an unacknowledged one)', ok: clean(evidence.failures, /^5\d\d$/) && clean(answer.failures, /^(5\d\d|409)$/), detail: `evidence: ${count(evidence.failures)}; answer: ${count(answer.failures)}` },
+    { name: 'failed writes said the database was unavailable (503; 409 for a save after an unacknowledged one)', ok: clean(evidence.failures, /^503$/) && clean(answer.failures, /^(503|409)$/), detail: `evidence: ${count(evidence.failures)}; answer: ${count(answer.failures)}` },
+    {
+      name: 'load requests that failed during the outage said the database was unavailable (503)',
+      ok: outage.load.every((group) => clean(group.badStatuses, /^503$/)),
+      detail: outage.load.map((group) => `${group.name}: ${count(group.badStatuses)}`).join('; '),
+    },
     { name: 'no write failed outside the outage', ok: outage.writeFailuresOutside === 0, detail: `${outage.writeFailuresOutside}` },
     { name: 'no load request failed outside the outage', ok: outage.loadFailuresOutside === 0, detail: `${outage.loadFailuresOutside} outside, ${outage.loadFailuresDuring} during` },
   ];

@@ -1,3 +1,5 @@
+import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
+
 /**
  * Errors that mean the database could not be reached or went away mid-request, as opposed to errors in
  * what the request asked of it. They are answered with 503 and a time to come back: the request may
@@ -17,6 +19,8 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 export function isDatabaseUnavailable(error: unknown): boolean {
+  // TypeORM lets go of a connection that broke; the request's next statement on it then fails with these.
+  if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   for (let candidate = error, depth = 0; candidate && depth < 4; depth++) {
     const { code, message } = candidate as { code?: unknown; message?: unknown };
     if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;

@@ -33,6 +33,20 @@ describe('health and cross-cutting behaviour', () => {
     }
   });
 
+  onServer('survives a connection that the database server ends while it is handed out', async () => {
+    const pool = (t.app.get(DataSource).driver as unknown as { master: Pool }).master;
+    // Handed out, a client has only its holder's listeners: the pool's own is removed until it returns.
+    const client = await pool.connect();
+    const [{ pid }] = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+    await t.sql('SELECT pg_terminate_backend($1)', [pid]);
+    // The `error` event arrives with the server's goodbye; unheard, it would be thrown and end the process.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await expect(client.query('SELECT 1')).rejects.toThrow();
+    client.release(true);
+    await request(t.server).get('/health/ready').expect(200);
+    await request(t.server).get('/api/v1/register').expect(200);
+  });
+
   it('echoes a sane request id the caller sent', async () => {
     const response = await request(t.server).get('/health/live').set('X-Request-Id', 'trace-12345678');
     expect(response.headers['x-request-id']).toBe('trace-12345678');

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '../config/app-config.service';
+import { BrokenConnections } from './broken-connections';
 import { databaseOptions } from './database-options.factory';
 import { DatabaseLifecycle } from './database.lifecycle';
 import { EmbeddedPostgres } from './embedded-postgres';
@@ -18,7 +19,7 @@ import { TransactionHost } from './transaction-host';
       useFactory: databaseOptions,
     }),
   ],
-  providers: [TransactionHost, DatabaseLifecycle, MigrationsOnStart],
+  providers: [TransactionHost, DatabaseLifecycle, MigrationsOnStart, BrokenConnections],
   exports: [TransactionHost],
 })
 export class DatabaseModule {}

@@ -16,6 +16,8 @@ describe('a redirect and the session it leaves', () => {
   let t: TestApp;
   let base: string;
   const query = Pool.prototype.query;
+  /** While set, the session store cannot write, as when its database has just gone away. */
+  let writesFail = false;
 
   beforeAll(async () => {
     t = await createTestApp({ EXPIRY_JOB_SECONDS: '0', NOTIFICATION_POLL_SECONDS: '0' });
@@ -25,7 +27,9 @@ describe('a redirect and the session it leaves', () => {
     jest.spyOn(Pool.prototype, 'query').mockImplementation(function (this: Pool, ...args: unknown[]) {
       const run = () => (query as (...a: unknown[]) => unknown).apply(this, args);
       const text = typeof args[0] === 'string' ? args[0] : '';
-      return /^INSERT INTO "sessions"/.test(text) ? new Promise((resolve) => setTimeout(resolve, SLOW_WRITE_MS)).then(run) : run();
+      if (!/^INSERT INTO "sessions"/.test(text)) return run();
+      if (writesFail) return Promise.reject(new Error('connect ECONNREFUSED'));
+      return new Promise((resolve) => setTimeout(resolve, SLOW_WRITE_MS)).then(run);
     } as typeof query);
   });
 
@@ -67,5 +71,36 @@ describe('a redirect and the session it leaves', () => {
     const next = await page(redirect.headers.location!, session);
     redirect.resume();
     expect(flashOf(next)).toBe('Welcome to Adhere. Redirect Tools is ready.');
+  });
+
+  it('still redirects when the session cannot be stored, once the work it reports is done', async () => {
+    const signUp = await fetch(`${base}/signup`);
+    const anonymous = signUp.headers.getSetCookie().map((line) => line.split(';')[0]).join('; ');
+    const account = new URLSearchParams({
+      _csrf: csrfFrom(await signUp.text()),
+      name: 'Bo',
+      email: 'bo@redirect.example.org',
+      password: PASSWORD,
+      'organization[name]': 'Unstored Session Tools',
+      'organization[kind]': 'provider',
+    }).toString();
+    const signedUp = await headersOf('POST', '/signup', anonymous, account);
+    signedUp.resume();
+    const cookie = signedUp.headers['set-cookie']!.map((line) => line.split(';')[0]).join('; ');
+    const [{ slug }] = await t.sql<{ slug: string }>(`SELECT slug FROM organizations WHERE name = 'Unstored Session Tools'`);
+    const settings = `/app/${slug}/settings`;
+    const form = await page(settings, cookie);
+    const version = /name="version" value="(\d+)"/.exec(form)![1];
+    const rename = new URLSearchParams({ _csrf: csrfFrom(form), name: 'Renamed While Sessions Fail', country: 'FR', version }).toString();
+
+    writesFail = true;
+    try {
+      const redirect = await headersOf('POST', settings, cookie, rename);
+      redirect.resume();
+      expect(redirect.statusCode).toBe(303);
+    } finally {
+      writesFail = false;
+    }
+    expect(await t.sql(`SELECT 1 FROM organizations WHERE name = 'Renamed While Sessions Fail'`)).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { QueryNumber } from '../../common/validation/query-number';
+import { QueryNumber } from '../../common/validation/from-text';
 import { REGISTER_STATUSES, type RegisterStatus } from '../entities/register-entry.entity';
 
 const emptyToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);

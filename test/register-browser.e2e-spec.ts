@@ -1,5 +1,5 @@
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { freePort } from './bench/server';
 import { OPERATOR_ENV } from './support/assessment-fixtures';
 import { AccessibilityAudit, goBy as goByOn, launchChromium, newBrowserContext, step } from './support/browser';
 import { seedEntries } from './support/register-fixtures';
@@ -21,9 +21,10 @@ describe('the public register in a browser', () => {
 
   beforeAll(async () => {
     browser = await launchChromium();
-    t = await createTestApp({ ...OPERATOR_ENV, EXPIRY_JOB_SECONDS: '0', NOTIFICATION_POLL_SECONDS: '0' });
-    await t.app.listen(0, '127.0.0.1');
-    const { port } = t.app.getHttpServer().address() as AddressInfo;
+    // The browser's forms come from the address the service says is its own (PUBLIC_URL); any other is another site.
+    const port = await freePort();
+    t = await createTestApp({ ...OPERATOR_ENV, PUBLIC_URL: `http://127.0.0.1:${port}`, EXPIRY_JOB_SECONDS: '0', NOTIFICATION_POLL_SECONDS: '0' });
+    await t.app.listen(port, '127.0.0.1');
 
     const provider = await t.signUp({ organization: 'Guardian Scan Ltd' });
     const team = await monitoringBody(t, 'Northern Monitoring');

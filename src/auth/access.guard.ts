@@ -1,23 +1,28 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { DECORATORS } from '@nestjs/swagger';
 import { Request, Response } from 'express';
 import passport from 'passport';
 import { Caller } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
+import { DEFAULT_BODY_TYPES, isAcceptedBody } from '../common/web/body-type';
 import { isApiRequest } from '../common/web/is-api-request';
+import { AppConfig } from '../config/app-config.service';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { ACCESS_RULE, AccessRule } from './access.decorator';
 import { ApiToken } from './api-token.entity';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { csrf, SAFE_METHODS } from './csrf';
+import { otherSiteOf } from './request-origin';
 import { BEARER_STRATEGY } from './strategies/bearer.strategy';
 import { SessionUser } from './session-user';
 import { kindAllows, Permission, roleAllows, tokenAllows } from './permissions';
 
 /**
- * The single gate of every route: it authenticates the caller (API token or session), checks the
- * route's declared rule, verifies the CSRF token of cookie-authenticated writes, and puts the caller
- * and organization into the request context. A route that declares no rule is refused.
+ * The single gate of every route: it refuses writes from other sites and API bodies of types the
+ * route does not take, authenticates the caller (API token or session), checks the route's declared
+ * rule, verifies the CSRF token of cookie-authenticated writes, and puts the caller and organization
+ * into the request context. A route that declares no rule is refused.
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -27,6 +32,7 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly context: TenantContext,
     private readonly organizations: OrganizationsService,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -36,6 +42,8 @@ export class AccessGuard implements CanActivate {
       this.logger.error(`${request.method} ${request.route?.path ?? request.path} declares no access rule; refused`);
       throw new AuthException(AuthErrorCode.NoAccessRule, 'This route is not open to anyone.');
     }
+    this.refuseOtherSites(request);
+    this.requireAcceptedBody(request, execution);
     const caller = await this.authenticate(request, execution.switchToHttp().getResponse<Response>());
     if (caller) this.context.setCaller(caller);
     this.checkCsrf(request, caller);
@@ -73,6 +81,31 @@ export class AccessGuard implements CanActivate {
         resolve(token);
       })(request, response, reject);
     });
+  }
+
+  /**
+   * A browser sends a page's writes to any site, with that site's cookies or none, and its address:
+   * another site could sign a visitor in to an account of its choosing, or file complaints from the
+   * visitor's network. Only an API token, which no other site's page can add, lets a write through.
+   */
+  private refuseOtherSites(request: Request): void {
+    if (SAFE_METHODS.has(request.method) || request.headers.authorization) return;
+    const otherSite = otherSiteOf(request, this.config.publicOrigin);
+    if (otherSite === undefined) return;
+    throw new AuthException(
+      AuthErrorCode.CrossSite,
+      `This request came from ${otherSite}; changes are accepted only from this service's own pages at ${this.config.publicOrigin} (PUBLIC_URL) or with an API token.`,
+    );
+  }
+
+  /** The API reads JSON, and the types a route declares with @ApiConsumes; never a form another site can post. */
+  private requireAcceptedBody(request: Request, execution: ExecutionContext): void {
+    if (SAFE_METHODS.has(request.method) || !isApiRequest(request)) return;
+    const declared = this.reflector.getAllAndOverride<string[] | undefined>(DECORATORS.API_CONSUMES, [execution.getHandler(), execution.getClass()]);
+    const accepted = declared?.length ? declared : DEFAULT_BODY_TYPES;
+    if (isAcceptedBody(request, accepted)) return;
+    const sent = request.headers['content-type'] ? `, not ${request.headers['content-type'].split(';')[0].trim().slice(0, 100)}` : '';
+    throw new AuthException(AuthErrorCode.UnsupportedBodyType, `This route takes a body of type ${accepted.join(' or ')}${sent}.`);
   }
 
   /** Cookie-carried credentials can be ridden by another site; a token in the page proves the origin. */

@@ -15,6 +15,8 @@ export enum AuthErrorCode {
   NotFound = 'NOT_FOUND',
   NoAccessRule = 'NO_ACCESS_RULE',
   CsrfInvalid = 'CSRF_INVALID',
+  CrossSite = 'CROSS_SITE',
+  UnsupportedBodyType = 'UNSUPPORTED_BODY_TYPE',
   WrongPassword = 'WRONG_PASSWORD',
   SetupUnavailable = 'SETUP_UNAVAILABLE',
 }
@@ -34,6 +36,8 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.NotFound]: HttpStatus.NOT_FOUND,
     [AuthErrorCode.NoAccessRule]: HttpStatus.FORBIDDEN,
     [AuthErrorCode.CsrfInvalid]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.CrossSite]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.UnsupportedBodyType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     [AuthErrorCode.WrongPassword]: HttpStatus.BAD_REQUEST,
     [AuthErrorCode.SetupUnavailable]: HttpStatus.NOT_FOUND,
   };

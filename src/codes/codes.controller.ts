@@ -9,6 +9,8 @@ import { AccreditDto } from './dto/accredit.dto';
 import { DiffQueryDto } from './dto/diff-query.dto';
 import { EndAccreditationDto } from './dto/end-accreditation.dto';
 
+/** The YAML media types the import reads (application/yaml is the registered one). */
+const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 const YAML_BODY = { schema: { type: 'string', example: 'code: my-code\ntitle: …\nversion: 1.0.0\n…' } };
 
 @ApiTags('codes')
@@ -29,7 +31,7 @@ export class CodesController {
   /** Imports a code version from its YAML file as a draft; the same content twice changes nothing (200). */
   @Post()
   @Operator()
-  @ApiConsumes('application/yaml')
+  @ApiConsumes(...YAML_TYPES)
   @ApiBody(YAML_BODY)
   async import(@Body() source: unknown, @Res({ passthrough: true }) response: Response) {
     const { version, document, created } = await this.codes.import(yamlText(source));
@@ -41,7 +43,7 @@ export class CodesController {
   @Post('validate')
   @Operator()
   @HttpCode(200)
-  @ApiConsumes('application/yaml')
+  @ApiConsumes(...YAML_TYPES)
   @ApiBody(YAML_BODY)
   validate(@Body() source: unknown) {
     const { document, contentHash } = this.codes.validate(yamlText(source));

@@ -36,6 +36,11 @@ export class AppConfig {
     return (configured ?? `http://localhost:${this.port}`).replace(/\/+$/, '');
   }
 
+  /** Scheme, host and port of PUBLIC_URL, as a browser writes them in an Origin header. */
+  get publicOrigin(): string {
+    return new URL(this.publicUrl).origin;
+  }
+
   get secureCookies(): boolean {
     return this.publicUrl.startsWith('https://');
   }

@@ -14,6 +14,7 @@ import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { projectRoot } from './common/project-root';
 import { registerViewHelpers } from './common/web/view-helpers';
 import { pageLocals } from './common/web/page-locals.middleware';
+import { privateAnswers } from './common/web/private-answers.middleware';
 import { requestId } from './common/web/request-id.middleware';
 import { saveSessionBeforeRedirect } from './common/web/session-before-redirect.middleware';
 import { AppConfig } from './config/app-config.service';
@@ -55,6 +56,10 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
     (request.path.startsWith('/api/docs') ? documentationHeaders : pageHeaders)(request, response, next),
   );
 
+  // Before the session: the same files for everyone, cacheable, and no session read to serve them.
+  app.useStaticAssets(join(root, 'node_modules', '@picocss', 'pico', 'css'), { prefix: '/assets/pico/' });
+  app.useStaticAssets(join(root, 'views', 'assets'), { prefix: '/assets/' });
+  app.use(privateAnswers);
   const PgStore = connectPgSimple(session);
   // Sessions live in PostgreSQL, in the application's own connection pool, so every instance shares them.
   const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
@@ -77,8 +82,6 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
   app.setBaseViewsDir(join(root, 'views'));
   app.setViewEngine('hbs');
   registerViewHelpers(join(root, 'views', 'partials'));
-  app.useStaticAssets(join(root, 'node_modules', '@picocss', 'pico', 'css'), { prefix: '/assets/pico/' });
-  app.useStaticAssets(join(root, 'views', 'assets'), { prefix: '/assets/' });
 
   const openApi = new DocumentBuilder()
     .setTitle('Adhere API')

@@ -19,7 +19,9 @@ import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
  *     global identity tables are fingerprinted after every call and compared with the previous state;
  *   - that a caller who does not belong to A never sees A's canary, in any body, page or header, and
  *     that nobody sees M's;
- *   - that an outsider's 404 on A is exactly the 404 of an organization that does not exist.
+ *   - that an outsider's 404 on A is exactly the 404 of an organization that does not exist;
+ *   - that every answer to a caller with a session or an API token, a refusal included, carries
+ *     `Cache-Control: no-store`, whatever the route (public ones too): no cache may keep it.
  * Then A's ids are tried through the outsiders' own organizations (THROUGH_OWN_ORGANIZATION), and M's
  * accreditations, reviews and complaints with M in the path (MONITORING_BODY_TARGET). A's own viewer and
  * tokens must see the canary on the reads that return A's data, which proves the seeding is real and the
@@ -626,7 +628,7 @@ describe('tenant isolation matrix', () => {
   /** The person behind each actor's throwaway sessions (anonymous and tokens sign in as a walk-in person). */
   const throwawayPeople = {} as Record<ActorName, Person>;
   let baseline: Fingerprint;
-  const tally = { requests: 0, monitoringBodyCanaryChecks: 0, outsiderRequests: 0, outsiderCanaryChecks: 0, insiderCanarySeen: 0, accreditedBodySeen: 0, publicEntrySeen: 0, complaintsFiled: 0, refusedWritesChecked: 0 };
+  const tally = { requests: 0, privateAnswersChecked: 0, monitoringBodyCanaryChecks: 0, outsiderRequests: 0, outsiderCanaryChecks: 0, insiderCanarySeen: 0, accreditedBodySeen: 0, publicEntrySeen: 0, complaintsFiled: 0, refusedWritesChecked: 0 };
   let sequence = 0;
 
   beforeAll(async () => {
@@ -1029,6 +1031,12 @@ describe('tenant isolation matrix', () => {
     baseline = after;
 
     tally.requests += 1;
+    if (actor !== 'anonymous') {
+      tally.privateAnswersChecked += 1;
+      if (response.headers['cache-control'] !== 'no-store') {
+        throw new Error(`${key} as ${actor} (${url}) answers with Cache-Control: ${response.headers['cache-control'] ?? '(none)'}, not no-store`);
+      }
+    }
     tally.monitoringBodyCanaryChecks += 1;
     if (text.toLowerCase().includes(CANARY_M.toLowerCase())) {
       throw new Error(`${key} as ${actor} (${url}) leaks monitoring body M: the response contains ${CANARY_M}:\n${text.slice(0, 3000)}`);
@@ -1284,6 +1292,7 @@ describe('tenant isolation matrix', () => {
     expect(tally.outsiderCanaryChecks).toBe(OUTSIDER_REQUESTS);
     expect(tally.requests).toBeGreaterThan(700);
     expect(tally.monitoringBodyCanaryChecks).toBe(tally.requests);
+    expect(tally.privateAnswersChecked).toBeGreaterThan(600);
     const insiderReads = CASE_KEYS.filter((key) => EXPECTED[key].readsTarget).reduce(
       (sum, key) =>
         sum + (['providerViewer', 'readToken'] as const).filter((actor) => statuses(EXPECTED[key].expect[ACTORS.indexOf(actor)]).includes(200)).length,

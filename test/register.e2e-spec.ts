@@ -298,9 +298,9 @@ describe('the public register', () => {
       expect(owner.role).not.toBe('adhere_app');
     });
 
-    it('never marks a signed-in visitor’s page as shareable', async () => {
+    it('never lets a cache keep a signed-in visitor’s page', async () => {
       const response = await provider.agent.get('/register').expect(200);
-      expect(response.headers['cache-control']).toBe('private, no-cache');
+      expect(response.headers['cache-control']).toBe('no-store');
     });
   });
 });

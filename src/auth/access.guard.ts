@@ -7,6 +7,7 @@ import { Caller } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
 import { DEFAULT_BODY_TYPES, isAcceptedBody } from '../common/web/body-type';
 import { isApiRequest } from '../common/web/is-api-request';
+import { keepOutOfCaches } from '../common/web/private-answers.middleware';
 import { AppConfig } from '../config/app-config.service';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { ACCESS_RULE, AccessRule } from './access.decorator';
@@ -44,8 +45,13 @@ export class AccessGuard implements CanActivate {
     }
     this.refuseOtherSites(request);
     this.requireAcceptedBody(request, execution);
-    const caller = await this.authenticate(request, execution.switchToHttp().getResponse<Response>());
-    if (caller) this.context.setCaller(caller);
+    const response = execution.switchToHttp().getResponse<Response>();
+    const caller = await this.authenticate(request, response);
+    if (caller) {
+      this.context.setCaller(caller);
+      // Whatever it answers, a refusal included, is for this caller alone.
+      keepOutOfCaches(response);
+    }
     this.checkCsrf(request, caller);
 
     switch (rule.kind) {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Query, Redirect, Render, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Header, Param, Post, Query, Redirect, Render, Req, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { FormView } from '../common/web/form-view.decorator';
@@ -96,6 +96,7 @@ export class AuthPagesController {
 
   @Get('setup/:token')
   @Public()
+  @Header('Cache-Control', 'no-store')
   @Render('auth/setup')
   async setupForm(@Param('token') token: string) {
     await this.setup.checkLink(token);
@@ -115,6 +116,7 @@ export class AuthPagesController {
 
   @Get('invitations/:token')
   @Public()
+  @Header('Cache-Control', 'no-store')
   @Render('auth/invitation')
   async invitation(@Param('token') token: string) {
     return { title: 'Invitation', token, invitation: await this.invitations.preview(token) };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { TransactionHost } from '../database/transaction-host';
@@ -21,6 +21,8 @@ export class InvitationAcceptanceController {
 
   @Get()
   @Public()
+  // Its address is the secret: no cache may keep it, nor the answer that shows who was invited.
+  @Header('Cache-Control', 'no-store')
   preview(@Param('token') token: string) {
     return this.invitations.preview(token);
   }

@@ -32,11 +32,11 @@ export class RegisterFreshness implements NestInterceptor {
 /** Sets the ETag and caching headers of a register answer at the given revision. */
 export function applyFreshness(request: Request, response: Response, revision: string): void {
   response.locals.registerRevision = revision;
-  // A signed-in visitor's pages carry their own navigation: never shared, and tagged apart.
+  // A signed-in visitor's pages carry their own navigation: kept by no cache (src/common/web/private-answers.middleware.ts).
   const viewer = (request.user as { id?: string } | undefined)?.id ?? '';
   const asked = createHash('sha256').update(`${request.originalUrl}\n${request.headers.accept ?? ''}\n${viewer}`).digest('base64url').slice(0, 16);
   response.setHeader('ETag', `W/"r${revision}-${asked}"`);
-  response.setHeader('Cache-Control', `${viewer ? 'private' : 'public'}, no-cache`);
+  response.setHeader('Cache-Control', viewer ? 'no-store' : 'public, no-cache');
   response.setHeader('Vary', 'Accept, Cookie');
   if (isApiRequest(request)) openToOtherSites(response);
 }

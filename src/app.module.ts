@@ -25,6 +25,7 @@ import { DatabaseModule } from './database/database.module';
 import { EvidenceModule } from './evidence/evidence.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
+import { AccountAlertsModule } from './notifications/account-alerts.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RegisterModule } from './register/register.module';
 import { RegisterSiteModule } from './register/register-site.module';
@@ -52,6 +53,7 @@ import { VerificationModule } from './verification/verification.module';
     VerificationModule,
     ComplaintsModule,
     NotificationsModule,
+    AccountAlertsModule,
     HealthModule,
     // Last: its `/register/:id` pages must not shadow the fixed `/register/...` pages of other modules.
     RegisterSiteModule,

@@ -42,8 +42,8 @@ import { submittedAssessment } from './support/verification-fixtures';
  */
 const RANDOM_RUNS_PER_ROUTE = 6;
 const GREEN_HOSTING_YAML = readFileSync(join(__dirname, 'fixtures', 'codes', 'green-hosting-1.0.0.yaml'), 'utf8');
-/** The one table a refused request legitimately adds to: every failed sign-in is recorded, for the sign-in brakes. */
-const WRITTEN_ON_REFUSAL = ['sign_in_attempts'];
+/** The tables a refused request legitimately writes: every failed sign-in is recorded, for the sign-in brakes. */
+const WRITTEN_ON_REFUSAL = ['sign_in_attempts', 'sign_in_throttles'];
 
 // ─── Who calls, and how a valid request looks ────────────────────────────────────────────────────────
 

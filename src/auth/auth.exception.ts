@@ -4,7 +4,6 @@ import { DomainException } from '../common/errors/domain.exception';
 export enum AuthErrorCode {
   NotSignedIn = 'NOT_SIGNED_IN',
   BadCredentials = 'BAD_CREDENTIALS',
-  AccountLocked = 'ACCOUNT_LOCKED',
   TooManyAttempts = 'TOO_MANY_ATTEMPTS',
   TokenInvalid = 'TOKEN_INVALID',
   TokenExpired = 'TOKEN_EXPIRED',
@@ -25,7 +24,6 @@ export class AuthException extends DomainException<AuthErrorCode> {
   protected readonly statusByCode: Record<AuthErrorCode, HttpStatus> = {
     [AuthErrorCode.NotSignedIn]: HttpStatus.UNAUTHORIZED,
     [AuthErrorCode.BadCredentials]: HttpStatus.UNAUTHORIZED,
-    [AuthErrorCode.AccountLocked]: HttpStatus.LOCKED,
     [AuthErrorCode.TooManyAttempts]: HttpStatus.TOO_MANY_REQUESTS,
     [AuthErrorCode.TokenInvalid]: HttpStatus.UNAUTHORIZED,
     [AuthErrorCode.TokenExpired]: HttpStatus.UNAUTHORIZED,

@@ -14,6 +14,7 @@ import { InvitationAcceptanceController } from './invitation-acceptance.controll
 import { OperatorSetupService } from './operator-setup.service';
 import { SessionSerializer } from './session.serializer';
 import { SignInService } from './sign-in.service';
+import { SignInThrottle } from './sign-in-throttle';
 import { SignUpService } from './sign-up.service';
 import { BearerStrategy } from './strategies/bearer.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
@@ -26,6 +27,7 @@ import { TokensPagesController } from './tokens.pages.controller';
     AccessGuard,
     ApiTokensService,
     SignInService,
+    SignInThrottle,
     SignUpService,
     AccountService,
     OperatorSetupService,

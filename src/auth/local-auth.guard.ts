@@ -15,7 +15,7 @@ export class LocalAuthGuard extends AuthGuard(LOCAL_STRATEGY) {
     return allowed;
   }
 
-  // Passport's own 401 would hide the reason (locked, throttled): let the strategy's error through.
+  // Passport's own 401 would hide the reason (a throttled network): let the strategy's error through.
   handleRequest<TUser>(error: unknown, user: TUser | false): TUser {
     if (error) throw error;
     if (!user) throw new InvalidInputException({ email: ['email and password are required'] });

@@ -1,82 +1,106 @@
-import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../config/app-config.service';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AuditService } from '../audit/audit.service';
+import { clientNetwork } from '../common/web/client-network';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from '../tenancy/entities/user.entity';
 import { hashPassword, verifyPassword } from '../tenancy/password-hasher';
 import { UsersService } from '../tenancy/users.service';
+import { AccountAlerts } from './account-alerts';
 import { AuthErrorCode, AuthException } from './auth.exception';
+import { Claim, SignInThrottle } from './sign-in-throttle';
 
-/** Failed sign-ins one client may make in the window before it is refused for a while. */
+/** Failed sign-ins one client network may make in the window before it is refused for a while. */
 export const CLIENT_FAILURE_LIMIT = 20;
 const CLIENT_WINDOW_MINUTES = 15;
+/** How long a guess waits, at most, for another guess on the same account to be checked first. */
+const BUSY_WAITS_MS = [25, 50, 100, 200, 400, 800];
+/**
+ * The one answer to a wrong password, an unknown address and an account waiting out a lock alike,
+ * so that none of them tells whether an account exists.
+ */
+export const SIGN_IN_REFUSED =
+  'The email address or password is wrong. After repeated wrong passwords, an account takes no sign-in from new networks for a while, and its owner is told by e-mail.';
 
-type Outcome = { kind: 'ok'; user: User } | { kind: 'bad' } | { kind: 'locked'; until: Date } | { kind: 'throttled' };
+type Start = { kind: 'throttled' } | { kind: 'unknown' } | { kind: 'account'; user: User; run: string; claim: Claim };
 
 /**
- * Checks credentials with two brakes on guessing: each client is limited in failed attempts per
- * window, and an account locks for a while after repeated failures. Attempts are recorded in their own
- * transaction, so a refused sign-in still counts.
+ * Checks credentials with two brakes on guessing, kept in PostgreSQL for every instance: each client
+ * network may fail CLIENT_FAILURE_LIMIT times per window (429, whatever the addresses tried), and each
+ * account slows guesses from networks it has not signed in from, without slowing its owner at their
+ * own (SignInThrottle). A wrong password, an unknown address and a slowed account answer alike, each
+ * after one Argon2id verification, and the owner learns of a lock by e-mail.
  */
 @Injectable()
-export class SignInService {
-  private dummyHash?: Promise<string>;
+export class SignInService implements OnModuleInit {
+  private dummyHash = '';
 
   constructor(
     private readonly tx: TransactionHost,
     private readonly users: UsersService,
-    private readonly config: AppConfig,
+    private readonly throttle: SignInThrottle,
+    private readonly audit: AuditService,
+    private readonly alerts: AccountAlerts,
   ) {}
 
-  async verify(email: string, password: string, client: string): Promise<User> {
-    const outcome = await this.tx.runScoped({}, () => this.attempt(email, password, client));
-    switch (outcome.kind) {
-      case 'ok':
-        return outcome.user;
-      case 'throttled':
-        throw new AuthException(AuthErrorCode.TooManyAttempts, `Too many failed sign-ins from your network; wait ${CLIENT_WINDOW_MINUTES} minutes and try again.`);
-      case 'locked':
-        throw new AuthException(
-          AuthErrorCode.AccountLocked,
-          `This account is locked after repeated failed sign-ins until ${outcome.until.toISOString()}; try again later.`,
-        );
-      case 'bad':
-        throw new AuthException(AuthErrorCode.BadCredentials, 'The email address or password is wrong.');
-    }
+  /** A hash made with the real parameters, so an unknown address costs one verification, as a real one does. */
+  async onModuleInit(): Promise<void> {
+    this.dummyHash = await hashPassword('not-a-real-password-only-for-timing');
   }
 
-  private async attempt(email: string, password: string, client: string): Promise<Outcome> {
-    const manager = this.tx.manager;
-    const [{ failures }] = (await manager.query(
+  async verify(email: string, password: string, ip: string | undefined): Promise<User> {
+    const networkKey = this.throttle.networkKey(clientNetwork(ip));
+    let start = await this.tx.runScoped({}, () => this.start(email, networkKey));
+    if (start.kind === 'throttled') {
+      throw new AuthException(AuthErrorCode.TooManyAttempts, `Too many failed sign-ins from your network; wait ${CLIENT_WINDOW_MINUTES} minutes and try again.`);
+    }
+    for (const wait of BUSY_WAITS_MS) {
+      if (start.kind !== 'account' || start.claim !== 'busy') break;
+      await sleep(wait);
+      const account: Extract<Start, { kind: 'account' }> = start;
+      const claim = await this.tx.runScoped({}, () => this.throttle.claim(account.user.id, account.run));
+      start = { ...account, claim };
+    }
+    // Always one verification, against a dummy hash for an unknown address, and even while a run waits.
+    const matches = await verifyPassword(start.kind === 'account' ? start.user.passwordHash : this.dummyHash, password);
+    const signedIn = start.kind === 'account' && start.claim === 'claimed' && matches;
+    await this.tx.runScoped({}, () => this.record(start, email, networkKey, signedIn));
+    if (!signedIn) throw new AuthException(AuthErrorCode.BadCredentials, SIGN_IN_REFUSED);
+    return (start as Extract<Start, { kind: 'account' }>).user;
+  }
+
+  private async start(email: string, networkKey: string): Promise<Start> {
+    const [{ failures }] = (await this.tx.manager.query(
       `SELECT count(*)::int AS failures FROM sign_in_attempts
         WHERE client = $1 AND NOT succeeded AND attempted_at > now() - make_interval(mins => $2)`,
-      [client, CLIENT_WINDOW_MINUTES],
+      [networkKey, CLIENT_WINDOW_MINUTES],
     )) as Array<{ failures: number }>;
     if (failures >= CLIENT_FAILURE_LIMIT) return { kind: 'throttled' };
-
     const user = await this.users.findByEmail(email);
-    let outcome: Outcome;
-    if (!user) {
-      // Spend the same time as a real check, so response times do not reveal which emails have accounts.
-      await verifyPassword(await this.dummy(), password);
-      outcome = { kind: 'bad' };
-    } else if (user.lockedUntil && user.lockedUntil.getTime() > Date.now()) {
-      outcome = { kind: 'locked', until: user.lockedUntil };
-    } else {
-      const check = await this.users.checkPassword(user, password, { maxFailures: this.config.loginMaxFailures, minutes: this.config.loginLockMinutes });
-      outcome = check.ok ? { kind: 'ok', user } : check.lockedUntil ? { kind: 'locked', until: check.lockedUntil } : { kind: 'bad' };
-    }
-    // Attempts matter only within the window; older ones are dropped as new ones arrive.
-    await manager.query(`DELETE FROM sign_in_attempts WHERE attempted_at < now() - interval '1 day'`);
-    await manager.query(`INSERT INTO sign_in_attempts (client, email, succeeded) VALUES ($1, $2, $3)`, [
-      client,
-      email.trim().toLowerCase(),
-      outcome.kind === 'ok',
-    ]);
-    return outcome;
+    if (!user) return { kind: 'unknown' };
+    const run = await this.throttle.runFor(user.id, networkKey);
+    return { kind: 'account', user, run, claim: await this.throttle.claim(user.id, run) };
   }
 
-  private dummy(): Promise<string> {
-    this.dummyHash ??= hashPassword('not-a-real-password-only-for-timing');
-    return this.dummyHash;
+  /** Every attempt counts for its network; a checked guess counts in its account's run, and may lock it. */
+  private async record(start: Start, email: string, networkKey: string, signedIn: boolean): Promise<void> {
+    const manager = this.tx.manager;
+    // Attempts matter only within the window; older ones are dropped as new ones arrive.
+    await manager.query(`DELETE FROM sign_in_attempts WHERE attempted_at < now() - interval '1 day'`);
+    await manager.query(`INSERT INTO sign_in_attempts (client, email, succeeded) VALUES ($1, $2, $3)`, [networkKey, email.trim().toLowerCase(), signedIn]);
+    if (start.kind !== 'account' || start.claim !== 'claimed') return;
+    if (signedIn) return this.throttle.succeeded(start.user.id, start.run, networkKey);
+    const lock = await this.throttle.failed(start.user.id, start.run);
+    if (!lock) return;
+    const fromNewNetworks = start.run !== networkKey;
+    await this.audit.record({
+      organizationId: null,
+      actorUserId: null,
+      action: 'account.locked',
+      targetType: 'user',
+      targetId: start.user.id,
+      data: { until: lock.until.toISOString(), failures: lock.failures, networks: fromNewNetworks ? 'new' : 'known' },
+    });
+    await this.alerts.signInSlowed({ userId: start.user.id, failures: lock.failures, until: lock.until, fromNewNetworks });
   }
 }

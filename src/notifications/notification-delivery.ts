@@ -106,7 +106,8 @@ export class NotificationDelivery {
 
   /**
    * On the first attempt only: who the audience is now, one row per address. Members are found by id or
-   * role; an address given as it is (a complainant's) is taken as it is, and once, even if a member has it.
+   * role; a notice about a person's own account goes to that person, member of anything or not; an
+   * address given as it is (a complainant's) is taken as it is, and once, even if a member has it.
    */
   private async resolveRecipients(notificationId: string): Promise<void> {
     await this.dataSource.query(
@@ -116,6 +117,11 @@ export class NotificationDelivery {
          JOIN memberships m ON m.organization_id = n.organization_id AND (m.user_id = ANY (n.user_ids) OR m.role = ANY (n.roles))
          JOIN users u ON u.id = m.user_id
         WHERE n.id = $1 AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id)
+       UNION ALL
+       SELECT n.id, u.id, u.email, u.name
+         FROM notifications n
+         JOIN users u ON u.id = ANY (n.user_ids)
+        WHERE n.id = $1 AND n.organization_id IS NULL AND NOT EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id)
        UNION ALL
        SELECT n.id, NULL, address.email, ''
          FROM notifications n CROSS JOIN LATERAL unnest(n.emails) AS address (email)

@@ -19,6 +19,15 @@ describe('notificationInputProblems', () => {
     expect(notificationInputProblems({ ...VALID, to: { emails: ['someone.without.account@example.net'] } })).toEqual([]);
   });
 
+  it('accepts a notice about a person’s own account, with no organization, when it names users only', () => {
+    const notice = { ...VALID, event: 'account_locked', organizationId: undefined, to: { userIds: VALID.to.userIds } } as NotificationInput;
+    expect(notificationInputProblems(notice)).toEqual([]);
+    for (const to of [{ roles: ['owner'] }, { userIds: VALID.to.userIds, emails: ['someone@example.net'] }, {}]) {
+      const problems = notificationInputProblems({ ...notice, to } as NotificationInput);
+      expect(problems.some((problem) => problem.startsWith('to must name users only'))).toBe(true);
+    }
+  });
+
   it.each([
     ['event', { event: 'deleted' }],
     ['organizationId', { organizationId: '0b5e8f64' }],

@@ -28,10 +28,13 @@ function isText(value: unknown, max: number): value is string {
 export function notificationInputProblems(input: NotificationInput): string[] {
   const problems: string[] = [];
   if (!(NOTIFICATION_EVENTS as readonly unknown[]).includes(input.event)) problems.push(`event must be one of ${NOTIFICATION_EVENTS.join(', ')}`);
-  if (typeof input.organizationId !== 'string' || !UUID.test(input.organizationId)) problems.push('organizationId must be a UUID');
+  if (input.organizationId !== undefined && (typeof input.organizationId !== 'string' || !UUID.test(input.organizationId))) problems.push('organizationId must be a UUID');
   const userIds: unknown = input.to?.userIds ?? [];
   const roles: unknown = input.to?.roles ?? [];
   const emails: unknown = input.to?.emails ?? [];
+  if (input.organizationId === undefined && (!Array.isArray(userIds) || userIds.length === 0 || !Array.isArray(roles) || roles.length > 0 || !Array.isArray(emails) || emails.length > 0)) {
+    problems.push('to must name users only, for a notice about a person’s own account (no organization)');
+  }
   if (!Array.isArray(userIds) || userIds.length > NOTIFICATION_LIMITS.userIds || !userIds.every((id) => typeof id === 'string' && UUID.test(id))) {
     problems.push(`to.userIds must be a list of at most ${NOTIFICATION_LIMITS.userIds} UUIDs`);
   }

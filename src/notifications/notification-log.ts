@@ -18,8 +18,9 @@ export interface LoggedDelivery {
 export interface LoggedNotification {
   id: string;
   event: NotificationEvent;
-  organizationName: string;
-  organizationSlug: string;
+  /** None for a notice about a person's own account. */
+  organizationName: string | null;
+  organizationSlug: string | null;
   /** The audience as enqueued; `deliveries` holds whom it resolved to. */
   userIds: string[];
   roles: string[];
@@ -53,7 +54,7 @@ export class NotificationLog {
               n.subject, n.body, n.link, n.status, n.attempts, n.last_error AS "lastError", n.created_at AS "createdAt",
               n.next_attempt_at AS "nextAttemptAt", n.finished_at AS "finishedAt", coalesce(d.deliveries, '[]') AS deliveries
          FROM (SELECT * FROM notifications WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC LIMIT $2) n
-         JOIN organizations o ON o.id = n.organization_id
+         LEFT JOIN organizations o ON o.id = n.organization_id
          LEFT JOIN LATERAL (
            SELECT json_agg(json_build_object('name', name, 'email', email, 'status', status, 'attempts', attempts, 'error', error, 'deliveredAt', delivered_at)
                            ORDER BY email) AS deliveries

@@ -6,8 +6,11 @@ import { checkedNotification } from './notification-input.check';
 
 export interface NotificationInput {
   event: NotificationEvent;
-  /** The organization whose members receive it; addresses in `to.emails` are told on its behalf. */
-  organizationId: string;
+  /**
+   * The organization whose members receive it; addresses in `to.emails` are told on its behalf. None for
+   * a notice about a person's own account, which then names its users only (`to.userIds`).
+   */
+  organizationId?: string;
   /**
    * Who in it: these users, and/or every member with one of these roles (roles from src/tenancy/roles.ts),
    * and/or these e-mail addresses, which need not be anyone's account (someone who filed a complaint).
@@ -47,7 +50,7 @@ export class Notifications {
       [
         notification.key,
         notification.event,
-        notification.organizationId,
+        notification.organizationId ?? null,
         notification.to.userIds ?? [],
         notification.to.roles ?? [],
         notification.to.emails ?? [],

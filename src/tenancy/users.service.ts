@@ -70,39 +70,6 @@ export class UsersService {
     return this.tx.manager.getRepository(User).existsBy({ isOperator: true });
   }
 
-  /**
-   * Checks a password; a correct one clears the failure count, a wrong one adds to it and may lock the
-   * account, in which case the answer says until when.
-   */
-  async checkPassword(user: User, password: string, lock: { maxFailures: number; minutes: number }): Promise<{ ok: true } | { ok: false; lockedUntil?: Date }> {
-    const manager = this.tx.manager;
-    if (await verifyPassword(user.passwordHash, password)) {
-      if (user.failedSignIns > 0 || user.lockedUntil) await manager.getRepository(User).update(user.id, { failedSignIns: 0, lockedUntil: null });
-      return { ok: true };
-    }
-    // One statement, so that simultaneous wrong guesses all count.
-    const [rows] = await manager.query(
-      `UPDATE users
-          SET failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $2 THEN 0 ELSE failed_sign_ins + 1 END,
-              locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-        WHERE id = $1
-        RETURNING locked_until, failed_sign_ins = 0 AS locked_now`,
-      [user.id, lock.maxFailures, lock.minutes],
-    );
-    const [result] = rows as Array<{ locked_until: Date | null; locked_now: boolean }>;
-    if (!result?.locked_now) return { ok: false };
-    const lockedUntil = new Date(result.locked_until!);
-    await this.audit.record({
-      organizationId: null,
-      actorUserId: null,
-      action: 'account.locked',
-      targetType: 'user',
-      targetId: user.id,
-      data: { until: lockedUntil.toISOString() },
-    });
-    return { ok: false, lockedUntil };
-  }
-
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<boolean> {
     const repository = this.tx.manager.getRepository(User);
     const user = await repository.createQueryBuilder('user').addSelect('user.passwordHash').where('user.id = :userId', { userId }).getOneOrFail();

@@ -14,6 +14,6 @@ export class LocalStrategy extends PassportStrategy(Strategy, LOCAL_STRATEGY) {
   }
 
   async validate(request: Request, email: string, password: string): Promise<{ id: string; email: string; name: string }> {
-    return userView(await this.signIn.verify(email, password, request.ip ?? 'unknown'));
+    return userView(await this.signIn.verify(email, password, request.ip));
   }
 }

@@ -17,12 +17,6 @@ export class User {
   @Column({ name: 'is_operator', type: 'boolean', default: false })
   isOperator: boolean;
 
-  @Column({ name: 'failed_sign_ins', type: 'integer', default: 0 })
-  failedSignIns: number;
-
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil: Date | null;
-
   @Column({ name: 'password_changed_at', type: 'timestamptz' })
   passwordChangedAt: Date;
 

@@ -1,0 +1,16 @@
+import { Global, Module } from '@nestjs/common';
+import { AccountAlerts } from '../auth/account-alerts';
+import { AccountLockNotice } from './account-lock-notice';
+import { NotificationsModule } from './notifications.module';
+
+/**
+ * Lends the account notices to sign-in, which comes before notifications in the layers: global, so
+ * that the auth module need not import this one.
+ */
+@Global()
+@Module({
+  imports: [NotificationsModule],
+  providers: [{ provide: AccountAlerts, useClass: AccountLockNotice }],
+  exports: [AccountAlerts],
+})
+export class AccountAlertsModule {}

@@ -203,6 +203,9 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /health/ready':                                    { expect: [200, 200, 200, 200, 200, 401, 401] },
   'GET /signin':                                          { expect: [200, 200, 200, 200, 200, 303, 303] },
   'GET /signup':                                          { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'GET /signout':                                         { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'GET /login':                                           { expect: [301, 301, 301, 301, 301, 303, 303] },
+  'GET /logout':                                          { expect: [301, 301, 301, 301, 301, 303, 303] },
 
   // ── public codes (the code is csea-detection-tools, the version 1.0.0) ──
   'GET /api/v1/codes':                                    { expect: [200, 200, 200, 200, 200, 401, 401] },

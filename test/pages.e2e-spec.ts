@@ -522,6 +522,7 @@ describe('server-rendered pages', () => {
       const person = browser();
       const form = await open(person, '/setup/known-setup-token');
       expect(form).toContain('<h1>Create the operator account</h1>');
+      expect(form).toContain('<meta name="description" content="Create the first operator account of this Adhere installation.">');
       expect(form).toContain('<form method="post" action="/setup/known-setup-token"');
       expect(unlabelledControls(form)).toEqual([]);
 

@@ -7,12 +7,13 @@ import { verdictOf } from './attestation-verdict';
 import { VerifyAttestationDto } from './dto/verify-attestation.dto';
 
 const TITLE = 'Verify an attestation';
+const DESCRIPTION = 'Paste a signed attestation from the Adhere register to check its signature, what it claims, and what the register shows today.';
 
 /** What the verify form shows again after a refused post: only its title. */
 @Injectable()
 export class VerifyFormModel implements FormModel {
   locals() {
-    return Promise.resolve({ title: TITLE });
+    return Promise.resolve({ title: TITLE, description: DESCRIPTION });
   }
 }
 
@@ -26,7 +27,7 @@ export class AttestationsPagesController {
   @Public()
   @Render('attestations/verify')
   form() {
-    return { title: TITLE, values: {} };
+    return { title: TITLE, description: DESCRIPTION, values: {} };
   }
 
   @Post()
@@ -36,6 +37,6 @@ export class AttestationsPagesController {
   @Render('attestations/verify')
   async verify(@Body() dto: VerifyAttestationDto) {
     const report = await this.verifier.verify(dto.attestation);
-    return { title: TITLE, values: dto, verdict: verdictOf(report), report };
+    return { title: TITLE, description: DESCRIPTION, values: dto, verdict: verdictOf(report), report };
   }
 }

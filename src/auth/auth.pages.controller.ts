@@ -18,6 +18,9 @@ import { endSession, startSession } from './session';
 import { SessionUser } from './session-user';
 import { SignUpService } from './sign-up.service';
 
+const SIGN_UP_DESCRIPTION = 'Create an Adhere account for your organization: a provider declaring adherence to a code of conduct, or a monitoring body verifying it.';
+const SIGN_IN_DESCRIPTION = 'Sign in to Adhere to work on your organization’s declarations of adherence, evidence and reviews.';
+
 /** A local path to return to after signing in; anything else could send people to another site. */
 function safeNext(next: unknown): string | undefined {
   return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : undefined;
@@ -38,7 +41,7 @@ export class AuthPagesController {
   @Public()
   @Render('auth/signup')
   signUpForm() {
-    return { title: 'Create your account', values: { organization: { kind: 'provider' } } };
+    return { title: 'Create your account', description: SIGN_UP_DESCRIPTION, values: { organization: { kind: 'provider' } } };
   }
 
   @Post('signup')
@@ -57,7 +60,7 @@ export class AuthPagesController {
   @Public()
   @Render('auth/signin')
   signInForm(@Query('next') next?: string) {
-    return { title: 'Sign in', values: { next: safeNext(next) } };
+    return { title: 'Sign in', description: SIGN_IN_DESCRIPTION, values: { next: safeNext(next) } };
   }
 
   @Post('signin')
@@ -68,6 +71,28 @@ export class AuthPagesController {
   @Redirect()
   signIn(@Req() request: Request) {
     return { url: safeNext((request.body as { next?: unknown }).next) ?? '/', statusCode: 303 };
+  }
+
+  /** People type /login: it leads to the sign-in page, with the same query (which checks `next` itself). */
+  @Get('login')
+  @Public()
+  @Redirect()
+  login(@Req() request: Request) {
+    const query = request.originalUrl.indexOf('?');
+    return { url: `/signin${query < 0 ? '' : request.originalUrl.slice(query)}`, statusCode: 301 };
+  }
+
+  /** People type /logout: it leads to the sign-out page (signing out is a form, never a link). */
+  @Get('logout')
+  @Public()
+  @Redirect('/signout', 301)
+  logout() {}
+
+  @Get('signout')
+  @Public()
+  @Render('auth/signout')
+  signOutPage() {
+    return { title: 'Sign out', description: 'Sign out of Adhere on this browser.' };
   }
 
   @Post('signout')
@@ -100,7 +125,7 @@ export class AuthPagesController {
   @Render('auth/setup')
   async setupForm(@Param('token') token: string) {
     await this.setup.checkLink(token);
-    return { title: 'Create the operator account', token };
+    return { title: 'Create the operator account', description: 'Create the first operator account of this Adhere installation.', token };
   }
 
   @Post('setup/:token')
@@ -119,7 +144,8 @@ export class AuthPagesController {
   @Header('Cache-Control', 'no-store')
   @Render('auth/invitation')
   async invitation(@Param('token') token: string) {
-    return { title: 'Invitation', token, invitation: await this.invitations.preview(token) };
+    const invitation = await this.invitations.preview(token);
+    return { title: 'Invitation', description: `Join ${invitation.organization.name} on Adhere.`, token, invitation };
   }
 
   @Post('invitations/:token')

@@ -22,6 +22,7 @@ export class CodesPagesController {
     const summaries = await this.codes.list();
     return {
       title: 'Codes of conduct',
+      description: 'The codes of conduct providers declare adherence to in Adhere, each readable in full with its requirements, levels and versions.',
       codes: summaries.map((summary) => ({ slug: summary.code.slug, current: summary.current, versions: summary.versions })),
     };
   }
@@ -40,7 +41,10 @@ export class CodesPagesController {
   async diff(@Param('code') slug: string, @Query() query: DiffQueryDto) {
     const summary = await this.codes.code(slug);
     const diff = diffForPage(await this.codes.diff(slug, query.to, query.from));
-    return { title: `Changes to ${summary.current.title}`, slug, codeTitle: summary.current.title, versions: summary.versions, diff };
+    return {
+      title: `Changes to ${summary.current.title}`,
+      description: `What changed in ${summary.current.title} between two versions, requirement by requirement.`,
+      slug, codeTitle: summary.current.title, versions: summary.versions, diff };
   }
 
   @Get(':code/:version')
@@ -53,6 +57,7 @@ export class CodesPagesController {
     const previous = await this.codes.previousVersion(found);
     return {
       title: `${document.title} ${document.version}`,
+      description: `${document.title}, version ${document.version}, in full: ${requirementCount(document)} requirements, the levels of compliance, and the monitoring bodies accredited for it.`,
       slug,
       version: found,
       document,

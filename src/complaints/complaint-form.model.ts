@@ -14,6 +14,7 @@ export class ComplaintFormModel implements FormModel {
     const entry = await this.directory.entry(request.params.id as string);
     return {
       title: `Complain about ${entry.service.name}`,
+      description: `Tell the monitoring body of ${entry.service.name} by ${entry.provider.name} that it does not meet its code of conduct. No account needed.`,
       entry,
       action: `/register/${entry.id}/complaints`,
       categories: COMPLAINT_CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] })),

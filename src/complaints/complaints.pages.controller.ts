@@ -15,6 +15,7 @@ import { FileComplaintDto } from './dto/file-complaint.dto';
 import { FollowComplaintDto } from './dto/follow-complaint.dto';
 
 const FOLLOW = '/register/complaints/follow';
+const FOLLOW_DESCRIPTION = 'Enter the reference and secret of a complaint about a register entry to see its status and public outcome.';
 
 /** The public's pages: a complaint form on each register entry, its receipt, and following it. */
 @ApiExcludeController()
@@ -51,7 +52,7 @@ export class ComplaintsPagesController {
   @Public()
   @Render('complaints/follow')
   followForm() {
-    return { title: 'Follow a complaint', action: FOLLOW, values: {} };
+    return { title: 'Follow a complaint', description: FOLLOW_DESCRIPTION, action: FOLLOW, values: {} };
   }
 
   /** A reference and secret that match no complaint show the form again, with the one message for both. */
@@ -62,7 +63,7 @@ export class ComplaintsPagesController {
   @Header('Cache-Control', 'no-store')
   @Render('complaints/follow')
   async follow(@Body() dto: FollowComplaintDto, @Res({ passthrough: true }) response: Response) {
-    const page = { title: 'Follow a complaint', action: FOLLOW, values: { reference: dto.reference } };
+    const page = { title: 'Follow a complaint', description: FOLLOW_DESCRIPTION, action: FOLLOW, values: { reference: dto.reference } };
     try {
       const followed = await this.following.follow(dto.reference, dto.secret);
       const entry = await this.directory.entry(followed.entryId);

@@ -40,7 +40,11 @@ export class RegisterPagesController {
   async list(@Query() query: RegisterPageQueryDto, @Req() request: Request, @Res() response: Response): Promise<void> {
     await this.pages.send(request, response, 'register/list', async () => {
       const [result, facets] = await Promise.all([this.directory.page(query, query.page ?? 1, PER_PAGE), this.directory.facets()]);
-      return { title: query.q ? `“${query.q}” in the register` : 'The register', ...registerListView(query, result, facets) };
+      return {
+        title: query.q ? `“${query.q}” in the register` : 'The register',
+        description: 'The public register of Adhere: every service whose adherence to a code of conduct an accredited monitoring body verified, with its status, level, history and signed attestation. Search it, or download it as CSV or JSON.',
+        ...registerListView(query, result, facets),
+      };
     });
   }
 
@@ -48,6 +52,7 @@ export class RegisterPagesController {
   async figures(@Req() request: Request, @Res() response: Response): Promise<void> {
     await this.pages.send(request, response, 'register/statistics', async () => ({
       title: 'Register statistics',
+      description: 'The Adhere register in figures: verified, suspended, revoked and expired entries, levels, monitoring bodies, decision times and complaints.',
       figures: { ...(await this.statistics.figures()), complaints: await this.complaints.byOutcome() },
     }));
   }
@@ -59,6 +64,7 @@ export class RegisterPagesController {
       const url = `${this.config.publicUrl}/register/${entry.id}`;
       return {
         title: `${entry.service.name} — ${entry.code.title}`,
+        description: `${entry.service.name} by ${entry.provider.name}: ${entry.status} against ${entry.code.title} ${entry.code.version} at level ${entry.level}, verified by ${entry.monitoringBody.name}. Its history, findings, evidence manifest and signed attestation.`,
         entry,
         history: [...entry.history].reverse(),
         complaints: await this.complaints.forEntry(entry.id),

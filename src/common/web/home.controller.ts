@@ -9,6 +9,9 @@ export class HomeController {
   @Public()
   @Render('home')
   home() {
-    return { title: 'Adhere' };
+    return {
+      title: 'Adhere',
+      description: 'Providers of online services and detection tools declare adherence to a code of conduct, back it with evidence, have it verified by an independent monitoring body, and appear in a public register anyone can search and check.',
+    };
   }
 }

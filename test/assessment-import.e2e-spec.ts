@@ -269,7 +269,7 @@ describe('assessment export and import', () => {
       expect((await answerRows(assessment.id))[0]).toMatchObject({ statement, version: 2 });
     });
 
-    it('refuses a file that lacks a column or is not CSV (400 naming file), and writes nothing', async () => {
+    it('refuses a file that lacks a column or is not CSV (400 naming file), or a body of another type (415), and writes nothing', async () => {
       const assessment = await start();
       const key = assessment.answers[0].requirementKey;
       const before = await answerRows(assessment.id);
@@ -280,8 +280,8 @@ describe('assessment export and import', () => {
       expect(Object.keys(unterminated.body.details)).toEqual(['file']);
       const prose = await importCsv(assessment.id, 'This is a letter, not a spreadsheet.\nKind regards\n').expect(400);
       expect(Object.keys(prose.body.details)).toEqual(['file']);
-      const json = await importCsv(assessment.id, JSON.stringify({ answers: [] }), ownerCaller, 'application/json').expect(400);
-      expect(json.body.statusCode).toBe(400);
+      const json = await importCsv(assessment.id, JSON.stringify({ answers: [] }), ownerCaller, 'application/json').expect(415);
+      expect(json.body.message).toBe('This route takes a body of type text/csv, not application/json.');
       expect(await answerRows(assessment.id)).toEqual(before);
     });
 

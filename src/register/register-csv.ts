@@ -32,7 +32,7 @@ const HEADER = CSV_FIELDS.map(([name]) => name);
 const BATCH_SQL = `SELECT ${CSV_FIELDS.map(([name, expression]) => `${expression} AS "${name}"`).join(', ')}
   FROM register_entries WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2`;
 
-type Row = Record<string, CsvCell>;
+export type Row = Record<string, CsvCell>;
 
 /**
  * The whole register as CSV, written to a stream batch by batch in id order. Each batch is read in a
@@ -48,7 +48,7 @@ export class RegisterCsv {
     const batchAfter = AsyncResource.bind((after: string | null) => this.tx.runScoped({}, () => this.batch(after, baseUrl)));
     // The first batch before any byte is sent: a failure then is still an ordinary error answer.
     const first = await batchAfter(null);
-    await streamCsv(output, HEADER, rowsFrom(first, batchAfter));
+    await streamCsv(output, HEADER, rowsInBatches(HEADER, first, batchAfter, BATCH));
   }
 
   private async batch(after: string | null, baseUrl: string): Promise<Row[]> {
@@ -56,11 +56,15 @@ export class RegisterCsv {
   }
 }
 
-async function* rowsFrom(first: Row[], batchAfter: (after: string | null) => Promise<Row[]>): AsyncGenerator<CsvCell[]> {
+/**
+ * The rows of `first` and of every batch after it, each as its cells in `columns` order; the next batch
+ * (after the last row's id) is read only once the rows before it are taken, and none after a short one.
+ */
+export async function* rowsInBatches(columns: readonly string[], first: Row[], batchAfter: (after: string) => Promise<Row[]>, size: number): AsyncGenerator<CsvCell[]> {
   let batch = first;
   for (;;) {
-    for (const row of batch) yield HEADER.map((name) => row[name]);
-    if (batch.length < BATCH) return;
+    for (const row of batch) yield columns.map((name) => row[name]);
+    if (batch.length < size) return;
     batch = await batchAfter(String(batch[batch.length - 1].id));
   }
 }

@@ -41,7 +41,7 @@ export async function streamCsv(output: Writable, header: readonly string[], row
   try {
     await pipeline(Readable.from(rows), csvStream(header), output);
   } catch (error) {
-    if (output.destroyed && !output.writableFinished && isPrematureClose(error)) return;
+    if (isPrematureClose(error)) return;
     throw error;
   }
 }

@@ -155,9 +155,15 @@ export class ServiceRegistry {
   }
 }
 
+/** The refusal of a service name; `taken` is the other service's name when it is known (not when the unique index refused it). */
 function serviceNameTaken(name: string, taken?: string): ServicesException {
-  if (taken === undefined || taken.toLowerCase() === name.toLowerCase()) {
-    return new ServicesException(ServicesErrorCode.NameTaken, `This organization already has a service called ${taken ?? name}.`, { name: ['another service has this name'] });
+  if (taken === undefined) {
+    return new ServicesException(ServicesErrorCode.NameTaken, `This organization already has a service called ${name}, or one whose name looks the same.`, {
+      name: ['another service has this name, or one that looks the same'],
+    });
+  }
+  if (taken.toLowerCase() === name.toLowerCase()) {
+    return new ServicesException(ServicesErrorCode.NameTaken, `This organization already has a service called ${taken}.`, { name: ['another service has this name'] });
   }
   return new ServicesException(ServicesErrorCode.NameTaken, `This organization already has a service whose name looks the same: ${taken}. Choose a name that cannot be mistaken for it.`, {
     name: [`looks the same as the name of another service, ${taken} (ignoring case and look-alike characters)`],

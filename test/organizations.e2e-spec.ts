@@ -213,9 +213,10 @@ describe('organizations and members', () => {
       const second = await founder.agent
         .post('/api/v1/orgs')
         .set('X-CSRF-Token', founder.csrf)
-        .send({ name: 'Acme', kind: 'monitoring_body', country: 'nl', website: 'https://acme.example.org' })
+        .send({ name: 'Acmé', kind: 'monitoring_body', country: 'nl', website: 'https://acme.example.org' })
         .expect(201);
-      expect(second.body).toMatchObject({ slug: 'acme-2', name: 'Acme', kind: 'monitoring_body', country: 'NL', website: 'https://acme.example.org' });
+      // A name that looks the same as another organization's is refused; one with the same slug is not.
+      expect(second.body).toMatchObject({ slug: 'acme-2', name: 'Acmé', kind: 'monitoring_body', country: 'NL', website: 'https://acme.example.org' });
       expect(second.body.id).not.toBe(first.body.id);
 
       expect((await founder.agent.get('/api/v1/orgs/acme').expect(200)).body.role).toBe('owner');

@@ -321,7 +321,7 @@ describe('verification: concurrency, expiry, notifications, renewal and reports'
       const csv = await report(`/reports.csv?from=${from}&to=${today}`).expect(200);
       expect(csv.headers['content-type']).toBe('text/csv; charset=utf-8');
       expect(csv.headers['content-disposition']).toBe(`attachment; filename=verification-statistics-${from}-to-${today}.csv`);
-      const lines = csv.text.trim().split('\n');
+      const lines = csv.text.trim().split('\r\n');
       expect(lines[0]).toBe('from,to,metric,breakdown,value');
       const row = (metric: string, breakdown: string, value: number | string) => `${from},${today},${metric},${breakdown},${value}`;
       expect(lines.slice(1)).toEqual([

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { csvText } from '../common/csv/csv-writer';
+import { restoreCell } from '../common/csv/formula-cells';
 import type { AnswerDetail, AssessmentDetail } from './assessment-detail';
 
 /** The columns of an exported assessment; an import reads the same file back. */
@@ -13,9 +14,6 @@ export interface ImportedRow {
   row: number;
   values: Record<(typeof REQUIRED_COLUMNS)[number], string>;
 }
-
-/** A spreadsheet would run a cell that starts like a formula; such cells are exported with a leading apostrophe. */
-const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function assessmentJson(detail: AssessmentDetail) {
   const { assessment, service, code, monitoringBody, progress } = detail;
@@ -76,7 +74,7 @@ export function assessmentCsv(detail: AssessmentDetail): string {
     evidence.map((item) => item.evidence.id).join(' '),
     String(answer.version),
   ]);
-  return stringify([[...CSV_COLUMNS], ...rows.map((row) => row.map(defuse))], { quoted_string: true });
+  return csvText(CSV_COLUMNS, rows);
 }
 
 /** Reads an answers file; a file that is not CSV or lacks a column is refused as a whole. */
@@ -93,20 +91,7 @@ export function parseAnswersCsv(text: string): { rows: ImportedRow[] } | { probl
   return {
     rows: records.map(({ record, info }) => ({
       row: 1 + info.records + info.empty_lines,
-      values: Object.fromEntries(REQUIRED_COLUMNS.map((column) => [column, restore(record[column] ?? '')])) as ImportedRow['values'],
+      values: Object.fromEntries(REQUIRED_COLUMNS.map((column) => [column, restoreCell(record[column] ?? '')])) as ImportedRow['values'],
     })),
   };
-}
-
-/** A formula, or text that an import would mistake for a defused one: both get an apostrophe. */
-function needsApostrophe(value: string): boolean {
-  return FORMULA_START.test(value) || (value.startsWith("'") && needsApostrophe(value.slice(1)));
-}
-
-function defuse(value: string): string {
-  return needsApostrophe(value) ? `'${value}` : value;
-}
-
-function restore(value: string): string {
-  return value.startsWith("'") && needsApostrophe(value.slice(1)) ? value.slice(1) : value;
 }

@@ -5,6 +5,7 @@ import { Organization } from '../tenancy/entities/organization.entity';
 import { User } from '../tenancy/entities/user.entity';
 import { FoundingService } from '../tenancy/founding.service';
 import { NewOrganization } from '../tenancy/organizations.service';
+import { organizationNameLooksTaken, TenancyErrorCode, TenancyException } from '../tenancy/tenancy.exception';
 import { UsersService } from '../tenancy/users.service';
 
 export interface SignUp {
@@ -28,7 +29,10 @@ export class SignUpService {
     return this.tx.runScoped({}, async () => {
       const user = await this.users.create({ email: input.email, name: input.name, password: input.password });
       this.context.setCaller({ userId: user.id, isOperator: false });
-      const organization = await this.founding.found(user.id, input.organization);
+      const organization = await this.founding.found(user.id, input.organization).catch((error: unknown) => {
+        // The sign-up form has the organization's name under `organization`.
+        throw error instanceof TenancyException && error.code === TenancyErrorCode.NameLooksTaken ? organizationNameLooksTaken('organization.name') : error;
+      });
       return { user, organization };
     });
   }

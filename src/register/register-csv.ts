@@ -1,38 +1,70 @@
 import { Injectable } from '@nestjs/common';
-import { once } from 'node:events';
+import { AsyncResource } from 'node:async_hooks';
 import type { Writable } from 'node:stream';
-import { finished } from 'node:stream/promises';
+import { streamCsv, type CsvCell } from '../common/csv/csv-writer';
 import { TransactionHost } from '../database/transaction-host';
-import { CSV_FIELDS, RegisterDirectory } from './register-directory';
 
-const BATCH = 250;
+const BATCH = 1_000;
+
+/** The register's CSV columns, and the SQL of each ($3 is the service's public address). */
+const CSV_FIELDS: Array<[string, string]> = [
+  ['id', 'id::text'],
+  ['verification_id', 'verification_id'],
+  ['status', 'status'],
+  ['level', 'level::text'],
+  ['provider', 'provider_name'],
+  ['provider_country', 'provider_country'],
+  ['service', 'service_name'],
+  ['code', 'code_slug'],
+  ['code_title', 'code_title'],
+  ['code_version', 'code_version'],
+  ['monitoring_body', 'monitoring_body_name'],
+  ['first_verified_at', `to_char(first_verified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`],
+  ['decided_at', `to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`],
+  ['valid_until', 'valid_until::text'],
+  ['conditions', 'conditions'],
+  ['public_summary', 'public_summary'],
+  ['evidence_count', 'jsonb_array_length(evidence_manifest)::text'],
+  ['evidence_merkle_root', 'evidence_root'],
+  ['url', `$3::text || '/register/' || id`],
+];
+const HEADER = CSV_FIELDS.map(([name]) => name);
+const BATCH_SQL = `SELECT ${CSV_FIELDS.map(([name, expression]) => `${expression} AS "${name}"`).join(', ')}
+  FROM register_entries WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2`;
+
+export type Row = Record<string, CsvCell>;
 
 /**
  * The whole register as CSV, written to a stream batch by batch in id order. Each batch is read in a
- * short read-only transaction of its own, so a large download never holds a connection for long,
- * and the next batch waits until the client has taken the last.
+ * short read-only transaction of its own, so a large download never holds a connection for long, and
+ * the next batch is read only when the client has taken the rows before it.
  */
 @Injectable()
 export class RegisterCsv {
-  constructor(
-    private readonly tx: TransactionHost,
-    private readonly directory: RegisterDirectory,
-  ) {}
+  constructor(private readonly tx: TransactionHost) {}
 
   async write(output: Writable, baseUrl: string): Promise<void> {
-    const done = finished(output).catch(() => undefined);
-    let ready = output.write(`${CSV_FIELDS.map(([name]) => name).join(',')}\r\n`);
-    let after: string | null = null;
-    for (;;) {
-      if (!ready) await Promise.race([once(output, 'drain'), done]);
-      // A client that left ends the download.
-      if (output.destroyed) return;
-      const batch = await this.tx.runScoped({}, () => this.directory.csvLinesAfter(after, BATCH, baseUrl));
-      if (batch.count > 0) ready = output.write(`${batch.lines}\r\n`);
-      if (batch.count < BATCH) break;
-      after = batch.last;
-    }
-    output.end();
-    await done;
+    // Read in the request's context, whichever stream event asks for the next batch.
+    const batchAfter = AsyncResource.bind((after: string | null) => this.tx.runScoped({}, () => this.batch(after, baseUrl)));
+    // The first batch before any byte is sent: a failure then is still an ordinary error answer.
+    const first = await batchAfter(null);
+    await streamCsv(output, HEADER, rowsInBatches(HEADER, first, batchAfter, BATCH));
+  }
+
+  private async batch(after: string | null, baseUrl: string): Promise<Row[]> {
+    return (await this.tx.manager.query(BATCH_SQL, [after, BATCH, baseUrl])) as Row[];
+  }
+}
+
+/**
+ * The rows of `first` and of every batch after it, each as its cells in `columns` order; the next batch
+ * (after the last row's id) is read only once the rows before it are taken, and none after a short one.
+ */
+export async function* rowsInBatches(columns: readonly string[], first: Row[], batchAfter: (after: string) => Promise<Row[]>, size: number): AsyncGenerator<CsvCell[]> {
+  let batch = first;
+  for (;;) {
+    for (const row of batch) yield columns.map((name) => row[name]);
+    if (batch.length < size) return;
+    batch = await batchAfter(String(batch[batch.length - 1].id));
   }
 }

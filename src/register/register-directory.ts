@@ -42,34 +42,6 @@ export interface RegisterSlice {
   nextCursor: string | null;
 }
 
-/** The register's CSV columns, and the SQL of each (in `batch`; $3 is the service's public address). */
-export const CSV_FIELDS: Array<[string, string]> = [
-  ['id', 'id::text'],
-  ['verification_id', 'verification_id'],
-  ['status', 'status'],
-  ['level', 'level::text'],
-  ['provider', 'provider_name'],
-  ['provider_country', 'provider_country'],
-  ['service', 'service_name'],
-  ['code', 'code_slug'],
-  ['code_title', 'code_title'],
-  ['code_version', 'code_version'],
-  ['monitoring_body', 'monitoring_body_name'],
-  ['first_verified_at', `to_char(first_verified_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`],
-  ['decided_at', `to_char(decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`],
-  ['valid_until', 'valid_until::text'],
-  ['conditions', 'conditions'],
-  ['public_summary', 'public_summary'],
-  ['evidence_count', 'jsonb_array_length(evidence_manifest)::text'],
-  ['evidence_merkle_root', 'evidence_root'],
-  ['url', `$3::text || '/register/' || id`],
-];
-
-/** A field quoted as RFC 4180 asks: in double quotes (doubled inside) when it holds a quote, comma or line break. */
-function csvField([, expression]: [string, string]): string {
-  return `CASE WHEN (${expression}) ~ '[",\r\n]' THEN '"' || replace(${expression}, '"', '""') || '"' ELSE coalesce(${expression}, '') END`;
-}
-
 export interface RegisterFacets {
   codes: Array<{ slug: string; title: string }>;
   monitoringBodies: Array<{ id: string; name: string }>;
@@ -158,21 +130,6 @@ export class RegisterDirectory {
     }
     this.counts.set(revision, key, count);
     return count;
-  }
-
-  /**
-   * The next batch of the whole register in id order, as lines of CSV (RFC 4180) formatted by the
-   * database: one string per batch keeps a download of the whole register light on memory.
-   */
-  async csvLinesAfter(afterId: string | null, size: number, baseUrl: string): Promise<{ lines: string; last: string | null; count: number }> {
-    const [batch] = (await this.tx.manager.query(
-      `WITH batch AS (SELECT * FROM register_entries WHERE $1::uuid IS NULL OR id > $1::uuid ORDER BY id LIMIT $2)
-       SELECT count(*)::int AS count, (array_agg(id ORDER BY id DESC))[1] AS last,
-              string_agg(concat_ws(',', ${CSV_FIELDS.map(csvField).join(', ')}), E'\r\n' ORDER BY id) AS lines
-         FROM batch`,
-      [afterId, size, baseUrl],
-    )) as Array<{ count: number; last: string | null; lines: string | null }>;
-    return { lines: batch.lines ?? '', last: batch.last, count: batch.count };
   }
 
   /** Register events after the given one, oldest first: a feed for watchers to poll. */

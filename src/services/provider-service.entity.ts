@@ -13,6 +13,10 @@ export class ProviderService {
   @Column({ type: 'text' })
   name: string;
 
+  /** What the name shares with any name a reader could take for it (nameSkeleton); unique within the organization. */
+  @Column({ name: 'name_skeleton', type: 'text', nullable: true, select: false })
+  nameSkeleton: string | null;
+
   @Column({ type: 'text', nullable: true })
   description: string | null;
 

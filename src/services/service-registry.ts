@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { violatesUniqueIndex } from '../common/errors/unique-violation';
+import { nameSkeleton } from '../common/names/name-skeleton';
 import { CodesService } from '../codes/codes.service';
 import { Profile } from '../codes/document/code-document';
 import { TenantContext } from '../common/tenant-context';
@@ -43,16 +45,19 @@ export class ServiceRegistry {
   async create(input: CreateServiceDto): Promise<ProviderService> {
     this.requireProvider();
     const { answers } = await this.codes.checkProfileAnswers(input.profile ?? {});
-    await this.requireFreeName(input.name);
-    const service = await this.repository.save(
-      this.repository.create({
-        organizationId: this.context.organizationId,
-        name: input.name,
-        description: input.description ?? null,
-        url: input.url ?? null,
-        profile: answers,
-        version: 1,
-      }),
+    const nameSkeleton = await this.freeNameSkeleton(input.name);
+    const service = await this.refusingLookAlikes(input.name, () =>
+      this.repository.save(
+        this.repository.create({
+          organizationId: this.context.organizationId,
+          name: input.name,
+          nameSkeleton,
+          description: input.description ?? null,
+          url: input.url ?? null,
+          profile: answers,
+          version: 1,
+        }),
+      ),
     );
     await this.audit.record({ action: 'service.created', targetType: 'service', targetId: service.id, data: { name: service.name } });
     return service;
@@ -62,19 +67,22 @@ export class ServiceRegistry {
   async update(id: string, changes: UpdateServiceDto): Promise<ProviderService> {
     const current = await this.get(id);
     const { answers, cleared } = await this.codes.checkProfileAnswers(changes.profile ?? {});
-    if (changes.name !== undefined && changes.name.toLowerCase() !== current.name.toLowerCase()) await this.requireFreeName(changes.name, id);
+    // A name sent unchanged keeps its skeleton, also one kept from before look-alikes were refused.
+    const nameSkeleton = changes.name !== undefined && changes.name !== current.name ? await this.freeNameSkeleton(changes.name, id) : undefined;
     const profile: Profile = { ...current.profile, ...answers };
     for (const key of cleared) delete profile[key];
     const fields: Partial<ProviderService> = { profile };
     if (changes.name !== undefined) fields.name = changes.name;
     if (changes.description !== undefined) fields.description = changes.description;
     if (changes.url !== undefined) fields.url = changes.url;
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .update(ProviderService)
-      .set({ ...fields, version: () => 'version + 1', updatedAt: () => 'now()' })
-      .where('id = :id AND version = :version', { id, version: changes.version })
-      .execute();
+    const result = await this.refusingLookAlikes(changes.name ?? current.name, () =>
+      this.tx.manager
+        .createQueryBuilder()
+        .update(ProviderService)
+        .set({ ...fields, ...(nameSkeleton ? { nameSkeleton } : {}), version: () => 'version + 1', updatedAt: () => 'now()' })
+        .where('id = :id AND version = :version', { id, version: changes.version })
+        .execute(),
+    );
     const service = await this.get(id);
     if (!result.affected) {
       throw new ServicesException(
@@ -119,12 +127,45 @@ export class ServiceRegistry {
     }
   }
 
-  private async requireFreeName(name: string, exceptId?: string): Promise<void> {
+  /**
+   * The name's skeleton, if no other service of the organization has a name a reader could take for it.
+   * Only within the organization: the register always shows a service under its provider's name, and
+   * different providers may well both run an "Image Scanner".
+   */
+  private async freeNameSkeleton(name: string, exceptId?: string): Promise<string> {
+    const skeleton = nameSkeleton(name);
     const taken = await this.repository
       .createQueryBuilder('service')
-      .where('service.organizationId = :organizationId AND lower(service.name) = lower(:name)', { organizationId: this.context.organizationId, name })
+      .select('service.name', 'name')
+      .where('service.organizationId = :organizationId', { organizationId: this.context.organizationId })
+      .andWhere('(lower(service.name) = lower(:name) OR service.name_skeleton = :skeleton)', { name, skeleton })
       .andWhere(exceptId ? 'service.id <> :exceptId' : 'true', { exceptId })
-      .getCount();
-    if (taken > 0) throw new ServicesException(ServicesErrorCode.NameTaken, `This organization already has a service called ${name}.`, { name: ['another service has this name'] });
+      .getRawOne<{ name: string }>();
+    if (taken) throw serviceNameTaken(name, taken.name);
+    return skeleton;
   }
+
+  /** The unique indexes decide between two requests that checked at once: the later one is refused alike. */
+  private async refusingLookAlikes<T>(name: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      throw violatesUniqueIndex(error, 'services_name_key', 'services_name_skeleton_key') ? serviceNameTaken(name) : error;
+    }
+  }
+}
+
+/** The refusal of a service name; `taken` is the other service's name when it is known (not when the unique index refused it). */
+function serviceNameTaken(name: string, taken?: string): ServicesException {
+  if (taken === undefined) {
+    return new ServicesException(ServicesErrorCode.NameTaken, `This organization already has a service called ${name}, or one whose name looks the same.`, {
+      name: ['another service has this name, or one that looks the same'],
+    });
+  }
+  if (taken.toLowerCase() === name.toLowerCase()) {
+    return new ServicesException(ServicesErrorCode.NameTaken, `This organization already has a service called ${taken}.`, { name: ['another service has this name'] });
+  }
+  return new ServicesException(ServicesErrorCode.NameTaken, `This organization already has a service whose name looks the same: ${taken}. Choose a name that cannot be mistaken for it.`, {
+    name: [`looks the same as the name of another service, ${taken} (ignoring case and look-alike characters)`],
+  });
 }

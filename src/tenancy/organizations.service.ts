@@ -2,12 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { violatesUniqueIndex } from '../common/errors/unique-violation';
+import { nameSkeleton } from '../common/names/name-skeleton';
 import { OrganizationKind } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { UpdateOrganizationDto } from './dto/update-organization.dto';
 import { Organization } from './entities/organization.entity';
-import { TenancyErrorCode, TenancyException } from './tenancy.exception';
+import { organizationNameLooksTaken, TenancyErrorCode, TenancyException } from './tenancy.exception';
 
 export interface NewOrganization {
   name: string;
@@ -46,11 +48,14 @@ export class OrganizationsService {
     return this.tx.manager.getRepository(Organization).find({ where: { kind: 'monitoring_body' }, order: { name: 'ASC' } });
   }
 
+  /** A new organization; a name that looks like another organization's is refused (409). */
   async create(input: NewOrganization): Promise<Organization> {
     const repository = this.tx.manager.getRepository(Organization);
-    const slug = await this.freeSlug(input.name);
-    return repository.save(
-      repository.create({ name: input.name.trim(), kind: input.kind, slug, country: input.country?.toUpperCase() ?? null, website: input.website ?? null }),
+    const name = input.name.trim();
+    const nameSkeleton = await this.distinctSkeleton(name);
+    const slug = await this.freeSlug(name);
+    return this.refusingLookAlikes(() =>
+      repository.save(repository.create({ name, nameSkeleton, kind: input.kind, slug, country: input.country?.toUpperCase() ?? null, website: input.website ?? null })),
     );
   }
 
@@ -66,12 +71,17 @@ export class OrganizationsService {
     const { version, ...sent } = changes;
     const fields = Object.fromEntries(Object.entries(sent).filter(([, value]) => value !== undefined)) as Partial<Organization>;
     if (typeof fields.country === 'string') fields.country = fields.country.toUpperCase();
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .update(Organization)
-      .set({ ...fields, version: () => 'version + 1' })
-      .where('id = :id AND version = :version', { id: this.context.organizationId, version })
-      .execute();
+    // A name sent unchanged keeps its skeleton, also one kept from before look-alikes were refused.
+    const renamed = fields.name !== undefined && fields.name !== (await this.current()).name;
+    const nameSkeleton = renamed ? await this.distinctSkeleton(fields.name!, this.context.organizationId) : undefined;
+    const result = await this.refusingLookAlikes(() =>
+      this.tx.manager
+        .createQueryBuilder()
+        .update(Organization)
+        .set({ ...fields, ...(nameSkeleton ? { nameSkeleton } : {}), version: () => 'version + 1' })
+        .where('id = :id AND version = :version', { id: this.context.organizationId, version })
+        .execute(),
+    );
     const organization = await this.current();
     if (!result.affected) {
       throw new TenancyException(
@@ -82,6 +92,28 @@ export class OrganizationsService {
     }
     await this.audit.record({ action: 'organization.updated', targetType: 'organization', targetId: organization.id, data: { fields: Object.keys(fields) } });
     return organization;
+  }
+
+  /** The name's skeleton, if no other organization's name has it. */
+  private async distinctSkeleton(name: string, exceptId?: string): Promise<string> {
+    const skeleton = nameSkeleton(name);
+    const taken = await this.tx.manager
+      .getRepository(Organization)
+      .createQueryBuilder('organization')
+      .where('organization.name_skeleton = :skeleton', { skeleton })
+      .andWhere(exceptId ? 'organization.id <> :exceptId' : 'true', { exceptId })
+      .getExists();
+    if (taken) throw organizationNameLooksTaken();
+    return skeleton;
+  }
+
+  /** The unique index decides between two requests that checked at once: the later one is refused alike. */
+  private async refusingLookAlikes<T>(write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      throw violatesUniqueIndex(error, 'organizations_name_skeleton_key') ? organizationNameLooksTaken() : error;
+    }
   }
 
   private async freeSlug(name: string): Promise<string> {

@@ -15,6 +15,7 @@ export enum TenancyErrorCode {
   AccountExists = 'ACCOUNT_EXISTS',
   NewAccountDetailsMissing = 'NEW_ACCOUNT_DETAILS_MISSING',
   OrganizationNotFound = 'ORGANIZATION_NOT_FOUND',
+  NameLooksTaken = 'ORGANIZATION_NAME_LOOKS_TAKEN',
 }
 
 export class TenancyException extends DomainException<TenancyErrorCode> {
@@ -32,5 +33,15 @@ export class TenancyException extends DomainException<TenancyErrorCode> {
     [TenancyErrorCode.AccountExists]: HttpStatus.CONFLICT,
     [TenancyErrorCode.NewAccountDetailsMissing]: HttpStatus.BAD_REQUEST,
     [TenancyErrorCode.OrganizationNotFound]: HttpStatus.NOT_FOUND,
+    [TenancyErrorCode.NameLooksTaken]: HttpStatus.CONFLICT,
   };
+}
+
+/** The refusal of an organization name a reader could take for another's; `field` is where the form has it. */
+export function organizationNameLooksTaken(field = 'name'): TenancyException {
+  return new TenancyException(
+    TenancyErrorCode.NameLooksTaken,
+    "This name looks the same as another organization's name: the same letters in another alphabet, look-alike characters or another case. Choose a name that cannot be mistaken for it.",
+    { [field]: ["looks the same as another organization's name (ignoring case and look-alike characters)"] },
+  );
 }

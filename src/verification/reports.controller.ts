@@ -1,11 +1,11 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { stringify } from 'csv-stringify/sync';
 import type { Response } from 'express';
 import { OrgAccess } from '../auth/access.decorator';
+import { csvText } from '../common/csv/csv-writer';
 import { Permission } from '../auth/permissions';
 import { ReportQueryDto } from './dto/report-query.dto';
-import { statisticsRows, VerificationReports } from './verification-reports';
+import { STATISTICS_COLUMNS, statisticsRows, VerificationReports } from './verification-reports';
 
 /** A monitoring body's statistics for a period, for its supervisory authorities. */
 @ApiTags('reports')
@@ -25,6 +25,6 @@ export class ReportsController {
     const statistics = await this.reports.statistics(query);
     response.attachment(`verification-statistics-${statistics.period.from}-to-${statistics.period.to}.csv`);
     response.type('text/csv; charset=utf-8');
-    return stringify(statisticsRows(statistics), { header: true, columns: ['from', 'to', 'metric', 'breakdown', 'value'] });
+    return csvText(STATISTICS_COLUMNS, statisticsRows(statistics));
   }
 }

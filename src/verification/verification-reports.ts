@@ -84,10 +84,13 @@ export class VerificationReports {
   }
 }
 
+/** The columns of the statistics as CSV. */
+export const STATISTICS_COLUMNS = ['from', 'to', 'metric', 'breakdown', 'value'] as const;
+
 /** The statistics as CSV rows (metric, breakdown, value), each with the period, for a spreadsheet. */
-export function statisticsRows(statistics: VerificationStatistics): Array<Record<string, string | number>> {
+export function statisticsRows(statistics: VerificationStatistics): Array<[string, string, string, string, number | null]> {
   const { from, to } = statistics.period;
-  const row = (metric: string, breakdown: string, value: number | null) => ({ from, to, metric, breakdown, value: value ?? '' });
+  const row = (metric: string, breakdown: string, value: number | null): [string, string, string, string, number | null] => [from, to, metric, breakdown, value];
   return [
     row('submissions', 'all', statistics.submissions.total),
     row('submissions', 'first', statistics.submissions.first),

@@ -1,9 +1,9 @@
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { Trim } from '../../common/validation/trim.decorator';
+import { VisibleName } from '../../common/validation/name.decorator';
 import { IsOptionalDescription, IsOptionalProfile, IsOptionalServiceUrl } from './service-fields.decorators';
 
 export class CreateServiceDto {
-  @Trim()
+  @VisibleName()
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })
   @MaxLength(200)

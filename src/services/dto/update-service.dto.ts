@@ -1,12 +1,12 @@
 import { IsString, MaxLength, MinLength, ValidateIf } from 'class-validator';
-import { Trim } from '../../common/validation/trim.decorator';
+import { VisibleName } from '../../common/validation/name.decorator';
 import { IsOptionalDescription, IsOptionalProfile, IsOptionalServiceUrl } from './service-fields.decorators';
 import { IsVersion } from '../../common/validation/version.decorator';
 
 /** Changes to a service, based on the version that was read. Profile answers sent are merged in. */
 export class UpdateServiceDto {
   /** Absent keeps the name; null is not a name. */
-  @Trim()
+  @VisibleName()
   @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @MinLength(1, { message: 'name must not be empty' })

@@ -1,10 +1,10 @@
-import { Trim } from '../../common/validation/trim.decorator';
+import { VisibleName } from '../../common/validation/name.decorator';
 import { IsIn, IsString, Length } from 'class-validator';
 import { IsOptionalCountry, IsOptionalWebsite } from './organization-fields.decorators';
 import type { OrganizationKind } from '../../common/request-context';
 
 export class NewOrganizationDto {
-  @Trim()
+  @VisibleName()
   @IsString()
   @Length(2, 120)
   name: string;

@@ -1,11 +1,11 @@
-import { Trim } from '../../common/validation/trim.decorator';
+import { VisibleName } from '../../common/validation/name.decorator';
 import { IsString, Length, ValidateIf } from 'class-validator';
 import { IsOptionalCountry, IsOptionalWebsite } from './organization-fields.decorators';
 import { IsVersion } from '../../common/validation/version.decorator';
 
 export class UpdateOrganizationDto {
   // Absent keeps the name; null is not a name.
-  @Trim()
+  @VisibleName()
   @ValidateIf((_, value) => value !== undefined)
   @IsString()
   @Length(2, 120)

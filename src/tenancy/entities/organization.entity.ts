@@ -15,6 +15,10 @@ export class Organization {
   @Column({ type: 'text' })
   name: string;
 
+  /** What the name shares with any name a reader could take for it (nameSkeleton); unique. NULL for a name kept from before the check. */
+  @Column({ name: 'name_skeleton', type: 'text', nullable: true, select: false })
+  nameSkeleton: string | null;
+
   @Column({ type: 'char', length: 2, nullable: true })
   country: string | null;
 

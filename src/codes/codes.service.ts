@@ -130,7 +130,8 @@ export class CodesService {
       throw new CodesException(
         CodesErrorCode.InvalidDocument,
         `The code document is not valid: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
-        Object.fromEntries(problems.map((problem) => [problem.path, [problem.message]])),
+        // Several problems may share a place (two changes the changelog leaves out): each is kept.
+        problems.reduce<Record<string, string[]>>((byPath, problem) => ({ ...byPath, [problem.path]: [...(byPath[problem.path] ?? []), problem.message] }), {}),
       );
     }
     return parsed as Extract<typeof parsed, { valid: true }>;

@@ -26,7 +26,8 @@ describe('the register migrations', () => {
   });
 
   it('undo the public register, attestation keys and their leases, and complaints, leaving nothing behind, and apply again', async () => {
-    const names = ['RegisterSigningKeyLeases1795821300000', 'RegisterSigningKeys1795821200000', 'Complaints1795821100000', 'PublicRegister1795821000000'];
+    // Code changelogs came after the register; undone first, and checked below too.
+    const names = ['CodeChangelogs1795822200000', 'RegisterSigningKeyLeases1795821300000', 'RegisterSigningKeys1795821200000', 'Complaints1795821100000', 'PublicRegister1795821000000'];
     for (const name of names) {
       const [last] = (await dataSource.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`)) as Array<{ name: string }>;
       expect(last.name).toBe(name);
@@ -36,7 +37,8 @@ describe('the register migrations', () => {
       `SELECT to_regclass('complaints') AS complaints, to_regclass('register_signing_keys') AS keys, to_regclass('register_revision') AS revision,
               (SELECT array_agg(indexname::text ORDER BY indexname) FROM pg_indexes WHERE tablename IN ('register_entries', 'register_events')) AS indexes,
               (SELECT count(*)::int FROM information_schema.columns WHERE table_name = 'register_entries') AS entry_columns,
-              (SELECT count(*)::int FROM pg_trigger WHERE tgname LIKE '%change_the_register') AS triggers`,
+              (SELECT count(*)::int FROM pg_trigger WHERE tgname LIKE '%change_the_register') AS triggers,
+              (SELECT count(*)::int FROM information_schema.columns WHERE table_name = 'code_versions' AND column_name = 'changelog') AS changelog_columns`,
     );
     // As the verification migration left them: its 20 columns and its indexes.
     expect(left).toEqual({
@@ -46,6 +48,7 @@ describe('the register migrations', () => {
       indexes: ['register_entries_due', 'register_entries_pkey', 'register_entries_service_id_code_id_key', 'register_events_entry', 'register_events_pkey'],
       entry_columns: 20,
       triggers: 0,
+      changelog_columns: 0,
     });
     const applied = await dataSource.runMigrations();
     expect(applied.map((migration) => migration.name)).toEqual([...names].reverse());

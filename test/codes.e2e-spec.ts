@@ -284,6 +284,7 @@ describe('codes of conduct', () => {
       await expect(asApplication(`UPDATE code_requirements SET text = 'Tampered' WHERE code_version_id = $1 AND key = 'ENE-01'`, [id])).rejects.toMatchObject(frozen);
       await expect(asApplication(`DELETE FROM code_requirements WHERE code_version_id = $1`, [id])).rejects.toMatchObject(frozen);
       await expect(asApplication(`UPDATE code_versions SET title = 'Tampered' WHERE id = $1`, [id])).rejects.toMatchObject(frozen);
+      await expect(asApplication(`UPDATE code_versions SET changelog = '{"from": "0.9.0", "changes": []}' WHERE id = $1`, [id])).rejects.toMatchObject(frozen);
       await expect(asApplication(`UPDATE code_versions SET status = 'draft' WHERE id = $1`, [id])).rejects.toMatchObject(frozen);
       await expect(asApplication(`DELETE FROM code_versions WHERE id = $1`, [id])).rejects.toMatchObject(frozen);
       const [requirement] = await t.sql<{ text: string }>(`SELECT text FROM code_requirements WHERE code_version_id = $1 AND key = 'ENE-01'`, [id]);

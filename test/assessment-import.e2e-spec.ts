@@ -1,8 +1,4 @@
 import { parse as parseCsv } from 'csv-parse/sync';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { BUNDLED_CODES_DIRECTORY } from '../src/codes/bundled-codes.loader';
 import {
   accredit,
   AssessmentBody,
@@ -17,7 +13,6 @@ import {
   createToken,
   getAssessment,
   NOT_CHILD_DIRECTED,
-  OPERATOR,
   OPERATOR_ENV,
   orgPath,
   saveAnswer,
@@ -354,28 +349,29 @@ describe('assessment export and import', () => {
     });
 
     it('marks as changed the answers whose requirement changed in a newer version of the code', async () => {
-      // The operator publishes 1.1.0: PUR-01 reworded, a new requirement PUR-07.
-      const operator = await t.signIn(OPERATOR.email, OPERATOR.password);
-      const document = parseYaml(readFileSync(join(BUNDLED_CODES_DIRECTORY, `${CODE}-1.0.0.yaml`), 'utf8'));
-      document.version = '1.1.0';
-      const purpose = document.sections.find((section: { key: string }) => section.key === 'PUR');
-      const pur01 = purpose.requirements.find((requirement: { key: string }) => requirement.key === 'PUR-01');
-      pur01.text = `${pur01.text} The statement of purpose shall be reviewed every year.`;
-      purpose.requirements.push({ ...pur01, key: 'PUR-07', title: 'Purpose reviewed yearly', text: 'The provider shall review its statement of purpose every year.' });
-      await operator.agent.post('/api/v1/codes').set('X-CSRF-Token', operator.csrf).set('Content-Type', 'application/yaml').send(stringifyYaml(document)).expect(201);
-      await operator.agent.post(`/api/v1/codes/${CODE}/versions/1.1.0/publish`).set('X-CSRF-Token', operator.csrf).send({}).expect(200);
+      // 1.1.0 of the bundled code rewords PUR-03 and adds SBD-08, among others.
+      const diff = (await call(t, ownerCaller, 'get', `/api/v1/codes/${CODE}/diff?from=1.0.0&to=1.1.0`).expect(200)).body as { changed: Array<{ key: string }> };
+      const changed = new Set(diff.changed.map((entry) => entry.key));
+      expect(changed).toContain('PUR-03');
+      expect(changed).not.toContain('PUR-01');
 
       const service = await createService(t, ownerCaller, slug());
       const earlier = await start(CHILD_DIRECTED, { serviceId: service.id });
+      expect(earlier.code.version).toBe('1.0.0');
       const batch = earlier.answers.map((answer) => ({ requirementKey: answer.requirementKey, version: 1, claim: 'not_met', statement: `Earlier ${answer.requirementKey}.` }));
       await call(t, ownerCaller, 'put', `${assessmentPath(earlier.id)}/answers`).send({ answers: batch }).expect(200);
 
       const renewed = await start(CHILD_DIRECTED, { serviceId: service.id, version: '1.1.0', copyFrom: earlier.id });
       expect(renewed.code.version).toBe('1.1.0');
-      expect(answerOf(renewed, 'PUR-01')).toMatchObject({ carried: 'changed', claim: 'not_met', statement: 'Earlier PUR-01.' });
-      expect(answerOf(renewed, 'PUR-07')).toMatchObject({ carried: 'new', claim: null });
-      const others = renewed.answers.filter((answer) => !['PUR-01', 'PUR-07'].includes(answer.requirementKey));
-      expect(others.every((answer) => answer.carried === 'copied' && answer.statement === `Earlier ${answer.requirementKey}.`)).toBe(true);
+      expect(answerOf(renewed, 'PUR-01')).toMatchObject({ carried: 'copied', claim: 'not_met', statement: 'Earlier PUR-01.' });
+      expect(answerOf(renewed, 'PUR-03')).toMatchObject({ carried: 'changed', claim: 'not_met', statement: 'Earlier PUR-03.' });
+      expect(answerOf(renewed, 'SBD-08')).toMatchObject({ carried: 'new', claim: null });
+      const answeredBefore = new Set(earlier.answers.map((answer) => answer.requirementKey));
+      for (const answer of renewed.answers) {
+        const expected = !answeredBefore.has(answer.requirementKey) ? 'new' : changed.has(answer.requirementKey) ? 'changed' : 'copied';
+        expect({ key: answer.requirementKey, carried: answer.carried }).toEqual({ key: answer.requirementKey, carried: expected });
+        if (expected !== 'new') expect(answer.statement).toBe(`Earlier ${answer.requirementKey}.`);
+      }
     });
   });
 });

@@ -60,10 +60,13 @@ describe('assessment pages', () => {
   it('starts an assessment from the form, with the code version chosen for the provider', async () => {
     const form = await open(provider.agent, `${org()}/assessments/new`);
     expect(textOf(form)).toContain('Pages Monitor');
+    // The current version of the code: the newest published one.
+    const chosen = /<input type="hidden" name="version" value="([^"]+)">/.exec(form)![1];
+    expect(chosen).toBe('1.1.0');
     const response = await postForm(provider.agent, `${org()}/assessments`, [
       ['_csrf', csrfFrom(form)],
       ['code', CODE],
-      ['version', '1.0.0'],
+      ['version', chosen],
       ['serviceId', serviceId],
       ['monitoringBody', monitor.organization.slug],
       ['targetLevel', '1'],

@@ -615,7 +615,7 @@ describe('assessments', () => {
     it('answers 404 for a requirement the assessment does not have, and 400 for a bad claim, a missing version or unknown fields', async () => {
       const assessment = await start();
       const key = assessment.answers[0].requirementKey;
-      const notApplicable = (await call(t, ownerCaller, 'get', `${orgPath(slug())}/services/${assessment.service.id}/applicability?code=${CODE}`).expect(200)).body.excluded[0].key;
+      const notApplicable = (await call(t, ownerCaller, 'get', `${orgPath(slug())}/services/${assessment.service.id}/applicability?code=${CODE}&version=${VERSION}`).expect(200)).body.excluded[0].key;
       const before = await answerRows(assessment.id);
       await put(assessment.id, 'XYZ-99', { claim: 'met', version: 1 }).expect(404);
       // A requirement of the code that does not apply to this service has no answer either.

@@ -25,6 +25,21 @@ function withValueAt(document: unknown, path: Array<string | number>, value: unk
 }
 
 const PATHS = pathsOf(VALID);
+
+/** The next version of the same code, with a changelog that tells the truth about it. */
+const WITH_CHANGELOG = {
+  ...(parse(readFileSync(join(__dirname, 'fixtures', 'codes', 'green-hosting-1.1.0.yaml'), 'utf8')) as Record<string, unknown>),
+  changelog: {
+    from: '1.0.0',
+    changes: [
+      { change: 'added', keys: ['REP-03'], reason: 'Suppliers count.', references: ['A report'] },
+      { change: 'removed', keys: ['ENE-03'], reason: 'Gone.' },
+      { change: 'changed', keys: ['ENE-01', 'ENE-02', 'REP-01'], questions: [], reason: 'Stricter.' },
+      { change: 'moved', keys: ['REP-02'], reason: 'Moved.' },
+    ],
+  },
+};
+const CHANGELOG_PATHS = pathsOf(WITH_CHANGELOG).filter((path) => path[0] === 'changelog');
 const anyValue = fc.oneof(
   fc.constant(undefined),
   fc.constant(null),
@@ -89,6 +104,27 @@ describe('importing arbitrary code files', () => {
         expect(await rows()).toBe(before);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it('refuses a changelog with one field broken, naming a path, and stores nothing', async () => {
+    // The version the changelog counts from, so that the comparison with it runs too.
+    expect([200, 201]).toContain((await send('/api/v1/codes', stringify({ ...VALID, code: 'fuzzed-ledger' }))).status);
+    const before = await rows();
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...CHANGELOG_PATHS), anyValue, async (path, value) => {
+        const document = withValueAt({ ...WITH_CHANGELOG, code: 'fuzzed-ledger' }, path, value);
+        const response = await send('/api/v1/codes', stringify(document) ?? '');
+        if (response.status === 201 || response.status === 200) {
+          // Still true (a reason reworded, say): remove the draft for the next run.
+          await t.sql(`DELETE FROM code_versions WHERE version = '1.1.0' AND code_id = (SELECT id FROM codes WHERE slug = 'fuzzed-ledger')`);
+          return;
+        }
+        expect(response.status).toBe(400);
+        expect(Object.keys(response.body.details ?? {}).length).toBeGreaterThan(0);
+        expect(await rows()).toBe(before);
+      }),
+      { numRuns: 150 },
     );
   });
 });

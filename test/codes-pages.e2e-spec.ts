@@ -48,7 +48,7 @@ describe('code and service pages', () => {
       const anonymous = request.agent(t.server);
       expect(textOf(await open(anonymous, '/codes'))).toContain('Code of Conduct for Online CSEA Detection Tools');
       const redirect = await anonymous.get(`/codes/${BUNDLED}`).redirects(0).expect(302);
-      expect(redirect.headers.location).toBe(`/codes/${BUNDLED}/1.0.0`);
+      expect(redirect.headers.location).toBe(`/codes/${BUNDLED}/1.1.0`);
 
       const html = await open(anonymous, `/codes/${BUNDLED}/1.0.0`);
       const tree = (await anonymous.get(`/api/v1/codes/${BUNDLED}/versions/1.0.0`).expect(200)).body;
@@ -60,6 +60,47 @@ describe('code and service pages', () => {
       for (const level of tree.levels) expect(text).toContain(level.name);
       expect(text).toContain('Applies only when “Is the service directed at children or widely used by them?” is answered yes');
       expect(html).not.toContain('Operator actions');
+    });
+
+    it("shows a version's changelog: each change, why it was made and what it rests on", async () => {
+      const anonymous = request.agent(t.server);
+      const html = await open(anonymous, `/codes/${BUNDLED}/1.1.0`);
+      const text = textOf(html);
+      const { changelog } = (await anonymous.get(`/api/v1/codes/${BUNDLED}/versions/1.1.0`).expect(200)).body;
+      expect(changelog.from).toBe('1.0.0');
+      expect(text).toContain(`What changed since 1.0.0 ${changelog.changes.length} changes, each with its reason and the texts it rests on.`);
+      expect(html).toContain(`<a href="/codes/${BUNDLED}/diff?from=1.0.0&amp;to=1.1.0">Compare 1.0.0 and 1.1.0 requirement by requirement</a>`);
+      changelog.changes.forEach((entry: { keys: string[]; questions: string[]; reason: string; references: string[] }, index: number) => {
+        const start = html.indexOf(`<li id="change-${index + 1}">`);
+        const next = html.indexOf(`<li id="change-${index + 2}">`);
+        const item = html.slice(start, next > 0 ? next : html.indexOf('</ol>', start));
+        for (const key of entry.keys) expect(item).toContain(`<a href="/codes/${BUNDLED}/1.1.0#${key}">${key}</a>`);
+        for (const key of entry.questions) expect(item).toContain(`profile question <code>${key}</code>`);
+        expect(textOf(item)).toContain(textOf(entry.reason));
+        for (const reference of entry.references) expect(textOf(item)).toContain(textOf(reference));
+      });
+      expect(text).toContain('Added : OVS-07 Control, location and audit of hash databases and report databases');
+      expect(text).toContain('Chapter V, Arts. 44–50 (transfers of personal data to third countries)');
+      // The first version has none.
+      expect(await open(anonymous, `/codes/${BUNDLED}/1.0.0`)).not.toContain('What changed since');
+    });
+
+    it('compares the two versions, giving for each change the changelog entries that explain it', async () => {
+      const anonymous = request.agent(t.server);
+      const html = await open(anonymous, `/codes/${BUNDLED}/diff?from=1.0.0&to=1.1.0`);
+      const text = textOf(html);
+      const diff = (await anonymous.get(`/api/v1/codes/${BUNDLED}/diff?from=1.0.0&to=1.1.0`).expect(200)).body;
+      expect(text).toContain(`${diff.added.length} added · 0 removed · ${diff.changed.length} changed · ${diff.unchanged} unchanged · 2 profile questions added, removed or changed.`);
+      expect(diff.questions).toMatchObject({ added: [{ key: 'children_user_share' }], changed: [{ key: 'directed_at_children', changes: [{ field: 'label' }, { field: 'help' }] }] });
+      expect(html).toContain('<li id="change-1">');
+      // OVS-07 is explained by the first change, the profile question on children by its own.
+      expect(textOf(html.slice(html.indexOf('>OVS-07</a>'), html.indexOf('</li>', html.indexOf('>OVS-07</a>'))))).toContain('Why: change 1');
+      expect(text).toMatch(/Changed: directed_at_children Is the service designed for children, or directed or marketed at them\? Why: change \d+/);
+      expect(text).toContain('Question Is the service directed at children or widely used by them? Is the service designed for children, or directed or marketed at them?');
+      expect(text).toContain('Why: the changelog of version 1.1.0');
+      // Compared the other way round, the changelog does not explain the comparison and is not shown.
+      const backwards = await open(anonymous, `/codes/${BUNDLED}/diff?from=1.1.0&to=1.0.0`);
+      expect(backwards).not.toContain('Why: change');
     });
 
     it('answers 404 for a version that does not exist', async () => {
@@ -164,6 +205,7 @@ describe('code and service pages', () => {
       ['profile[tool_types][]', 'hash_matching'],
       ['profile[service_types][]', 'messaging'],
       ['profile[directed_at_children]', 'true'],
+      ['profile[children_user_share]', 'from_20_to_50_percent'],
       ['profile[end_to_end_encrypted]', 'false'],
       ['profile[interpersonal_communications]', 'true'],
       ['profile[eu_users]', 'true'],
@@ -184,7 +226,7 @@ describe('code and service pages', () => {
       expect(flashOf(html)).toBe('SafeChat Kids is registered. Below: the requirements that apply to it.');
       const [{ id }] = await t.sql<{ id: string }>(`SELECT id FROM services WHERE name = 'SafeChat Kids'`);
       const api = (await provider.agent.get(`/api/v1/orgs/${provider.organization.slug}/services/${id}/applicability?code=${BUNDLED}`).expect(200)).body;
-      expect(text).toContain(`Code of Conduct for Online CSEA Detection Tools 1.0.0: ${api.applicable.length} of ${api.applicable.length + api.excluded.length} requirements apply`);
+      expect(text).toContain(`Code of Conduct for Online CSEA Detection Tools 1.1.0: ${api.applicable.length} of ${api.applicable.length + api.excluded.length} requirements apply`);
       expect(api.applicable).toContain('SBD-04');
       const applies = text.slice(text.indexOf('Requirements that apply'), text.indexOf('Requirements that do not apply'));
       expect(applies).toContain('SBD-04 Protective defaults for children');
@@ -200,12 +242,17 @@ describe('code and service pages', () => {
 
     it('moves the child-protection requirements to "do not apply" when the service is not for children', async () => {
       const [{ version }] = await t.sql<{ version: number }>(`SELECT version FROM services WHERE name = 'SafeChat Kids'`);
-      const answers = childDirected.map(([name, value]): [string, string] => [name, name === 'profile[directed_at_children]' ? 'false' : value]);
+      const changed: Record<string, string> = { 'profile[directed_at_children]': 'false', 'profile[children_user_share]': 'under_5_percent' };
+      const answers = childDirected.map(([name, value]): [string, string] => [name, changed[name] ?? value]);
       await submit(provider.agent, `${serviceUrl}/edit`, serviceUrl, [['version', String(version)], ...answers], 303);
       const text = textOf(await open(provider.agent, serviceUrl));
       const excluded = text.slice(text.indexOf('Requirements that do not apply'));
       expect(excluded).toContain('SBD-04 Protective defaults for children');
-      expect(excluded).toContain('“Is the service directed at children or widely used by them?” is answered yes (rule: directed_at_children )');
+      expect(excluded).toContain(
+        '“Is the service designed for children, or directed or marketed at them?” is answered yes or ' +
+          '“What share of the service\'s monthly active users are children, as last measured under SBD-08?” is answered ' +
+          '“5% or more, but less than 20%”, “20% or more, but less than 50%”, “50% or more” or “Not measured” (rule: directed_at_children || children_user_share in',
+      );
     });
 
     it('shows the form again, whole and with the answers given, when a save is refused', async () => {

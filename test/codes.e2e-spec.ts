@@ -103,9 +103,13 @@ describe('codes of conduct', () => {
       expect(bundled).toMatchObject({
         slug: BUNDLED,
         title: 'Code of Conduct for Online CSEA Detection Tools',
-        versions: [{ version: '1.0.0', status: 'published', publishedAt: expect.any(String) }],
+        // Newest first.
+        versions: [
+          { version: '1.1.0', status: 'published', publishedAt: expect.any(String) },
+          { version: '1.0.0', status: 'published', publishedAt: expect.any(String) },
+        ],
       });
-      expect(new Date(bundled.versions[0].publishedAt).getTime()).not.toBeNaN();
+      for (const version of bundled.versions) expect(new Date(version.publishedAt).getTime()).not.toBeNaN();
     });
 
     it('answers a version as the full tree of sections and requirements, as in its YAML', async () => {
@@ -280,6 +284,7 @@ describe('codes of conduct', () => {
       await expect(asApplication(`UPDATE code_requirements SET text = 'Tampered' WHERE code_version_id = $1 AND key = 'ENE-01'`, [id])).rejects.toMatchObject(frozen);
       await expect(asApplication(`DELETE FROM code_requirements WHERE code_version_id = $1`, [id])).rejects.toMatchObject(frozen);
       await expect(asApplication(`UPDATE code_versions SET title = 'Tampered' WHERE id = $1`, [id])).rejects.toMatchObject(frozen);
+      await expect(asApplication(`UPDATE code_versions SET changelog = '{"from": "0.9.0", "changes": []}' WHERE id = $1`, [id])).rejects.toMatchObject(frozen);
       await expect(asApplication(`UPDATE code_versions SET status = 'draft' WHERE id = $1`, [id])).rejects.toMatchObject(frozen);
       await expect(asApplication(`DELETE FROM code_versions WHERE id = $1`, [id])).rejects.toMatchObject(frozen);
       const [requirement] = await t.sql<{ text: string }>(`SELECT text FROM code_requirements WHERE code_version_id = $1 AND key = 'ENE-01'`, [id]);
@@ -450,6 +455,56 @@ describe('codes of conduct', () => {
       const response = await validateCode(edited(GREEN_100, 'key: ENE-02', 'key: ENE-01').replace('code: green-hosting', 'code: validated-invalid')).expect(400);
       expect(response.body.details).toEqual({ 'sections[0].requirements[1].key': ['duplicate key ENE-01'] });
       expect(await counts()).toEqual(before);
+    });
+
+    it('checks a changelog against the version it counts from, which must be there, on validation and import', async () => {
+      // The green-hosting fixtures under a code of their own, 1.1.0 with a changelog from 1.0.0.
+      const v100 = GREEN_100.replace('code: green-hosting', 'code: green-ledger');
+      const withChangelog = (changes: unknown[]) => {
+        const document = parse(GREEN_110.replace('code: green-hosting', 'code: green-ledger'));
+        document.changelog = { from: '1.0.0', changes };
+        return stringify(document);
+      };
+      const truthful = withChangelog([
+        { change: 'added', keys: ['REP-03'], reason: 'Suppliers cause most of the footprint.', references: ['GHG Protocol, Corporate Value Chain (Scope 3) Standard'] },
+        { change: 'removed', keys: ['ENE-03'], reason: 'Left to building regulations.' },
+        { change: 'changed', keys: ['ENE-01', 'ENE-02', 'REP-01'], reason: 'Stricter targets.' },
+        { change: 'moved', keys: ['REP-02'], reason: 'Belongs with operations.' },
+      ]);
+      const before = await counts();
+
+      const early = await importCode(truthful).expect(400);
+      expect(early.body.details).toEqual({ 'changelog.from': ['green-ledger 1.0.0 is not in Adhere: import it first, so that the changelog can be checked against it'] });
+      await importCode(v100).expect(201);
+      await transition('green-ledger', '1.0.0', 'publish').expect(200);
+
+      const untrue = withChangelog([
+        { change: 'added', keys: ['REP-03'], reason: 'New.' },
+        { change: 'removed', keys: ['ENE-03'], reason: 'Gone.' },
+        { change: 'changed', keys: ['ENE-01', 'REP-01', 'REP-02'], reason: 'Changed.' },
+      ]);
+      for (const send of [validateCode, importCode]) {
+        const refused = await send(untrue).expect(400);
+        expect(refused.body.details).toEqual({
+          'changelog.changes': [
+            'requirement ENE-02 was changed since 1.0.0 (appliesWhen), but no change names it as changed',
+            'requirement REP-02 was moved since 1.0.0 (from REP), but no change names it as moved',
+          ],
+          'changelog.changes[2].keys': ['names REP-02 as changed, but it was moved since 1.0.0'],
+        });
+      }
+      const named = await validateCode(withChangelog([{ change: 'changed', keys: ['ENE-09'], reason: 'No such requirement.' }])).expect(400);
+      expect(named.body.details).toMatchObject({ 'changelog.changes[0].keys': ['ENE-09 is not a requirement of this version'] });
+      expect(await counts()).toMatchObject({ versions: before.versions + 1 });
+
+      await validateCode(truthful).expect(200);
+      await importCode(truthful).expect(201);
+      await transition('green-ledger', '1.1.0', 'publish').expect(200);
+      const version = await anonymous().get('/api/v1/codes/green-ledger/versions/1.1.0').expect(200);
+      expect(version.body.changelog).toEqual({ from: '1.0.0', changes: expect.arrayContaining([{ change: 'moved', keys: ['REP-02'], questions: [], reason: 'Belongs with operations.', references: [] }]) });
+      expect((await anonymous().get('/api/v1/codes/green-ledger/versions/1.0.0').expect(200)).body.changelog).toBeNull();
+      const diff = await anonymous().get('/api/v1/codes/green-ledger/diff').expect(200);
+      expect(diff.body).toMatchObject({ from: '1.0.0', to: '1.1.0', questions: { added: [], removed: [], changed: [] } });
     });
 
     it('answers 415 to a body that is not YAML', async () => {

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
-const QUESTION_KEYS = ['provider_roles', 'tool_types', 'service_types', 'directed_at_children', 'end_to_end_encrypted', 'interpersonal_communications', 'eu_users'];
+const QUESTION_KEYS = ['provider_roles', 'tool_types', 'service_types', 'directed_at_children', 'children_user_share', 'end_to_end_encrypted', 'interpersonal_communications', 'eu_users'];
 const awkward = fc.oneof(
   fc.constant(null),
   fc.boolean(),
   fc.integer(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({ maxLength: 3_000 }),
-  fc.constantFrom('__proto__', 'constructor', 'prototype', 'hash_matching', 'messaging', 'true', 'nul\u0000inside'),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'hash_matching', 'messaging', 'under_5_percent', 'true', 'nul\u0000inside'),
   fc.array(fc.constantFrom('hash_matching', 'classifier', 'develops', 'messaging', 'nope', ''), { maxLength: 5 }),
   fc.jsonValue({ maxDepth: 3 }),
 );

@@ -6,23 +6,30 @@ const NO_SUCH_ORGANIZATION = { statusCode: 404, error: 'Not Found', message: 'No
 const NO_SUCH_SERVICE = { statusCode: 404, error: 'Not Found', message: 'There is no such service in this organization.' };
 const CODE = 'csea-detection-tools';
 
-/** Every question of the bundled code answered, for a service directed at children. */
+/** Every question of the bundled code's current version answered, for a service directed at children. */
 const CHILD_DIRECTED = {
   provider_roles: ['deploys'],
   tool_types: ['hash_matching', 'classifier'],
   service_types: ['messaging', 'social_network'],
   directed_at_children: true,
+  children_user_share: 'from_20_to_50_percent',
   end_to_end_encrypted: false,
   interpersonal_communications: true,
   eu_users: true,
 };
+/** The same service, neither directed at children nor widely used by them (by the measured test). */
+const NOT_FOR_CHILDREN = { directed_at_children: false, children_user_share: 'under_5_percent' };
+
+/** The rule of the requirements for services directed at or widely used by children. */
+const FOR_CHILDREN = 'directed_at_children || children_user_share in ["from_5_to_20_percent", "from_20_to_50_percent", "from_50_percent", "not_measured"]';
 
 /**
  * Whether each rule of the bundled code holds for CHILD_DIRECTED (and for the same profile not directed
  * at children): every rule the code uses must be listed here, so a new rule cannot go unchecked.
  */
 const RULES: Record<string, { childDirected: boolean; notChildDirected: boolean }> = {
-  directed_at_children: { childDirected: true, notChildDirected: false },
+  [FOR_CHILDREN]: { childDirected: true, notChildDirected: false },
+  '!directed_at_children && children_user_share in ["under_5_percent", "no_service"]': { childDirected: false, notChildDirected: true },
   end_to_end_encrypted: { childDirected: false, notChildDirected: false },
   eu_users: { childDirected: true, notChildDirected: true },
   '"grooming_detection" in tool_types': { childDirected: false, notChildDirected: false },
@@ -30,6 +37,8 @@ const RULES: Record<string, { childDirected: boolean; notChildDirected: boolean 
   '"hash_matching" in tool_types': { childDirected: true, notChildDirected: true },
   '"licenses" in provider_roles': { childDirected: false, notChildDirected: false },
   '"develops" in provider_roles': { childDirected: false, notChildDirected: false },
+  '"deploys" in provider_roles': { childDirected: true, notChildDirected: true },
+  '"hash_matching" in tool_types || "deploys" in provider_roles': { childDirected: true, notChildDirected: true },
   'interpersonal_communications || "messaging" in service_types': { childDirected: true, notChildDirected: true },
   'interpersonal_communications && eu_users': { childDirected: true, notChildDirected: true },
 };
@@ -57,7 +66,7 @@ describe('services', () => {
     viewer = await t.addMember(owner, 'viewer');
     readToken = await createToken(owner, ['read']);
     writeToken = await createToken(owner, ['write']);
-    const code = await request(t.server).get(`/api/v1/codes/${CODE}/versions/1.0.0`).expect(200);
+    const code = await request(t.server).get(`/api/v1/codes/${CODE}/versions/1.1.0`).expect(200);
     requirements = code.body.sections.flatMap((section: { requirements: Requirement[] }) => section.requirements);
   });
   afterAll(() => t.close());
@@ -303,19 +312,20 @@ describe('services', () => {
 
   describe('which requirements apply to a service', () => {
     const keysReading = (question: string) => requirements.filter((requirement) => requirement.appliesWhen?.includes(question)).map((requirement) => requirement.key);
+    const forChildren = () => requirements.filter((requirement) => requirement.appliesWhen === FOR_CHILDREN).map((requirement) => requirement.key);
 
     it('knows every rule of the bundled code (a guard for this test itself)', () => {
       const rules = new Set(requirements.map((requirement) => requirement.appliesWhen).filter((rule): rule is string => rule !== null));
       expect([...rules].sort()).toEqual(Object.keys(RULES).sort());
-      expect(keysReading('directed_at_children').length).toBeGreaterThan(0);
+      expect(forChildren().length).toBeGreaterThan(0);
     });
 
-    it('applies every child-protection requirement to a service directed at children', async () => {
+    it('applies every child-protection requirement to a service directed at children, by the current version', async () => {
       const service = await aService(CHILD_DIRECTED);
       const response = await applicability(service.id).expect(200);
-      expect(response.body).toMatchObject({ code: CODE, version: '1.0.0', undecided: [] });
+      expect(response.body).toMatchObject({ code: CODE, version: '1.1.0', undecided: [] });
       const { applicable, excluded } = response.body as { applicable: string[]; excluded: Array<{ key: string; rule: string }> };
-      for (const key of keysReading('directed_at_children')) expect(applicable).toContain(key);
+      for (const key of forChildren()) expect(applicable).toContain(key);
       expect(applicable).toEqual(requirements.filter((requirement) => !requirement.appliesWhen || RULES[requirement.appliesWhen].childDirected).map((requirement) => requirement.key));
       expect(excluded).toEqual(
         requirements.filter((requirement) => requirement.appliesWhen && !RULES[requirement.appliesWhen].childDirected).map((requirement) => ({ key: requirement.key, rule: requirement.appliesWhen })),
@@ -327,39 +337,55 @@ describe('services', () => {
       // A requirement with no rule always applies.
       for (const requirement of requirements.filter((candidate) => !candidate.appliesWhen)) expect(applicable).toContain(requirement.key);
 
-      const pinned = await applicability(service.id, `code=${CODE}&version=1.0.0`).expect(200);
+      const pinned = await applicability(service.id, `code=${CODE}&version=1.1.0`).expect(200);
       expect(pinned.body).toEqual(response.body);
+      // The earlier version, asked for by number, applies its own rules to the same profile.
+      const earlier = await applicability(service.id, `code=${CODE}&version=1.0.0`).expect(200);
+      expect(earlier.body).toMatchObject({ code: CODE, version: '1.0.0', undecided: [] });
+      expect(earlier.body.applicable).toContain('SBD-04');
+      expect(earlier.body.applicable).not.toContain('OVS-07');
     });
 
-    it('excludes them, with their rule, for the same service not directed at children', async () => {
+    it('excludes them, with their rule, for the same service not directed at children and measured under 5%', async () => {
       const service = await aService(CHILD_DIRECTED);
-      await patchService(service.id, { version: 1, profile: { directed_at_children: false } }).expect(200);
+      await patchService(service.id, { version: 1, profile: NOT_FOR_CHILDREN }).expect(200);
       const response = await applicability(service.id).expect(200);
       const { applicable, excluded, undecided } = response.body as { applicable: string[]; excluded: Array<{ key: string; rule: string }>; undecided: unknown[] };
       expect(undecided).toEqual([]);
-      for (const key of keysReading('directed_at_children')) {
+      for (const key of forChildren()) {
         expect(applicable).not.toContain(key);
-        expect(excluded).toContainEqual({ key, rule: 'directed_at_children' });
+        expect(excluded).toContainEqual({ key, rule: FOR_CHILDREN });
       }
       expect(applicable).toEqual(requirements.filter((requirement) => !requirement.appliesWhen || RULES[requirement.appliesWhen].notChildDirected).map((requirement) => requirement.key));
       expect([...applicable, ...excluded.map((entry) => entry.key)].sort()).toEqual(requirements.map((requirement) => requirement.key).sort());
     });
 
     it('keeps in, and lists as undecided, the requirements whose questions are not answered yet', async () => {
-      const service = await aService({ directed_at_children: true });
+      const service = await aService({ directed_at_children: true, children_user_share: 'from_50_percent' });
       const response = await applicability(service.id).expect(200);
       const { applicable, excluded, undecided } = response.body as {
         applicable: string[];
-        excluded: unknown[];
+        excluded: Array<{ key: string }>;
         undecided: Array<{ key: string; rule: string; questions: string[] }>;
       };
-      expect(excluded).toEqual([]);
-      expect(applicable).toEqual(requirements.map((requirement) => requirement.key));
-      const expected = requirements.filter((requirement) => requirement.appliesWhen && requirement.appliesWhen !== 'directed_at_children');
+      // Only the consultation for services not for children is decided: it does not apply.
+      expect(excluded.map((entry) => entry.key)).toEqual(['LAW-03']);
+      expect(applicable).toEqual(requirements.map((requirement) => requirement.key).filter((key) => key !== 'LAW-03'));
+      const expected = requirements.filter((requirement) => requirement.appliesWhen && !keysReading('children_user_share').includes(requirement.key));
       expect(undecided.map((entry) => entry.key)).toEqual(expected.map((requirement) => requirement.key));
       expect(undecided).toContainEqual({ key: 'TRM-05', rule: 'eu_users', questions: ['eu_users'] });
       expect(undecided).toContainEqual({ key: 'LAW-08', rule: 'interpersonal_communications && eu_users', questions: ['interpersonal_communications', 'eu_users'] });
-      for (const key of keysReading('directed_at_children')) expect(undecided.map((entry) => entry.key)).not.toContain(key);
+      for (const key of forChildren()) expect(undecided.map((entry) => entry.key)).not.toContain(key);
+    });
+
+    it('keeps the child-protection requirements in while the share of children is unanswered', async () => {
+      const { children_user_share: _share, ...unmeasured } = { ...CHILD_DIRECTED, directed_at_children: false };
+      const service = await aService(unmeasured);
+      const { applicable, undecided } = (await applicability(service.id).expect(200)).body as { applicable: string[]; undecided: Array<{ key: string; questions: string[] }> };
+      for (const key of forChildren()) {
+        expect(applicable).toContain(key);
+        expect(undecided).toContainEqual(expect.objectContaining({ key, questions: ['children_user_share'] }));
+      }
     });
 
     it('answers 404 for an unknown code or version and 400 without a code', async () => {

@@ -1,11 +1,12 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import request from 'supertest';
 import { KEY_FILE } from '../src/attestations/signing-key-file';
+import { BUNDLED_CODES_DIRECTORY } from '../src/codes/bundled-codes.loader';
 import { AppProcess, buildApplication } from './support/app-process';
 import { asCaller, call, createService, createToken, day, OPERATOR_ENV, orgPath, pdf, sha256, startAssessment, type Caller } from './support/assessment-fixtures';
 import { COMPLAINT, fileRequest, newClient } from './support/complaint-fixtures';
@@ -118,7 +119,9 @@ onServer('two instances on one database', () => {
   });
 
   it('starting together, they publish the bundled code and create the operator once', async () => {
-    expect(await sql(`SELECT count(*)::int AS n FROM code_versions`)).toEqual([{ n: 1 }]);
+    const bundled = readdirSync(BUNDLED_CODES_DIRECTORY).filter((name) => name.endsWith('.yaml')).length;
+    expect(bundled).toBeGreaterThan(1);
+    expect(await sql(`SELECT count(*)::int AS n FROM code_versions`)).toEqual([{ n: bundled }]);
     expect(await sql(`SELECT count(*)::int AS n FROM users WHERE email = $1`, [OPERATOR_ENV.OPERATOR_EMAIL])).toEqual([{ n: 1 }]);
   });
 

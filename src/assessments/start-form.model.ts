@@ -8,8 +8,9 @@ import { ServiceRegistry } from '../services/service-registry';
 import { AssessmentsService } from './assessments.service';
 
 /**
- * The form that starts an assessment. A code version is chosen first (the only one, when there is
- * one); its levels and accredited monitoring bodies then fill the rest of the form.
+ * The form that starts an assessment. A code version is chosen first: the newest published version of
+ * the code asked for, or of the only code there is, unless a version is named; its levels and
+ * accredited monitoring bodies then fill the rest of the form.
  */
 @Injectable()
 export class StartFormModel implements FormModel {
@@ -24,14 +25,23 @@ export class StartFormModel implements FormModel {
   async locals(request: Request): Promise<Record<string, unknown>> {
     const org = this.context.organization;
     const sent = { ...(request.query as Record<string, unknown>), ...((request.body as Record<string, unknown> | undefined) ?? {}) };
+    // Newest first within each code (the summaries list them so); the first of a code is its current one.
     const versions = (await this.codes.list()).flatMap((summary) =>
-      summary.versions.filter((version) => version.status === 'published').map((version) => ({ code: summary.code.slug, version: version.version, title: version.title, levels: version.levels })),
+      summary.versions
+        .filter((version) => version.status === 'published')
+        .map((version, index) => ({ code: summary.code.slug, version: version.version, title: version.title, levels: version.levels, newest: index === 0 })),
     );
-    const chosen = versions.find((candidate) => candidate.code === sent.code && candidate.version === sent.version) ?? (versions.length === 1 ? versions[0] : undefined);
-    const base = { title: 'Start an assessment', org, action: `/app/${org.slug}/assessments`, versions, chosen };
+    const codes = new Set(versions.map((candidate) => candidate.code));
+    const wanted = typeof sent.code === 'string' ? sent.code : codes.size === 1 ? [...codes][0] : undefined;
+    const chosen =
+      versions.find((candidate) => candidate.code === wanted && candidate.version === sent.version) ??
+      (sent.version === undefined || sent.version === '' ? versions.find((candidate) => candidate.code === wanted && candidate.newest) : undefined);
+    const base = { title: 'Start an assessment', org, action: `/app/${org.slug}/assessments`, versions, chosen, newest: versions.filter((candidate) => candidate.newest) };
     if (!chosen) return base;
     return {
       ...base,
+      // The other published versions of the chosen code, e.g. to keep a declaration on the version it had.
+      others: versions.filter((candidate) => candidate.code === chosen.code && candidate.version !== chosen.version),
       services: await this.services.list(),
       levels: chosen.levels.map((level, index) => ({ number: index + 1, ...level })),
       monitoringBodies: (await this.accreditations.current(chosen.code)).map((view) => view.organization),

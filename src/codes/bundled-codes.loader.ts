@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import semver from 'semver';
 import { projectRoot } from '../common/project-root';
 import { TransactionHost } from '../database/transaction-host';
 import { CodesErrorCode, CodesException } from './codes.exception';
@@ -9,10 +10,14 @@ import { CodesService } from './codes.service';
 
 export const BUNDLED_CODES_DIRECTORY = join(projectRoot(), 'src', 'codes', 'bundled');
 
+/** A bundled file is named after its code and version: `csea-detection-tools-1.1.0.yaml`. */
+const BUNDLED_FILE = /^(.+)-(\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?)\.yaml$/;
+
 /**
  * Makes sure the codes shipped with Adhere are published: at start-up, each bundled file is imported
- * and published unless exactly that content is already there. Several instances starting together
- * take turns on the code's lock, so the work is done once.
+ * and published unless exactly that content is already there, the versions of a code oldest first, so
+ * that the version a changelog counts from is there when the changelog is checked. Several instances
+ * starting together take turns on the code's lock, so the work is done once.
  */
 @Injectable()
 export class BundledCodesLoader implements OnApplicationBootstrap {
@@ -24,7 +29,7 @@ export class BundledCodesLoader implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    for (const file of readdirSync(BUNDLED_CODES_DIRECTORY).filter((name) => name.endsWith('.yaml')).sort()) {
+    for (const file of readdirSync(BUNDLED_CODES_DIRECTORY).filter((name) => name.endsWith('.yaml')).sort(byCodeThenVersion)) {
       await this.load(file);
     }
   }
@@ -46,4 +51,11 @@ export class BundledCodesLoader implements OnApplicationBootstrap {
       throw error;
     }
   }
+}
+
+/** By code, then by version number (1.9.0 before 1.10.0, which sorting by name would reverse). */
+export function byCodeThenVersion(a: string, b: string): number {
+  const [first, second] = [BUNDLED_FILE.exec(a), BUNDLED_FILE.exec(b)];
+  if (!first || !second || first[1] !== second[1]) return a.localeCompare(b);
+  return semver.compare(first[2], second[2]);
 }

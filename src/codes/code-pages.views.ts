@@ -1,5 +1,5 @@
 import type { CodeDiff } from './document/code-diff';
-import type { CodeDocument } from './document/code-document';
+import type { ChangeKind, CodeDocument } from './document/code-document';
 import { rulesInWords } from './document/profile-rules';
 
 /** The code reader's sections: each requirement with its level's name and its rule in words. */
@@ -31,13 +31,63 @@ const FIELD_LABELS: Record<string, string> = {
   appliesWhen: 'Applies when',
 };
 
-/** The diff with field names a reader understands. */
-export function diffForPage(diff: CodeDiff) {
+const QUESTION_FIELD_LABELS: Record<string, string> = { label: 'Question', type: 'Kind of answer', help: 'Help', options: 'Options' };
+
+const CHANGE_LABELS: Record<ChangeKind, string> = { added: 'Added', changed: 'Changed', removed: 'Removed', moved: 'Moved to another section' };
+
+/** A version's changelog for its pages: each change numbered, each key linked to where it can be read. */
+export function changelogForPage(slug: string, document: CodeDocument) {
+  const changelog = document.changelog;
+  if (!changelog) return null;
+  const titles = new Map(document.sections.flatMap((section) => section.requirements.map((requirement) => [requirement.key, requirement.title] as const)));
+  const labels = new Map(document.profileQuestions.map((question) => [question.key, question.label]));
+  return {
+    from: changelog.from,
+    changes: changelog.changes.map((entry, index) => ({
+      number: index + 1,
+      change: entry.change,
+      label: CHANGE_LABELS[entry.change],
+      // A removed requirement is read in the version it was removed from.
+      keys: entry.keys.map((key) => ({ key, title: titles.get(key) ?? null, href: `/codes/${slug}/${entry.change === 'removed' ? changelog.from : document.version}#${key}` })),
+      questions: entry.questions.map((key) => ({ key, label: labels.get(key) ?? null })),
+      reason: entry.reason,
+      references: entry.references,
+    })),
+  };
+}
+
+/**
+ * The diff with field names a reader understands. With the changelog of the later version, when it
+ * counts from the earlier one, each requirement and question is given the numbers of the changes that
+ * explain it.
+ */
+export function diffForPage(diff: CodeDiff, changelog: ReturnType<typeof changelogForPage> = null) {
+  const explained = changelog?.from === diff.from ? changelog : null;
+  const numbers = (field: 'keys' | 'questions', key: string) =>
+    explained?.changes.filter((entry) => entry[field].some((named) => named.key === key)).map((entry) => entry.number) ?? [];
+  const withNumbers = <T extends { key: string }>(field: 'keys' | 'questions', entries: T[]) => entries.map((entry) => ({ ...entry, changelog: numbers(field, entry.key) }));
   return {
     ...diff,
-    changed: diff.changed.map((entry) => ({
-      ...entry,
-      changes: entry.changes.map((change) => ({ ...change, label: FIELD_LABELS[change.field] ?? change.field })),
-    })),
+    added: withNumbers('keys', diff.added),
+    removed: withNumbers('keys', diff.removed),
+    changed: withNumbers(
+      'keys',
+      diff.changed.map((entry) => ({
+        ...entry,
+        changes: entry.changes.map((change) => ({ ...change, label: FIELD_LABELS[change.field] ?? change.field })),
+      })),
+    ),
+    questions: {
+      added: withNumbers('questions', diff.questions.added),
+      removed: withNumbers('questions', diff.questions.removed),
+      changed: withNumbers(
+        'questions',
+        diff.questions.changed.map((entry) => ({ ...entry, changes: entry.changes.map((change) => ({ ...change, label: QUESTION_FIELD_LABELS[change.field] ?? change.field })) })),
+      ),
+    },
+    questionChanges: diff.questions.added.length + diff.questions.removed.length + diff.questions.changed.length,
+    changelog: explained,
+    /** The later version's changelog counts from another version than the one compared. */
+    changelogFrom: changelog && !explained ? changelog.from : null,
   };
 }

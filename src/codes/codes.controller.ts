@@ -45,8 +45,8 @@ export class CodesController {
   @HttpCode(200)
   @ApiConsumes(...YAML_TYPES)
   @ApiBody(YAML_BODY)
-  validate(@Body() source: unknown) {
-    const { document, contentHash } = this.codes.validate(yamlText(source));
+  async validate(@Body() source: unknown) {
+    const { document, contentHash } = await this.codes.validate(yamlText(source));
     return { valid: true, slug: document.slug, version: document.version, contentHash, sections: document.sections.length, requirements: document.sections.flatMap((s) => s.requirements).length };
   }
 

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query, Redirect, Render } from '@nestjs/common'
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../auth/access.decorator';
 import { AccreditationsService } from './accreditations.service';
-import { diffForPage, readerSections, requirementCount } from './code-pages.views';
+import { changelogForPage, diffForPage, readerSections, requirementCount } from './code-pages.views';
 import { CodesService } from './codes.service';
 import { DiffQueryDto } from './dto/diff-query.dto';
 
@@ -40,7 +40,9 @@ export class CodesPagesController {
   @Render('codes/diff')
   async diff(@Param('code') slug: string, @Query() query: DiffQueryDto) {
     const summary = await this.codes.code(slug);
-    const diff = diffForPage(await this.codes.diff(slug, query.to, query.from));
+    const computed = await this.codes.diff(slug, query.to, query.from);
+    const { document: later } = await this.codes.version(slug, computed.to);
+    const diff = diffForPage(computed, changelogForPage(slug, later));
     return {
       title: `Changes to ${summary.current.title}`,
       description: `What changed in ${summary.current.title} between two versions, requirement by requirement.`,
@@ -62,6 +64,8 @@ export class CodesPagesController {
       version: found,
       document,
       sections: readerSections(document),
+      changelog: changelogForPage(slug, document),
+      changelogDiffable: summary.versions.some((listed) => listed.version === document.changelog?.from),
       requirementCount: requirementCount(document),
       versions: summary.versions,
       previous: previous?.version,

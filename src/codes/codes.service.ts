@@ -6,7 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { CodesErrorCode, CodesException } from './codes.exception';
-import { CodeDocument, Profile } from './document/code-document';
+import { CodeDocument, DocumentProblem, Profile } from './document/code-document';
+import { changelogMismatches } from './document/changelog-check';
 import { CodeDiff, diffCodes } from './document/code-diff';
 import { parseCodeDocument } from './document/parse-code-document';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
@@ -88,7 +89,7 @@ export class CodesService {
    * content over a draft replaces the draft; a published or retired version can no longer change.
    */
   async import(source: string, options: { publish?: boolean } = {}): Promise<ImportResult> {
-    const { document, contentHash } = this.validate(source);
+    const { document, contentHash } = await this.validate(source);
     const manager = this.tx.manager;
     // Two imports of the same code (two instances starting, two operators) take turns.
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('code:' || $1, 0))`, [document.slug]);
@@ -118,17 +119,35 @@ export class CodesService {
     return { version, document, created: true };
   }
 
-  /** Reads and checks a code version's YAML; every problem is reported with its path. */
-  validate(source: string): { document: CodeDocument; contentHash: string } {
+  /**
+   * Reads and checks a code version's YAML, and its changelog against the version it counts from, which
+   * must be here already; every problem is reported with its path.
+   */
+  async validate(source: string): Promise<{ document: CodeDocument; contentHash: string }> {
     const parsed = parseCodeDocument(source);
-    if (!parsed.valid) {
+    const problems = parsed.valid ? await this.changelogProblems(parsed.document) : parsed.problems;
+    if (problems.length > 0) {
       throw new CodesException(
         CodesErrorCode.InvalidDocument,
-        `The code document is not valid: ${parsed.problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
-        Object.fromEntries(parsed.problems.map((problem) => [problem.path, [problem.message]])),
+        `The code document is not valid: ${problems.map((problem) => `${problem.path}: ${problem.message}`).join('; ')}`,
+        // Several problems may share a place (two changes the changelog leaves out): each is kept.
+        problems.reduce<Record<string, string[]>>((byPath, problem) => ({ ...byPath, [problem.path]: [...(byPath[problem.path] ?? []), problem.message] }), {}),
       );
     }
-    return parsed;
+    return parsed as Extract<typeof parsed, { valid: true }>;
+  }
+
+  private async changelogProblems(document: CodeDocument): Promise<DocumentProblem[]> {
+    const from = document.changelog?.from;
+    if (!from) return [];
+    const previous = await this.tx.manager
+      .getRepository(CodeVersion)
+      .createQueryBuilder('version')
+      .innerJoin(Code, 'code', 'code.id = version.codeId')
+      .where('code.slug = :slug AND version.version = :from', { slug: document.slug, from })
+      .getOne();
+    if (!previous) return [{ path: 'changelog.from', message: `${document.slug} ${from} is not in Adhere: import it first, so that the changelog can be checked against it` }];
+    return changelogMismatches(await this.documentOf(previous), document);
   }
 
   async publish(slug: string, version: string): Promise<CodeVersion> {
@@ -249,6 +268,7 @@ export class CodesService {
             appliesWhen,
           })),
       })),
+      ...(version.changelog ? { changelog: version.changelog } : {}),
     };
   }
 
@@ -280,6 +300,7 @@ export class CodesService {
         effectiveDate: document.effectiveDate,
         levels: document.levels,
         profileQuestions: document.profileQuestions,
+        changelog: document.changelog ?? null,
         contentHash,
         source,
         importedBy: this.context.userId ?? null,

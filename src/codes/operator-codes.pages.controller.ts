@@ -44,9 +44,9 @@ export class OperatorCodesPagesController {
   @FormView('operator/import')
   @HttpCode(200)
   @Render('operator/import')
-  check(@Body() form: ImportCodeFormDto, @Req() request: Request) {
+  async check(@Body() form: ImportCodeFormDto, @Req() request: Request) {
     const source = uploadedSource(form, request);
-    const { document, contentHash } = this.codes.validate(source);
+    const { document, contentHash } = await this.codes.validate(source);
     return { title: 'Import a code version', values: { source }, checked: { document, contentHash, requirements: requirementCount(document) } };
   }
 

@@ -80,7 +80,7 @@ describe('diffCodes', () => {
     ['1.1.0', () => v110],
   ])('finds nothing between %s and itself', (_, document) => {
     const diff = diffCodes(document(), document());
-    expect(diff).toEqual({ from: document().version, to: document().version, added: [], removed: [], changed: [], unchanged: count(document()) });
+    expect(diff).toEqual({ from: document().version, to: document().version, added: [], removed: [], changed: [], unchanged: count(document()), questions: { added: [], removed: [], changed: [] } });
   });
 
   it('finds nothing between a version and a fresh parse of the same file', () => {
@@ -122,6 +122,32 @@ describe('diffCodes', () => {
       },
     ]);
     expect(diff.unchanged).toBe(count(v100) - 1);
+  });
+
+  it('compares the profile questions by key: added, removed, and each field changed, options as one value', () => {
+    const edited = structuredClone(v100);
+    const [hosting] = edited.profileQuestions;
+    hosting.help = 'Where most servers run.';
+    hosting.options = hosting.options.filter((option) => option.value !== 'colocation');
+    edited.profileQuestions = [hosting, { key: 'has_solar', label: 'Does the provider run solar panels?', type: 'boolean', help: null, options: [] }];
+    expect(diffCodes(v100, edited).questions).toEqual({
+      added: [{ key: 'has_solar', label: 'Does the provider run solar panels?' }],
+      removed: [{ key: 'stores_personal_data', label: 'Does the service store personal data?' }],
+      changed: [
+        {
+          key: 'hosting_model',
+          label: 'How are the servers hosted?',
+          changes: [
+            { field: 'help', from: null, to: 'Where most servers run.' },
+            {
+              field: 'options',
+              from: "own_datacentre (In the provider's own data centre); colocation (In a colocation facility); cloud (On another provider's cloud)",
+              to: "own_datacentre (In the provider's own data centre); cloud (On another provider's cloud)",
+            },
+          ],
+        },
+      ],
+    });
   });
 
   it('ignores a change of order within and across sections that keeps each requirement in its section', () => {

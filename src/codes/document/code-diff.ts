@@ -1,4 +1,5 @@
 import { CodeDocument, Requirement } from './code-document';
+import { diffQuestions, QuestionDiff } from './question-diff';
 
 export const COMPARED_FIELDS = ['section', 'title', 'text', 'guidance', 'evidence', 'level', 'evidenceRequired', 'appliesWhen'] as const;
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
@@ -23,6 +24,8 @@ export interface CodeDiff {
   removed: RequirementSummary[];
   changed: Array<RequirementSummary & { changes: FieldChange[] }>;
   unchanged: number;
+  /** The profile questions added, removed and changed. */
+  questions: QuestionDiff;
 }
 
 type Located = Requirement & { section: string };
@@ -31,7 +34,7 @@ type Located = Requirement & { section: string };
 export function diffCodes(from: CodeDocument, to: CodeDocument): CodeDiff {
   const before = requirementsByKey(from);
   const after = requirementsByKey(to);
-  const diff: CodeDiff = { from: from.version, to: to.version, added: [], removed: [], changed: [], unchanged: 0 };
+  const diff: CodeDiff = { from: from.version, to: to.version, added: [], removed: [], changed: [], unchanged: 0, questions: diffQuestions(from.profileQuestions, to.profileQuestions) };
   for (const [key, requirement] of after) {
     const previous = before.get(key);
     if (!previous) {

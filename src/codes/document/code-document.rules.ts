@@ -1,9 +1,11 @@
 import { CodeDocument, DocumentProblem } from './code-document';
+import { changelogProblems } from './changelog.rules';
 import { ProfileRules } from './profile-rules';
 
 /**
  * The checks that span fields: keys that must be unique, levels that must exist, choices that need
- * options, and applicability rules that must be valid conditions over the code's own questions.
+ * options, applicability rules that must be valid conditions over the code's own questions, and a
+ * changelog that names what this version holds.
  */
 export function crossFieldProblems(document: CodeDocument): DocumentProblem[] {
   const problems: DocumentProblem[] = [];
@@ -52,5 +54,6 @@ export function crossFieldProblems(document: CodeDocument): DocumentProblem[] {
       }
     });
   });
+  problems.push(...changelogProblems(document));
   return problems;
 }

@@ -1,6 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
+import { CHANGE_KINDS, type ChangeKind } from './code-document';
 
 /*
  * The shape of a code version's YAML file, checked field by field. Rules that span fields (unique keys,
@@ -8,20 +9,24 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional
  * The bounds keep one file's import to a size a reader and the database handle comfortably.
  */
 
+/** `{ each: true }` applies a check to every item of a list. */
+type Each = { each: true };
+
 export const SLUG_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 export const QUESTION_KEY_PATTERN = /^[a-z][a-z0-9_]*$/;
 export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 /** A one-line name or title. */
-const IsLine = () => applyDecorators(IsString(), MinLength(1), MaxLength(300));
+const IsLine = (each?: Each) => applyDecorators(IsString(each), MinLength(1, each), MaxLength(300, each));
 /** A paragraph or more. */
 const IsText = () => applyDecorators(IsString(), MinLength(1), MaxLength(20_000));
 const IsOptionalText = () => applyDecorators(IsOptional(), IsString(), MaxLength(20_000));
 /** A section's or requirement's key, such as LIC-03. */
-const IsKey = () => applyDecorators(IsString(), Matches(KEY_PATTERN, { message: 'key must be letters, digits, dots, dashes and underscores' }), MaxLength(32));
+const IsKey = (each?: Each) =>
+  applyDecorators(IsString(each), Matches(KEY_PATTERN, { ...each, message: `${each ? 'each key' : 'key'} must be letters, digits, dots, dashes and underscores` }), MaxLength(32, each));
 /** A question's key or an option's value: a name rules can use. */
-const IsName = (field: string) =>
-  applyDecorators(IsString(), Matches(QUESTION_KEY_PATTERN, { message: `${field} must be lower case letters, digits and underscores, starting with a letter` }), MaxLength(64));
+const IsName = (field: string, each?: Each) =>
+  applyDecorators(IsString(each), Matches(QUESTION_KEY_PATTERN, { ...each, message: `${each ? `each of ${field}` : field} must be lower case letters, digits and underscores, starting with a letter` }), MaxLength(64, each));
 /** The nested checks pass a list inside a list as if it were empty, so such an item is refused here. */
 const HasNoListItems = () =>
   ValidateBy({
@@ -116,6 +121,40 @@ export class SectionSchema {
   requirements: RequirementSchema[];
 }
 
+export class ChangelogEntrySchema {
+  @IsIn(CHANGE_KINDS, { message: `change must be one of: ${CHANGE_KINDS.join(', ')}` })
+  change: ChangeKind;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(300)
+  @IsKey({ each: true })
+  keys?: string[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsName('questions', { each: true })
+  questions?: string[];
+
+  @IsText()
+  reason: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(30)
+  @IsLine({ each: true })
+  references?: string[];
+}
+
+export class ChangelogSchema {
+  @IsString({ message: "from must be the earlier version, such as '1.0.0', written as text" })
+  from: string;
+
+  @IsListOf(() => ChangelogEntrySchema, 500, 1)
+  changes: ChangelogEntrySchema[];
+}
+
 export class CodeDocumentSchema {
   @IsString()
   @Matches(SLUG_PATTERN, { message: 'code must be lower case letters and digits separated by single dashes' })
@@ -146,4 +185,10 @@ export class CodeDocumentSchema {
 
   @IsListOf(() => SectionSchema, 60, 1)
   sections: SectionSchema[];
+
+  @IsOptional()
+  @ValidateNested()
+  @IsObject({ message: 'changelog must be a mapping with from and changes' })
+  @Type(() => ChangelogSchema)
+  changelog?: ChangelogSchema;
 }

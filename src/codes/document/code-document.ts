@@ -9,6 +9,8 @@ export interface CodeDocument {
   levels: Level[];
   profileQuestions: ProfileQuestion[];
   sections: Section[];
+  /** What changed since an earlier version and why; absent in a code's first version. */
+  changelog?: Changelog;
 }
 
 /** A compliance level and the strength of evidence it needs. */
@@ -53,6 +55,31 @@ export interface Requirement {
   evidenceRequired: boolean;
   /** A CEL expression over the profile; null when the requirement always applies. */
   appliesWhen: string | null;
+}
+
+export const CHANGE_KINDS = ['added', 'changed', 'removed', 'moved'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** The changes from one earlier version, each with its reason and the texts it rests on. */
+export interface Changelog {
+  /** The earlier version the changes are counted from. */
+  from: string;
+  changes: ChangelogEntry[];
+}
+
+/**
+ * One change and why it was made. `moved` is a requirement that changed section; profile questions can
+ * be added, changed or removed, not moved.
+ */
+export interface ChangelogEntry {
+  change: ChangeKind;
+  /** Requirement keys. */
+  keys: string[];
+  /** Profile question keys. */
+  questions: string[];
+  reason: string;
+  /** Laws, guidance and reports the change rests on, one citation each. */
+  references: string[];
 }
 
 /** A service's answers to profile questions, by question key. */

@@ -7,9 +7,9 @@ import { canonicalJson } from '../../common/canonical-json';
 import { isCalendarDate } from '../../common/validation/calendar-date';
 import { InvalidInputException } from '../../common/validation/invalid-input.exception';
 import { pathWithNul } from '../../common/validation/nul-character';
-import { CodeDocument, DocumentProblem } from './code-document';
+import { Changelog, CodeDocument, DocumentProblem } from './code-document';
 import { crossFieldProblems } from './code-document.rules';
-import { CodeDocumentSchema } from './code-document.schema';
+import { ChangelogSchema, CodeDocumentSchema } from './code-document.schema';
 
 export type ParsedCode = { valid: true; document: CodeDocument; contentHash: string } | { valid: false; problems: DocumentProblem[] };
 
@@ -46,6 +46,10 @@ export function parseCodeDocument(source: string): ParsedCode {
   }
   if (typeof schema.effective_date === 'string' && !isCalendarDate(schema.effective_date)) {
     problems.push({ path: 'effective_date', message: `${schema.effective_date} is not a date such as 2027-01-01` });
+  }
+  const from = schema.changelog?.from;
+  if (typeof from === 'string' && semver.valid(from) === null) {
+    problems.push({ path: 'changelog.from', message: `${from} is not a semantic version such as 1.0.0` });
   }
   if (problems.length > 0) return { valid: false, problems };
 
@@ -94,6 +98,21 @@ function normalise(schema: CodeDocumentSchema): CodeDocument {
         evidenceRequired: requirement.evidence_required,
         appliesWhen: requirement.applies_when?.trim() || null,
       })),
+    })),
+    // Only when there is one: a version without a changelog keeps the content hash it always had.
+    ...(schema.changelog ? { changelog: normaliseChangelog(schema.changelog) } : {}),
+  };
+}
+
+function normaliseChangelog(changelog: ChangelogSchema): Changelog {
+  return {
+    from: semver.valid(changelog.from)!,
+    changes: changelog.changes.map((entry) => ({
+      change: entry.change,
+      keys: entry.keys ?? [],
+      questions: entry.questions ?? [],
+      reason: entry.reason.trim(),
+      references: (entry.references ?? []).map((reference) => reference.trim()),
     })),
   };
 }

@@ -100,7 +100,8 @@ export class ProfileRules {
         return said && `not (${said})`;
       }
       case 'in':
-        return left.op === 'value' && right.op === 'id' ? `the answer to ${this.label(right.args as string)} includes ${this.optionLabel(right.args as string, left.args)}` : null;
+        if (left.op === 'value' && right.op === 'id') return `the answer to ${this.label(right.args as string)} includes ${this.optionLabel(right.args as string, left.args)}`;
+        return left.op === 'id' && right.op === 'list' ? this.oneOf(left.args as string, right.args as ASTNode[]) : null;
       case '==':
       case '!=': {
         const [variable, literal] = left.op === 'id' ? [left, right] : [right, left];
@@ -120,6 +121,14 @@ export class ProfileRules {
       default:
         return null;
     }
+  }
+
+  /** A single choice answered with one of several options: `“Q” is answered “A”, “B” or “C”`. */
+  private oneOf(key: string, items: ASTNode[]): string | null {
+    if (this.questions.get(key)?.type !== 'single_choice' || items.length === 0 || !items.every((item) => item.op === 'value')) return null;
+    const labels = items.map((item) => this.optionLabel(key, item.args));
+    const listed = labels.length === 1 ? labels[0] : `${labels.slice(0, -1).join(', ')} or ${labels[labels.length - 1]}`;
+    return `${this.label(key)} is answered ${listed}`;
   }
 
   private answer(key: string, answer: 'yes' | 'no'): string {

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { Level, ProfileQuestion } from '../document/code-document';
+import type { Changelog, Level, ProfileQuestion } from '../document/code-document';
 
 export type CodeVersionStatus = 'draft' | 'published' | 'retired';
 
@@ -35,6 +35,10 @@ export class CodeVersion {
 
   @Column({ name: 'profile_questions', type: 'jsonb' })
   profileQuestions: ProfileQuestion[];
+
+  /** What changed since an earlier version, and why; null in a version without a changelog. */
+  @Column({ type: 'jsonb', nullable: true })
+  changelog: Changelog | null;
 
   @Column({ name: 'content_hash', type: 'text' })
   contentHash: string;

@@ -11,7 +11,7 @@ import { nameSkeleton } from '../src/common/names/name-skeleton';
  * (NULL, which a unique index allows any number of) until they are renamed. The oldest one's skeleton
  * still stops any new look-alike of them all.
  */
-export class NameSkeletons1795821460000 implements MigrationInterface {
+export class NameSkeletons1795821461000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`ALTER TABLE organizations ADD COLUMN name_skeleton text`);
     await queryRunner.query(`ALTER TABLE services ADD COLUMN name_skeleton text`);

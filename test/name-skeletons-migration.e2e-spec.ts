@@ -7,7 +7,7 @@ import { nameSkeleton } from '../src/common/names/name-skeleton';
 import { MIGRATIONS_GLOB } from '../src/database/migrations.path';
 import { createTestDatabase } from './support/test-database';
 
-const MIGRATION = 'NameSkeletons1795821460000';
+const MIGRATION = 'NameSkeletons1795821461000';
 
 /**
  * The migration that keeps names' skeletons, on a database that already holds names a reader could take

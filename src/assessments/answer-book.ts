@@ -82,8 +82,11 @@ export class AnswerBook {
     const changed = inputs.filter((input) => !sameContent(byKey.get(input.requirementKey)!, links.get(byKey.get(input.requirementKey)!.id)!, input));
     const stale = changed.filter((input) => byKey.get(input.requirementKey)!.version !== input.version).map((input) => byKey.get(input.requirementKey)!);
     if (stale.length > 0) throw await this.staleError(stale);
-    const saved: Answer[] = [];
-    for (const input of changed) saved.push(await this.write(assessment, input.requirementKey, input.version, input));
+    // Written in key order, as every save of several answers is: two saves of the same answers then
+    // wait for each other instead of deadlocking.
+    const written = new Map<string, Answer>();
+    for (const input of inKeyOrder(changed)) written.set(input.requirementKey, await this.write(assessment, input.requirementKey, input.version, input));
+    const saved = changed.map((input) => written.get(input.requirementKey)!);
     if (saved.length > 0) await this.recordSaved(assessment, 'answers.saved', saved);
     return saved;
   }
@@ -212,7 +215,7 @@ export class AnswerBook {
       .execute();
     const [row] = result.raw as Array<{ id: string; position: number; carried: Answer['carried']; version: number; updated_at: Date }>;
     if (!row) throw await this.staleError([await this.find(assessment, requirementKey)]);
-    const evidenceIds = [...new Set(input.evidenceIds ?? [])];
+    const evidenceIds = [...new Set(input.evidenceIds ?? [])].sort();
     // The links become exactly `evidenceIds`, in one statement.
     await this.tx.manager.query(
       `WITH unlinked AS (DELETE FROM answer_evidence WHERE answer_id = $1 AND NOT (evidence_id = ANY($2::uuid[])))
@@ -271,6 +274,11 @@ function notInAssessment(keys: readonly string[]): AssessmentsException {
     AssessmentsErrorCode.AnswerNotFound,
     `${keys.join(', ')} ${keys.length === 1 ? 'is not a requirement' : 'are not requirements'} of this assessment (it has an answer for each requirement that applies to the service).`,
   );
+}
+
+/** Answers by requirement key, the one order in which saves write several. */
+export function inKeyOrder<T extends { requirementKey: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.requirementKey < b.requirementKey ? -1 : a.requirementKey > b.requirementKey ? 1 : 0));
 }
 
 /** Evidence ids in a cell, separated by spaces, commas or semicolons. */

@@ -117,12 +117,14 @@ export class MembershipsService {
 
   private async keepOneAdministrator(membership: Membership): Promise<void> {
     const role = FOUNDING_ROLE[this.context.organization.kind];
-    // Lock the organization's administrators so two simultaneous demotions cannot both pass this check.
+    // Lock the organization's administrators so two simultaneous demotions cannot both pass this check;
+    // in id order, so that two such checks wait for each other rather than deadlock.
     const administrators = await this.tx.manager
       .getRepository(Membership)
       .createQueryBuilder('membership')
       .setLock('pessimistic_write')
       .where('membership.organizationId = :organizationId AND membership.role = :role', { organizationId: membership.organizationId, role })
+      .orderBy('membership.id')
       .getMany();
     if (administrators.filter((candidate) => candidate.id !== membership.id).length === 0) {
       throw new TenancyException(TenancyErrorCode.LastAdministrator, `An organization needs at least one ${role}; appoint another ${role} first.`);

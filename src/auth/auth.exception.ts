@@ -17,6 +17,7 @@ export enum AuthErrorCode {
   CsrfInvalid = 'CSRF_INVALID',
   WrongPassword = 'WRONG_PASSWORD',
   SetupUnavailable = 'SETUP_UNAVAILABLE',
+  AccessChanged = 'ACCESS_CHANGED',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -36,5 +37,6 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.CsrfInvalid]: HttpStatus.FORBIDDEN,
     [AuthErrorCode.WrongPassword]: HttpStatus.BAD_REQUEST,
     [AuthErrorCode.SetupUnavailable]: HttpStatus.NOT_FOUND,
+    [AuthErrorCode.AccessChanged]: HttpStatus.CONFLICT,
   };
 }

@@ -26,6 +26,9 @@ export interface RunOptions {
   canRunAgain?: () => boolean;
 }
 
+/** Run at the start of every transaction, before the work: e.g. holding the credential it acts under. */
+export type OpeningStep = (scope: RowScope) => Promise<void>;
+
 /**
  * Owns the one transaction a unit of work runs in. Inside it the connection acts as `adhere_app`, so
  * PostgreSQL's row-level security sees only the organization (and user) set for this transaction.
@@ -33,6 +36,7 @@ export interface RunOptions {
 @Injectable()
 export class TransactionHost {
   private readonly logger = new Logger('Transactions');
+  private readonly openingSteps: OpeningStep[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -61,6 +65,11 @@ export class TransactionHost {
     const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     const results = (await pool.query(`SELECT set_config('role', '${APPLICATION_ROLE}', true); ${sql}`)) as unknown as Array<{ rows: T[] }>;
     return results[1].rows;
+  }
+
+  /** Adds a step that every transaction takes first. */
+  onOpen(step: OpeningStep): void {
+    this.openingSteps.push(step);
   }
 
   /**
@@ -101,6 +110,7 @@ export class TransactionHost {
       );
       this.cls.set(CONTEXT_KEYS.manager, manager);
       try {
+        for (const step of this.openingSteps) await step(scope);
         return await work();
       } finally {
         this.cls.set(CONTEXT_KEYS.manager, undefined);

@@ -204,7 +204,7 @@ export class EvidenceLibrary {
   /**
    * Validates an upload's text fields, then, in one transaction, moves the staged file into storage
    * and writes the rows. Two uploads of the same bytes take turns, so one never removes an object the
-   * other has just linked.
+   * other has just linked. Not run again after a collision (a 409): the staged file went to storage.
    */
   private async storeUpload<T extends object>(upload: ReceivedUpload, fieldsType: new () => T, write: (fields: T) => Promise<string>): Promise<EvidenceDetail> {
     const organizationId = this.context.organizationId;
@@ -220,7 +220,7 @@ export class EvidenceLibrary {
           if (created) await this.storage.remove(organizationId, upload.file.sha256);
           throw error;
         }
-      });
+      }, { canRunAgain: () => false });
     } finally {
       await rm(upload.file.path, { force: true });
     }

@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import connectPgSimple from 'connect-pg-simple';
 import session from 'express-session';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
@@ -11,6 +10,7 @@ import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { lastingEndSessionStore } from './auth/session-store';
 import { projectRoot } from './common/project-root';
 import { registerViewHelpers } from './common/web/view-helpers';
 import { pageLocals } from './common/web/page-locals.middleware';
@@ -60,14 +60,13 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
   app.useStaticAssets(join(root, 'node_modules', '@picocss', 'pico', 'css'), { prefix: '/assets/pico/' });
   app.useStaticAssets(join(root, 'views', 'assets'), { prefix: '/assets/' });
   app.use(privateAnswers);
-  const PgStore = connectPgSimple(session);
   // Sessions live in PostgreSQL, in the application's own connection pool, so every instance shares them.
   const pool = (app.get(DataSource).driver as PostgresDriver).master as Pool;
   app.use(
     session({
       name: 'adhere.sid',
       secret: app.get(SessionSecret).value,
-      store: new PgStore({ pool, tableName: 'sessions', pruneSessionInterval: 15 * 60 }),
+      store: lastingEndSessionStore(pool),
       resave: false,
       saveUninitialized: false,
       rolling: true,

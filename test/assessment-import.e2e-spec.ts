@@ -151,6 +151,7 @@ describe('assessment export and import', () => {
         applied: [],
         unchanged: assessment.answers.map((answer) => ({ row: expect.any(Number), requirementKey: answer.requirementKey })),
         rejected: [],
+        counts: { applied: 0, unchanged: assessment.answers.length, rejected: 0 },
       });
       expect(await answerRows(assessment.id)).toEqual(before);
       expect(await linksOf(assessment.id)).toEqual(links);
@@ -228,6 +229,7 @@ describe('assessment export and import', () => {
           { row: 2, requirementKey: key, problems: [expect.stringContaining('claim')] },
           { row: 3, requirementKey: key, problems: [expect.stringContaining('more than once')] },
         ],
+        counts: { applied: 0, unchanged: 0, rejected: 2 },
       });
       expect(answerOf(await read(assessment.id), key)).toMatchObject({ claim: null, version: 1 });
     });
@@ -237,7 +239,7 @@ describe('assessment export and import', () => {
       const key = assessment.answers[0].requirementKey;
       const csv = `\uFEFFversion,claim,requirement_key,statement,justification,evidence_ids\n1,met,${key},Minimal file.,,\n`;
       const response = await importCsv(assessment.id, csv).expect(200);
-      expect(response.body).toEqual({ applied: [{ row: 2, requirementKey: key, version: 2 }], unchanged: [], rejected: [] });
+      expect(response.body).toEqual({ applied: [{ row: 2, requirementKey: key, version: 2 }], unchanged: [], rejected: [], counts: { applied: 1, unchanged: 0, rejected: 0 } });
       expect(answerOf(await read(assessment.id), key)).toMatchObject({ claim: 'met', statement: 'Minimal file.' });
     });
 

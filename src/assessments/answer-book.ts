@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { inBatches } from '../common/in-batches';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { EvidenceLibrary } from '../evidence/evidence-library';
@@ -8,8 +9,6 @@ import { UsersService } from '../tenancy/users.service';
 import { EDITABLE_STATES, words } from './assessment-lifecycle';
 import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
-import { validateInput } from '../common/validation/validation.pipe';
-import type { ImportedRow } from './assessment-transfer';
 import { SaveAnswerDto, SectionAnswerDto } from './dto/save-answer.dto';
 import { AnswerEvidence } from './entities/answer-evidence.entity';
 import { Answer } from './entities/answer.entity';
@@ -17,12 +16,6 @@ import type { Assessment } from './entities/assessment.entity';
 
 /** The fields of an answer a person writes. */
 export type AnswerContent = Pick<SaveAnswerDto, 'claim' | 'statement' | 'justification' | 'evidenceIds'>;
-
-export interface ImportReport {
-  applied: Array<{ row: number; requirementKey: string; version: number }>;
-  unchanged: Array<{ row: number; requirementKey: string }>;
-  rejected: Array<{ row: number; requirementKey: string; problems: string[] }>;
-}
 
 /** A save that was based on an answer someone else has changed since. */
 export interface AnswerConflict {
@@ -50,8 +43,7 @@ export class AnswerBook {
   /** Evidence ids linked to each answer. */
   async links(answerIds: readonly string[]): Promise<Map<string, string[]>> {
     const links = new Map<string, string[]>(answerIds.map((id) => [id, []]));
-    if (answerIds.length === 0) return links;
-    const rows = await this.tx.manager.getRepository(AnswerEvidence).find({ where: { answerId: In([...answerIds]) }, order: { evidenceId: 'ASC' } });
+    const rows = await inBatches(answerIds, (batch) => this.tx.manager.getRepository(AnswerEvidence).find({ where: { answerId: In(batch) }, order: { evidenceId: 'ASC' } }));
     for (const row of rows) links.get(row.answerId)!.push(row.evidenceId);
     return links;
   }
@@ -74,7 +66,10 @@ export class AnswerBook {
     const twice = inputs.map((input) => input.requirementKey).filter((key, index, keys) => keys.indexOf(key) !== index);
     if (twice.length > 0) throw new InvalidInputException({ answers: [...new Set(twice)].map((key) => `${key} is sent more than once; send each answer once`) });
     await this.evidence.requireOwn(inputs.flatMap((input) => input.evidenceIds), 'evidenceIds');
-    const answers = await this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id, requirementKey: In(inputs.map((input) => input.requirementKey)) } });
+    const answers = await inBatches(
+      inputs.map((input) => input.requirementKey),
+      (batch) => this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id, requirementKey: In(batch) } }),
+    );
     const byKey = new Map(answers.map((answer) => [answer.requirementKey, answer]));
     const unknown = inputs.filter((input) => !byKey.has(input.requirementKey)).map((input) => input.requirementKey);
     if (unknown.length > 0) throw notInAssessment(unknown);
@@ -82,77 +77,13 @@ export class AnswerBook {
     const changed = inputs.filter((input) => !sameContent(byKey.get(input.requirementKey)!, links.get(byKey.get(input.requirementKey)!.id)!, input));
     const stale = changed.filter((input) => byKey.get(input.requirementKey)!.version !== input.version).map((input) => byKey.get(input.requirementKey)!);
     if (stale.length > 0) throw await this.staleError(stale);
-    const saved: Answer[] = [];
-    for (const input of changed) saved.push(await this.write(assessment, input.requirementKey, input.version, input));
+    // Written in key order, as every save of several answers is: two saves of the same answers then
+    // wait for each other instead of deadlocking.
+    const written = new Map<string, Answer>();
+    for (const input of inKeyOrder(changed)) written.set(input.requirementKey, await this.write(assessment, input.requirementKey, input.version, input));
+    const saved = changed.map((input) => written.get(input.requirementKey)!);
     if (saved.length > 0) await this.recordSaved(assessment, 'answers.saved', saved);
     return saved;
-  }
-
-  /**
-   * Applies the rows of an imported file one by one: a row that fails its checks, names an unknown
-   * requirement or is based on an older version is rejected with its reasons; the others are saved.
-   */
-  async importRows(assessment: Assessment, rows: readonly ImportedRow[]): Promise<ImportReport> {
-    requireEditable(assessment);
-    const report: ImportReport = { applied: [], unchanged: [], rejected: [] };
-    const answers = await this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id } });
-    const byKey = new Map(answers.map((answer) => [answer.requirementKey, answer]));
-    const links = await this.links(answers.map((answer) => answer.id));
-    const library = await this.evidence.items(rows.flatMap((row) => idsIn(row.values.evidence_ids)));
-    const names = await this.users.namesByIds(answers.flatMap((answer) => (answer.updatedBy ? [answer.updatedBy] : [])));
-    const seen = new Set<string>();
-    const applied: Answer[] = [];
-    for (const { row, values } of rows) {
-      const requirementKey = values.requirement_key.trim();
-      const reject = (...problems: string[]) => report.rejected.push({ row, requirementKey, problems });
-      // A key's first row decides, applied or rejected: a later one must not slip in behind a rejection.
-      if (seen.has(requirementKey)) {
-        reject(`${requirementKey} appears more than once in the file; only its first row counts`);
-        continue;
-      }
-      seen.add(requirementKey);
-      let input: SectionAnswerDto;
-      try {
-        input = await validateInput(SectionAnswerDto, {
-          requirementKey,
-          claim: values.claim,
-          statement: values.statement,
-          justification: values.justification,
-          evidenceIds: idsIn(values.evidence_ids),
-          version: values.version.trim() === '' ? undefined : values.version.trim(),
-        });
-      } catch (error) {
-        if (error instanceof InvalidInputException) {
-          reject(...Object.values(error.fields).flat());
-          continue;
-        }
-        throw error;
-      }
-      const current = byKey.get(requirementKey);
-      if (!current) {
-        reject(`${requirementKey || 'an empty key'} is not a requirement of this assessment`);
-        continue;
-      }
-      const unknown = input.evidenceIds.filter((id) => !library.has(id));
-      if (unknown.length > 0) {
-        reject(...unknown.map((id) => `${id} is not evidence in your library`));
-        continue;
-      }
-      if (sameContent(current, links.get(current.id)!, input)) {
-        report.unchanged.push({ row, requirementKey });
-        continue;
-      }
-      if (current.version !== input.version) {
-        const who = current.updatedBy ? names.get(current.updatedBy) ?? 'someone' : 'an API token';
-        reject(`${requirementKey} was changed by ${who} at ${current.updatedAt.toISOString()} (now version ${current.version}; the file has version ${input.version}); export again and redo this row`);
-        continue;
-      }
-      const saved = await this.write(assessment, requirementKey, current.version, input);
-      report.applied.push({ row, requirementKey, version: saved.version });
-      applied.push(saved);
-    }
-    if (applied.length > 0) await this.recordSaved(assessment, 'answers.imported', applied);
-    return report;
   }
 
   /** Sets the answers of a new assessment, e.g. those carried forward from an earlier one. */
@@ -185,7 +116,7 @@ export class AnswerBook {
   }
 
   /** One audit event per save, however many answers it changed. */
-  private async recordSaved(assessment: Assessment, action: string, saved: readonly Answer[]): Promise<void> {
+  async recordSaved(assessment: Assessment, action: string, saved: readonly Answer[]): Promise<void> {
     await this.audit.record({
       action,
       targetType: 'assessment',
@@ -195,7 +126,7 @@ export class AnswerBook {
   }
 
   /** Writes an answer of `assessment` if it is still at `version`; a stale one is refused with who changed it. */
-  private async write(assessment: Assessment, requirementKey: string, version: number, input: AnswerContent): Promise<Answer> {
+  async write(assessment: Assessment, requirementKey: string, version: number, input: AnswerContent): Promise<Answer> {
     const result = await this.tx.manager
       .createQueryBuilder()
       .update(Answer)
@@ -212,7 +143,7 @@ export class AnswerBook {
       .execute();
     const [row] = result.raw as Array<{ id: string; position: number; carried: Answer['carried']; version: number; updated_at: Date }>;
     if (!row) throw await this.staleError([await this.find(assessment, requirementKey)]);
-    const evidenceIds = [...new Set(input.evidenceIds ?? [])];
+    const evidenceIds = [...new Set(input.evidenceIds ?? [])].sort();
     // The links become exactly `evidenceIds`, in one statement.
     await this.tx.manager.query(
       `WITH unlinked AS (DELETE FROM answer_evidence WHERE answer_id = $1 AND NOT (evidence_id = ANY($2::uuid[])))
@@ -273,12 +204,17 @@ function notInAssessment(keys: readonly string[]): AssessmentsException {
   );
 }
 
+/** Answers by requirement key, the one order in which saves write several. */
+export function inKeyOrder<T extends { requirementKey: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.requirementKey < b.requirementKey ? -1 : a.requirementKey > b.requirementKey ? 1 : 0));
+}
+
 /** Evidence ids in a cell, separated by spaces, commas or semicolons. */
-function idsIn(cell: string): string[] {
+export function idsIn(cell: string): string[] {
   return cell.split(/[\s,;]+/).filter((id) => id !== '');
 }
 
-function sameContent(answer: Answer, evidenceIds: readonly string[], input: AnswerContent): boolean {
+export function sameContent(answer: Answer, evidenceIds: readonly string[], input: AnswerContent): boolean {
   const sent = [...new Set(input.evidenceIds ?? [])].sort();
   return (
     answer.claim === (input.claim ?? null) &&

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import type { AssessmentDetail } from './assessment-detail';
-import { assessmentCsv, CSV_COLUMNS, parseAnswersCsv } from './assessment-transfer';
+import { InvalidInputException } from '../common/validation/invalid-input.exception';
+import { assessmentCsv, CSV_COLUMNS, type ImportedRow, readAnswersCsv } from './assessment-transfer';
 import { CLAIMS, type Claim } from './entities/answer.entity';
 
 interface Row {
@@ -10,6 +11,23 @@ interface Row {
   justification: string | null;
   evidenceIds: string[];
   version: number;
+}
+
+/** Every row of a file, read as an import reads it. */
+async function readAll(text: string): Promise<ImportedRow[]> {
+  const rows: ImportedRow[] = [];
+  for await (const row of readAnswersCsv(text)) rows.push(row);
+  return rows;
+}
+
+/** The problem an import reports with a file it refuses as a whole. */
+async function problemOf(text: string): Promise<string> {
+  const error = await readAll(text).then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  if (!(error instanceof InvalidInputException)) throw new Error(`expected the file to be refused, got ${String(error)}`);
+  return error.fields.file[0];
 }
 
 /** Just what the export reads of an assessment. */
@@ -42,12 +60,11 @@ const rowArb = fc.record({
 });
 
 describe('exporting and importing answers as CSV', () => {
-  it('reads back every value it wrote, whatever the text holds (quotes, commas, line breaks, formulas)', () => {
-    fc.assert(
-      fc.property(fc.uniqueArray(rowArb, { selector: (row) => row.key, minLength: 1, maxLength: 8 }), (rows) => {
-        const parsed = parseAnswersCsv(assessmentCsv(detailOf(rows)));
-        if ('problem' in parsed) throw new Error(parsed.problem);
-        expect(parsed.rows.map((row) => row.values)).toEqual(
+  it('reads back every value it wrote, whatever the text holds (quotes, commas, line breaks, formulas)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.uniqueArray(rowArb, { selector: (row) => row.key, minLength: 1, maxLength: 8 }), async (rows) => {
+        const parsed = await readAll(assessmentCsv(detailOf(rows)));
+        expect(parsed.map((row) => row.values)).toEqual(
           rows.map((row) => ({
             requirement_key: row.key,
             claim: row.claim ?? '',
@@ -67,29 +84,38 @@ describe('exporting and importing answers as CSV', () => {
     expect(csv).toContain(`,'+1,`);
   });
 
-  it('keeps text that itself starts with an apostrophe and a formula sign as it was', () => {
-    const parsed = parseAnswersCsv(assessmentCsv(detailOf([{ key: 'LIC-01', claim: null, statement: "'=1+1", justification: "'plain", evidenceIds: [], version: 1 }])));
-    expect('rows' in parsed && parsed.rows[0].values).toMatchObject({ statement: "'=1+1", justification: "'plain" });
+  it('keeps text that itself starts with an apostrophe and a formula sign as it was', async () => {
+    const [parsed] = await readAll(assessmentCsv(detailOf([{ key: 'LIC-01', claim: null, statement: "'=1+1", justification: "'plain", evidenceIds: [], version: 1 }])));
+    expect(parsed.values).toMatchObject({ statement: "'=1+1", justification: "'plain" });
   });
 
-  it('numbers rows as a spreadsheet does: the header is row 1, a cell over several lines is one row, an empty row counts', () => {
-    const parsed = parseAnswersCsv(`${CSV_COLUMNS.join(',')}\nPUR,PUR-01,T,met,"two\nlines",,,1\n\nPUR,PUR-02,T,met,s,,,1\n`);
-    expect('rows' in parsed && parsed.rows.map((row) => row.row)).toEqual([2, 4]);
+  it('numbers rows as a spreadsheet does: the header is row 1, a cell over several lines is one row, an empty row counts', async () => {
+    const parsed = await readAll(`${CSV_COLUMNS.join(',')}\nPUR,PUR-01,T,met,"two\nlines",,,1\n\nPUR,PUR-02,T,met,s,,,1\n`);
+    expect(parsed.map((row) => row.row)).toEqual([2, 4]);
   });
 
-  it('takes a file without the columns only people read, and ignores a byte-order mark', () => {
-    const parsed = parseAnswersCsv('\uFEFFrequirement_key,claim,statement,justification,evidence_ids,version\nPUR-01,met,Done,,,2\n');
-    expect('rows' in parsed && parsed.rows[0].values).toEqual({ requirement_key: 'PUR-01', claim: 'met', statement: 'Done', justification: '', evidence_ids: '', version: '2' });
+  it('reads a file far larger than one piece handed to the parser, a cell spanning pieces included, row by row', async () => {
+    const long = 'x'.repeat(40_000);
+    const lines = Array.from({ length: 3_000 }, (_, n) => `PUR-${n},met,"${n === 1_500 ? long : 'Done'}",,,1`);
+    const parsed = await readAll(['requirement_key,claim,statement,justification,evidence_ids,version', ...lines].join('\n'));
+    expect(parsed).toHaveLength(3_000);
+    expect(parsed[2_999]).toEqual({ row: 3_001, values: { requirement_key: 'PUR-2999', claim: 'met', statement: 'Done', justification: '', evidence_ids: '', version: '1' } });
+    expect(parsed[1_500].values.statement).toBe(long);
   });
 
-  it('refuses a file that lacks a column, with the columns it needs', () => {
-    expect(parseAnswersCsv('requirement_key,claim\nPUR-01,met\n')).toEqual({
-      problem: 'The file lacks the columns statement, justification, evidence_ids, version; export the assessment as CSV to see the expected columns.',
-    });
+  it('takes a file without the columns only people read, and ignores a byte-order mark', async () => {
+    const [parsed] = await readAll('\uFEFFrequirement_key,claim,statement,justification,evidence_ids,version\nPUR-01,met,Done,,,2\n');
+    expect(parsed.values).toEqual({ requirement_key: 'PUR-01', claim: 'met', statement: 'Done', justification: '', evidence_ids: '', version: '2' });
   });
 
-  it('refuses a file that is not CSV, or is empty', () => {
-    expect(parseAnswersCsv('requirement_key,claim,statement,justification,evidence_ids,version\n"unterminated,met,,,,1\n')).toMatchObject({ problem: expect.stringMatching(/^The file is not valid CSV: /) });
-    expect(parseAnswersCsv('')).toMatchObject({ problem: expect.stringMatching(/^The file has no rows/) });
+  it('refuses a file that lacks a column, with the columns it needs', async () => {
+    expect(await problemOf('requirement_key,claim\nPUR-01,met\n')).toBe(
+      'The file lacks the columns statement, justification, evidence_ids, version; export the assessment as CSV to see the expected columns.',
+    );
+  });
+
+  it('refuses a file that is not CSV, or is empty', async () => {
+    expect(await problemOf('requirement_key,claim,statement,justification,evidence_ids,version\n"unterminated,met,,,,1\n')).toMatch(/^The file is not valid CSV: /);
+    expect(await problemOf('')).toMatch(/^The file has no rows/);
   });
 });

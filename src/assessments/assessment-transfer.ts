@@ -1,6 +1,8 @@
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
+import { Readable } from 'node:stream';
 import { csvText } from '../common/csv/csv-writer';
 import { restoreCell } from '../common/csv/formula-cells';
+import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import type { AnswerDetail, AssessmentDetail } from './assessment-detail';
 
 /** The columns of an exported assessment; an import reads the same file back. */
@@ -77,21 +79,38 @@ export function assessmentCsv(detail: AssessmentDetail): string {
   return csvText(CSV_COLUMNS, rows);
 }
 
-/** Reads an answers file; a file that is not CSV or lacks a column is refused as a whole. */
-export function parseAnswersCsv(text: string): { rows: ImportedRow[] } | { problem: string } {
-  let records: Array<{ record: Record<string, string>; info: { records: number; empty_lines: number } }>;
+/** Characters of a file handed to the CSV parser at a time: rows are parsed as the import reads them. */
+const PARSE_CHUNK = 16 * 1024;
+
+/**
+ * Reads an answers file row by row, as the caller takes them, so that a file of many rows is never held
+ * parsed all at once. A file that is not CSV or lacks a column is refused as a whole (400) when that shows.
+ */
+export async function* readAnswersCsv(text: string): AsyncGenerator<ImportedRow> {
+  const parser = parse({ columns: true, info: true, skip_empty_lines: true, relax_column_count: false, trim: false });
+  Readable.from(chunksOf(text.replace(/^\uFEFF/, ''), PARSE_CHUNK)).pipe(parser);
+  let rows = 0;
   try {
-    records = parse(text.replace(/^\uFEFF/, ''), { columns: true, info: true, skip_empty_lines: true, relax_column_count: false, trim: false }) as typeof records;
+    for await (const { record, info } of parser as AsyncIterable<{ record: Record<string, string>; info: { records: number; empty_lines: number } }>) {
+      if (rows++ === 0) {
+        const missing = REQUIRED_COLUMNS.filter((column) => !(column in record));
+        if (missing.length > 0) throw fileProblem(`The file lacks the ${missing.length === 1 ? 'column' : 'columns'} ${missing.join(', ')}; export the assessment as CSV to see the expected columns.`);
+      }
+      yield {
+        row: 1 + info.records + info.empty_lines,
+        values: Object.fromEntries(REQUIRED_COLUMNS.map((column) => [column, restoreCell(record[column] ?? '')])) as ImportedRow['values'],
+      };
+    }
   } catch (error) {
-    return { problem: `The file is not valid CSV: ${(error as Error).message}` };
+    throw error instanceof InvalidInputException ? error : fileProblem(`The file is not valid CSV: ${(error as Error).message}`);
   }
-  if (records.length === 0) return { problem: `The file has no rows; its first line must name the columns ${CSV_COLUMNS.join(', ')}.` };
-  const missing = REQUIRED_COLUMNS.filter((column) => !(column in records[0].record));
-  if (missing.length > 0) return { problem: `The file lacks the ${missing.length === 1 ? 'column' : 'columns'} ${missing.join(', ')}; export the assessment as CSV to see the expected columns.` };
-  return {
-    rows: records.map(({ record, info }) => ({
-      row: 1 + info.records + info.empty_lines,
-      values: Object.fromEntries(REQUIRED_COLUMNS.map((column) => [column, restoreCell(record[column] ?? '')])) as ImportedRow['values'],
-    })),
-  };
+  if (rows === 0) throw fileProblem(`The file has no rows; its first line must name the columns ${CSV_COLUMNS.join(', ')}.`);
+}
+
+function fileProblem(problem: string): InvalidInputException {
+  return new InvalidInputException({ file: [problem] });
+}
+
+function* chunksOf(text: string, size: number): Generator<string> {
+  for (let start = 0; start < text.length; start += size) yield text.slice(start, start + size);
 }

@@ -5,7 +5,8 @@ import { OrgAccess } from '../auth/access.decorator';
 import { Permission } from '../auth/permissions';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { AnswerBook } from './answer-book';
-import { assessmentCsv, assessmentJson, answerJson, parseAnswersCsv } from './assessment-transfer';
+import { AnswersImport } from './answers-import';
+import { assessmentCsv, assessmentJson, answerJson } from './assessment-transfer';
 import { AssessmentsService } from './assessments.service';
 import { AssessmentListQueryDto } from './dto/assessment-list-query.dto';
 import { SaveAnswerDto } from './dto/save-answer.dto';
@@ -21,6 +22,7 @@ export class AssessmentsController {
   constructor(
     private readonly assessments: AssessmentsService,
     private readonly answers: AnswerBook,
+    private readonly answersImport: AnswersImport,
     private readonly feedback: ReviewFeedback,
   ) {}
 
@@ -110,7 +112,7 @@ export class AssessmentsController {
     return assessmentCsv(await this.assessments.detail(id));
   }
 
-  /** Answers from a CSV file with the export's columns, row by row: a report of what was applied and what was rejected. */
+  /** Answers from a CSV file with the export's columns, row by row: a report of what was applied and what was rejected (the first 1,000, and counts). */
   @Post(':id/import')
   @HttpCode(200)
   @OrgAccess(Permission.AssessmentsEdit)
@@ -118,9 +120,7 @@ export class AssessmentsController {
   @ApiBody({ schema: { type: 'string', example: 'requirement_key,claim,statement,justification,evidence_ids,version\nLIC-01,met,We license…,,,1' } })
   async import(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     if (typeof request.body !== 'string') throw new InvalidInputException({ body: ['send the CSV file as the request body with Content-Type: text/csv'] });
-    const parsed = parseAnswersCsv(request.body);
-    if ('problem' in parsed) throw new InvalidInputException({ file: [parsed.problem] });
     const assessment = await this.assessments.find(id, { lock: 'share' });
-    return this.answers.importRows(assessment, parsed.rows);
+    return this.answersImport.apply(assessment, request.body);
   }
 }

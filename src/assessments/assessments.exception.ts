@@ -16,6 +16,7 @@ export enum AssessmentsErrorCode {
   NotReady = 'ASSESSMENT_NOT_READY',
   ProvidersOnly = 'PROVIDERS_ONLY',
   Forbidden = 'FORBIDDEN',
+  ImportTooLarge = 'IMPORT_TOO_LARGE',
 }
 
 export class AssessmentsException extends DomainException<AssessmentsErrorCode> {
@@ -34,5 +35,6 @@ export class AssessmentsException extends DomainException<AssessmentsErrorCode> 
     [AssessmentsErrorCode.NotReady]: HttpStatus.UNPROCESSABLE_ENTITY,
     [AssessmentsErrorCode.ProvidersOnly]: HttpStatus.FORBIDDEN,
     [AssessmentsErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
+    [AssessmentsErrorCode.ImportTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   };
 }

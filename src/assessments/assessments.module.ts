@@ -7,6 +7,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ServicesModule } from '../services/services.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AnswerBook } from './answer-book';
+import { AnswersImport } from './answers-import';
 import { AssessmentLifecycle } from './assessment-lifecycle';
 import { AssessmentsController } from './assessments.controller';
 import { AssessmentsPagesController } from './assessments.pages.controller';
@@ -23,7 +24,7 @@ import { ReviewFeedback } from './review-feedback';
 @Module({
   imports: [TypeOrmModule.forFeature([Assessment, Answer, AnswerEvidence, AssessmentSubmission]), AuditModule, CodesModule, ServicesModule, TenancyModule, EvidenceModule, NotificationsModule],
   controllers: [AssessmentsController, AssessmentsPagesController],
-  providers: [AssessmentsService, AnswerBook, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel, ReviewFeedback],
+  providers: [AssessmentsService, AnswerBook, AnswersImport, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel, ReviewFeedback],
   exports: [AssessmentsService, AssessmentLifecycle, ReviewFeedback],
 })
 export class AssessmentsModule {}

@@ -4,14 +4,13 @@ import type { Request, Response } from 'express';
 import { OrgAccess } from '../auth/access.decorator';
 import { Permission, roleAllows } from '../auth/permissions';
 import { TenantContext } from '../common/tenant-context';
-import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { validateInput } from '../common/validation/validation.pipe';
 import { FormView } from '../common/web/form-view.decorator';
 import { setFlash } from '../common/web/page-locals.middleware';
 import type { Role } from '../tenancy/roles';
 import { AnswerBook } from './answer-book';
+import { AnswersImport } from './answers-import';
 import { words } from './assessment-lifecycle';
-import { parseAnswersCsv } from './assessment-transfer';
 import { AssessmentsService } from './assessments.service';
 import { percent } from './readiness';
 import { readAnswersFile } from './answers-upload';
@@ -32,6 +31,7 @@ export class AssessmentsPagesController {
     private readonly context: TenantContext,
     private readonly assessments: AssessmentsService,
     private readonly answers: AnswerBook,
+    private readonly answersImport: AnswersImport,
     private readonly startForm: StartFormModel,
     private readonly workspace: WorkspaceFormModel,
     private readonly submitForm: SubmitFormModel,
@@ -130,11 +130,11 @@ export class AssessmentsPagesController {
   @OrgAccess(Permission.AssessmentsEdit)
   @Render('assessments/import-report')
   async import(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const parsed = parseAnswersCsv(await readAnswersFile(request, response));
-    if ('problem' in parsed) throw new InvalidInputException({ file: [parsed.problem] });
+    const file = await readAnswersFile(request, response);
     const assessment = await this.assessments.find(id, { lock: 'share' });
-    const report = await this.answers.importRows(assessment, parsed.rows);
-    return { title: 'Import report', org: this.context.organization, base: `/app/${this.context.organization.slug}/assessments/${id}`, report };
+    const report = await this.answersImport.apply(assessment, file);
+    const unlisted = report.counts.rejected - report.rejected.length;
+    return { title: 'Import report', org: this.context.organization, base: `/app/${this.context.organization.slug}/assessments/${id}`, report, unlisted };
   }
 
   /** The whole declaration on one page, laid out for printing. */

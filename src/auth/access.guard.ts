@@ -76,7 +76,7 @@ export class AccessGuard implements CanActivate {
       return { tokenId: token.id, tokenOrganizationId: token.organizationId, tokenScopes: token.scopes, isOperator: false };
     }
     const user = request.user as SessionUser | undefined;
-    return user ? { userId: user.id, isOperator: user.isOperator } : undefined;
+    return user ? { userId: user.id, sessionId: request.sessionID, isOperator: user.isOperator } : undefined;
   }
 
   private bearerToken(request: Request, response: Response): Promise<ApiToken> {

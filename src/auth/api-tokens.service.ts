@@ -19,7 +19,10 @@ export class ApiTokensService {
     @InjectRepository(ApiToken) private readonly directory: Repository<ApiToken>,
   ) {}
 
-  /** Resolves a presented token before the request's transaction; refuses unknown, expired and revoked ones. */
+  /**
+   * Resolves a presented token before the request's transaction; refuses unknown, expired and revoked
+   * ones. The transaction then holds the token (CredentialHold), and checks it again once held.
+   */
   async authenticate(token: string): Promise<ApiToken> {
     const found = token.startsWith(TOKEN_PREFIX) ? await this.directory.findOneBy({ tokenHash: hashSecretToken(token) }) : null;
     if (!found) throw new AuthException(AuthErrorCode.TokenInvalid, 'The API token is not valid.');
@@ -27,9 +30,10 @@ export class ApiTokensService {
     if (found.expiresAt && found.expiresAt.getTime() <= Date.now()) {
       throw new AuthException(AuthErrorCode.TokenExpired, `The API token expired on ${found.expiresAt.toISOString()}.`);
     }
-    // Recorded at most once a minute, so that a busy token does not write on every call.
+    // Recorded at most once a minute, so that a busy token does not write on every call. The update
+    // takes a weaker lock than the requests holding the token, so it never waits for them.
     if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > 60_000) {
-      await this.directory.update({ id: found.id }, { lastUsedAt: new Date() });
+      await this.directory.update({ id: found.id, revokedAt: IsNull() }, { lastUsedAt: new Date() });
     }
     return found;
   }
@@ -56,11 +60,16 @@ export class ApiTokensService {
     return this.tx.manager.getRepository(ApiToken).find({ where: { organizationId: this.context.organizationId }, order: { createdAt: 'DESC' } });
   }
 
+  /**
+   * Revokes a token once the requests it authorised that are still running are done: they hold its row,
+   * which this locks FOR UPDATE. When this returns, no request acts with the token any more.
+   */
   async revoke(id: string): Promise<void> {
     const repository = this.tx.manager.getRepository(ApiToken);
-    const apiToken = await repository.findOneBy({ id, organizationId: this.context.organizationId });
+    const apiToken = await repository.findOne({ where: { id, organizationId: this.context.organizationId }, lock: { mode: 'pessimistic_write' } });
     if (!apiToken) throw new AuthException(AuthErrorCode.TokenNotFound, 'No such API token in this organization.');
-    const result = await repository.update({ id, organizationId: apiToken.organizationId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    if (result.affected) await this.audit.record({ action: 'api_token.revoked', targetType: 'api_token', targetId: id, data: { name: apiToken.name } });
+    if (apiToken.revokedAt) return;
+    await repository.update({ id, organizationId: apiToken.organizationId }, { revokedAt: new Date() });
+    await this.audit.record({ action: 'api_token.revoked', targetType: 'api_token', targetId: id, data: { name: apiToken.name } });
   }
 }

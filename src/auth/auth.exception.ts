@@ -18,6 +18,7 @@ export enum AuthErrorCode {
   UnsupportedBodyType = 'UNSUPPORTED_BODY_TYPE',
   WrongPassword = 'WRONG_PASSWORD',
   SetupUnavailable = 'SETUP_UNAVAILABLE',
+  AccessChanged = 'ACCESS_CHANGED',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -38,5 +39,6 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.UnsupportedBodyType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     [AuthErrorCode.WrongPassword]: HttpStatus.BAD_REQUEST,
     [AuthErrorCode.SetupUnavailable]: HttpStatus.NOT_FOUND,
+    [AuthErrorCode.AccessChanged]: HttpStatus.CONFLICT,
   };
 }

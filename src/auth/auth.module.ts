@@ -10,6 +10,7 @@ import { ApiTokensController } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthPagesController } from './auth.pages.controller';
+import { CredentialHold } from './credential-hold';
 import { InvitationAcceptanceController } from './invitation-acceptance.controller';
 import { OperatorSetupService } from './operator-setup.service';
 import { SessionSerializer } from './session.serializer';
@@ -34,6 +35,7 @@ import { TokensPagesController } from './tokens.pages.controller';
     SessionSerializer,
     LocalStrategy,
     BearerStrategy,
+    CredentialHold,
   ],
   exports: [ApiTokensService, AccessGuard],
 })

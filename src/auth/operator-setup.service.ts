@@ -8,6 +8,7 @@ import { UsersService } from '../tenancy/users.service';
 import { AuthErrorCode, AuthException } from './auth.exception';
 
 const SETUP_LINK_HOURS = 24;
+const LINK_UNAVAILABLE = 'This setup link is not valid: it was used, it expired, or an operator already exists.';
 
 /**
  * Makes sure the platform has an operator: from OPERATOR_EMAIL and OPERATOR_PASSWORD for unattended
@@ -62,7 +63,7 @@ export class OperatorSetupService implements OnApplicationBootstrap {
       [hashSecretToken(token)],
     )) as unknown[];
     if (!row || (await this.users.anyOperatorExists())) {
-      throw new AuthException(AuthErrorCode.SetupUnavailable, 'This setup link is not valid: it was used, it expired, or an operator already exists.');
+      throw new AuthException(AuthErrorCode.SetupUnavailable, LINK_UNAVAILABLE);
     }
   }
 
@@ -70,7 +71,11 @@ export class OperatorSetupService implements OnApplicationBootstrap {
     await this.lockSetup();
     await this.checkLink(token);
     const user = await this.users.create({ ...input, isOperator: true });
-    await this.tx.manager.query(`UPDATE setup_tokens SET used_at = now() WHERE token_hash = $1`, [hashSecretToken(token)]);
+    // The use itself, conditional like the check: the link is used once, and only while it is valid.
+    const [used] = (await this.tx.manager.query(`UPDATE setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING 1`, [
+      hashSecretToken(token),
+    ])) as [unknown[], number];
+    if (used.length === 0) throw new AuthException(AuthErrorCode.SetupUnavailable, LINK_UNAVAILABLE);
     await this.audit.record({ organizationId: null, actorUserId: user.id, action: 'account.operator_created', targetType: 'user', targetId: user.id });
     return user;
   }

@@ -4,6 +4,8 @@ export type OrganizationKind = 'provider' | 'monitoring_body';
 /** Who is calling: a signed-in user (session) or an organization's API token. */
 export interface Caller {
   userId?: string;
+  /** The session a signed-in user came with. */
+  sessionId?: string;
   tokenId?: string;
   /** For a token, the organization it belongs to and the scopes it was given. */
   tokenOrganizationId?: string;

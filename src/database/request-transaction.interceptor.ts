@@ -1,5 +1,6 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Response } from 'express';
 import { TenantContext } from '../common/tenant-context';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { TransactionHost } from './transaction-host';
@@ -7,7 +8,9 @@ import { WITHOUT_TRANSACTION } from './without-transaction.decorator';
 
 /**
  * Runs each request in one transaction scoped to the organization and user the access guard resolved:
- * everything the handler writes commits together or not at all.
+ * everything the handler writes commits together or not at all. A transaction PostgreSQL aborts for
+ * colliding with another runs the handler again, from its parameters, as long as nothing has been sent:
+ * bodies are read whole before the handler, or kept by the handler's reader (answers files).
  */
 @Injectable()
 export class RequestTransactionInterceptor implements NestInterceptor {
@@ -24,6 +27,7 @@ export class RequestTransactionInterceptor implements NestInterceptor {
       organizationId: this.context.hasOrganization ? this.context.organizationId : undefined,
       userId: this.context.userId,
     };
-    return from(this.tx.runScoped(scope, () => lastValueFrom(next.handle(), { defaultValue: undefined })));
+    const response = context.switchToHttp().getResponse<Response>();
+    return from(this.tx.runScoped(scope, () => lastValueFrom(next.handle(), { defaultValue: undefined }), { canRunAgain: () => !response.headersSent }));
   }
 }

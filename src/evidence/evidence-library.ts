@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { In, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
+import { inBatches } from '../common/in-batches';
 import { TenantContext } from '../common/tenant-context';
 import { validateInput } from '../common/validation/validation.pipe';
 import { TransactionHost } from '../database/transaction-host';
@@ -76,15 +77,13 @@ export class EvidenceLibrary {
 
   /** The organization's evidence among `ids`, with current revisions; ids of others are simply absent. */
   async items(ids: readonly string[]): Promise<Map<string, EvidenceItem>> {
-    if (ids.length === 0) return new Map();
-    const found = await this.withCurrentRevision((builder) => builder.andWhere('evidence.id IN (:...ids)', { ids: [...new Set(ids)] }));
+    const found = await inBatches([...new Set(ids)], (batch) => this.withCurrentRevision((builder) => builder.andWhere('evidence.id = ANY(:batch)', { batch })));
     return new Map(found.map((item) => [item.evidence.id, item]));
   }
 
   /** Refuses ids that are not evidence of this organization, naming each by its place in `field`. */
   async requireOwn(ids: readonly string[], field: string): Promise<void> {
-    if (ids.length === 0) return;
-    const rows = await this.evidence.find({ where: { id: In([...new Set(ids)]), organizationId: this.context.organizationId }, select: { id: true } });
+    const rows = await inBatches([...new Set(ids)], (batch) => this.evidence.find({ where: { id: In(batch), organizationId: this.context.organizationId }, select: { id: true } }));
     const known = new Set(rows.map((row) => row.id));
     const problems = Object.fromEntries(
       ids.flatMap((id, index) => (known.has(id) ? [] : [[`${field}[${index}]`, [`${id} is not evidence in your library`]]])),
@@ -205,7 +204,7 @@ export class EvidenceLibrary {
   /**
    * Validates an upload's text fields, then, in one transaction, moves the staged file into storage
    * and writes the rows. Two uploads of the same bytes take turns, so one never removes an object the
-   * other has just linked.
+   * other has just linked. Not run again after a collision (a 409): the staged file went to storage.
    */
   private async storeUpload<T extends object>(upload: ReceivedUpload, fieldsType: new () => T, write: (fields: T) => Promise<string>): Promise<EvidenceDetail> {
     const organizationId = this.context.organizationId;
@@ -221,7 +220,7 @@ export class EvidenceLibrary {
           if (created) await this.storage.remove(organizationId, upload.file.sha256);
           throw error;
         }
-      });
+      }, { canRunAgain: () => false });
     } finally {
       await rm(upload.file.path, { force: true });
     }

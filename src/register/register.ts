@@ -101,6 +101,8 @@ export class Register {
       .createQueryBuilder('entry')
       .where(`entry.status IN ('verified', 'suspended') AND entry.validUntil < :today`, { today })
       .orderBy('entry.validUntil', 'ASC')
+      // The expiry job locks the assessments in this order: the same order every time.
+      .addOrderBy('entry.assessmentId', 'ASC')
       .getMany();
   }
 

@@ -62,15 +62,24 @@ export class InvitationsService {
     });
   }
 
+  /**
+   * Revokes an invitation unless it has been accepted, in one conditional statement: an acceptance
+   * writing at the same moment either has committed (and this refuses) or will find it revoked.
+   */
   async revoke(invitationId: string): Promise<void> {
-    const repository = this.tx.manager.getRepository(Invitation);
-    const invitation = await repository.findOneBy({ id: invitationId, organizationId: this.context.organizationId });
+    const organizationId = this.context.organizationId;
+    const [revoked] = (await this.tx.manager.query(
+      `UPDATE invitations SET revoked_at = now() WHERE id = $1 AND organization_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL RETURNING id`,
+      [invitationId, organizationId],
+    )) as [unknown[], number];
+    if (revoked.length > 0) {
+      await this.audit.record({ action: 'invitation.revoked', targetType: 'invitation', targetId: invitationId });
+      return;
+    }
+    const invitation = await this.tx.manager.getRepository(Invitation).findOneBy({ id: invitationId, organizationId });
     if (!invitation) throw new TenancyException(TenancyErrorCode.InvitationNotFound, 'No such invitation in this organization.');
     if (invitation.acceptedAt) throw new TenancyException(TenancyErrorCode.InvitationUsed, 'This invitation has already been accepted.');
-    if (!invitation.revokedAt) {
-      await repository.update({ id: invitation.id, organizationId: invitation.organizationId }, { revokedAt: new Date() });
-      await this.audit.record({ action: 'invitation.revoked', targetType: 'invitation', targetId: invitation.id });
-    }
+    // Revoked already: nothing more to do.
   }
 
   async preview(token: string): Promise<InvitationPreview> {
@@ -94,9 +103,17 @@ export class InvitationsService {
     await this.tx.changeScope({ organizationId: organization.id, userId: user.id });
     this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind });
     await this.memberships.add(organization, user.id, invitation.role);
-    await this.tx.manager
-      .getRepository(Invitation)
-      .update({ id: invitation.id, organizationId: organization.id }, { acceptedAt: new Date(), acceptedBy: user.id });
+    // The use itself, in one conditional statement: a revocation that came while the account was made
+    // (hashing a password takes a while) wins, and nothing of this acceptance is kept.
+    const [accepted] = (await this.tx.manager.query(
+      `UPDATE invitations SET accepted_at = now(), accepted_by = $2
+        WHERE id = $1 AND organization_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+      [invitation.id, user.id, organization.id],
+    )) as [unknown[], number];
+    if (accepted.length === 0) {
+      await this.usable(token);
+      throw new TenancyException(TenancyErrorCode.InvitationNotFound, 'This invitation link is not valid.');
+    }
     await this.audit.record({ actorUserId: user.id, action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id });
     return { user, organization };
   }

@@ -42,6 +42,15 @@ export class MembershipsService {
     }));
   }
 
+  /**
+   * The role a user holds in an organization, held for the rest of the transaction (FOR KEY SHARE):
+   * removing the membership or changing its role waits until the transaction ends. Null if there is none.
+   */
+  async holdRole(organizationId: string, userId: string): Promise<Role | null> {
+    const [row] = (await this.tx.manager.query(`SELECT role FROM memberships WHERE organization_id = $1 AND user_id = $2 FOR KEY SHARE`, [organizationId, userId])) as Array<{ role: Role }>;
+    return row?.role ?? null;
+  }
+
   async addFounder(organization: Organization, userId: string): Promise<Membership> {
     return this.add(organization, userId, FOUNDING_ROLE[organization.kind]);
   }
@@ -80,6 +89,8 @@ export class MembershipsService {
     const membership = await this.find(membershipId);
     const previous = membership.role;
     if (previous === FOUNDING_ROLE[organization.kind] && role !== previous) await this.keepOneAdministrator(membership);
+    // Like a removal, a change of role waits for the member's requests in flight (they hold the row).
+    await this.tx.manager.query(`SELECT 1 FROM memberships WHERE id = $1 FOR UPDATE`, [membership.id]);
     // Only from the version the change was based on: simultaneous changes cannot both apply.
     const result = await this.tx.manager
       .createQueryBuilder()
@@ -117,12 +128,14 @@ export class MembershipsService {
 
   private async keepOneAdministrator(membership: Membership): Promise<void> {
     const role = FOUNDING_ROLE[this.context.organization.kind];
-    // Lock the organization's administrators so two simultaneous demotions cannot both pass this check.
+    // Lock the organization's administrators so two simultaneous demotions cannot both pass this check;
+    // in id order, so that two such checks wait for each other rather than deadlock.
     const administrators = await this.tx.manager
       .getRepository(Membership)
       .createQueryBuilder('membership')
       .setLock('pessimistic_write')
       .where('membership.organizationId = :organizationId AND membership.role = :role', { organizationId: membership.organizationId, role })
+      .orderBy('membership.id')
       .getMany();
     if (administrators.filter((candidate) => candidate.id !== membership.id).length === 0) {
       throw new TenancyException(TenancyErrorCode.LastAdministrator, `An organization needs at least one ${role}; appoint another ${role} first.`);

@@ -44,6 +44,9 @@ describe('isDatabaseUnavailable', () => {
   it('leaves errors in what was asked alone', () => {
     expect(isDatabaseUnavailable(new QueryFailedError('INSERT', [], databaseError('23505', 'duplicate key value')))).toBe(false);
     expect(isDatabaseUnavailable(databaseError('42P01', 'relation "x" does not exist'))).toBe(false);
+    // A statement the server refused as malformed, e.g. with more bind parameters than the protocol allows.
+    expect(isDatabaseUnavailable(new QueryFailedError('SELECT', [], databaseError('08P01', 'bind message supplies 4464 parameters')))).toBe(false);
+    expect(isDatabaseUnavailable(databaseError('40P01', 'deadlock detected'))).toBe(false);
     expect(isDatabaseUnavailable(new Error('Cannot read properties of undefined'))).toBe(false);
     expect(isDatabaseUnavailable(undefined)).toBe(false);
   });

@@ -6,8 +6,12 @@ import { QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedErro
  * succeed unchanged once the database is back, which a 500 would not tell a client.
  */
 
-/** SQLSTATE classes and codes: connection exceptions (08…), and the server shutting down or starting up. */
-const UNAVAILABLE_STATES = /^(08[0-9A-Z]{3}|57P0[1-3])$/;
+/**
+ * SQLSTATEs of a connection that failed, could not be made or was lost (class 08, but not 08P01, a
+ * protocol violation: a statement the server refused, such as one with more than 65,535 parameters,
+ * which no retry cures), and of the server shutting down or starting up.
+ */
+const UNAVAILABLE_STATES = new Set(['08000', '08001', '08003', '08004', '08006', '08007', '57P01', '57P02', '57P03']);
 /** Socket errors of a server that is down or unreachable. */
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 /** What `pg` and its pool say when a connection ends or cannot be had; they carry no code. */
@@ -23,7 +27,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   if (error instanceof QueryRunnerAlreadyReleasedError || error instanceof QueryRunnerProviderAlreadyReleasedError) return true;
   for (let candidate = error, depth = 0; candidate && depth < 4; depth++) {
     const { code, message } = candidate as { code?: unknown; message?: unknown };
-    if (typeof code === 'string' && (UNAVAILABLE_STATES.test(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
+    if (typeof code === 'string' && (UNAVAILABLE_STATES.has(code) || UNAVAILABLE_SOCKET_CODES.has(code))) return true;
     if (typeof message === 'string' && UNAVAILABLE_MESSAGES.some((known) => message.startsWith(known))) return true;
     // TypeORM keeps the driver's error as `driverError`; Node and pg chain theirs as `cause`.
     const next = candidate as { driverError?: unknown; cause?: unknown };

@@ -10,6 +10,7 @@ import { RequestWithFormView } from '../web/form-view.guard';
 import { isApiRequest } from '../web/is-api-request';
 import { TenantContext } from '../tenant-context';
 import { isDatabaseUnavailable } from './database-unavailable';
+import { isTransactionConflict, TRANSACTION_CONFLICT } from './transaction-conflict';
 import { DomainException } from './domain.exception';
 import { ErrorBody } from './field-errors';
 
@@ -98,6 +99,16 @@ export class ExceptionsFilter implements ExceptionFilter {
     if (this.isBodyParserError(exception)) {
       const { status, message } = exception as { status: number; message: string };
       return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: `The request body could not be read: ${message}` };
+    }
+    if (isTransactionConflict(exception)) {
+      // Already run again by the transaction host; what still collides is told as a conflict, never a fault.
+      this.logger.warn({ err: exception, path: request.path }, 'A request still collided with others after running again');
+      return {
+        statusCode: 409,
+        error: STATUS_CODES[409]!,
+        code: TRANSACTION_CONFLICT,
+        message: 'Other requests were changing the same records at the same moment, and this one kept colliding with them; nothing was saved. Send it again.',
+      };
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn({ err: exception, path: request.path }, 'The database is unavailable');

@@ -5,5 +5,7 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  /** A stable code for failures a client may handle by itself, e.g. sending the request again. */
+  code?: string;
   details?: FieldErrors | Record<string, unknown>;
 }

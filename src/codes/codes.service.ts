@@ -237,10 +237,11 @@ export class CodesService {
 
   async documentOf(version: CodeVersion): Promise<CodeDocument> {
     const manager = this.tx.manager;
-    const [code, sections, requirements] = await Promise.all([
+    const [code, sections, requirements, { changelog }] = await Promise.all([
       manager.getRepository(Code).findOneByOrFail({ id: version.codeId }),
       manager.getRepository(CodeSection).find({ where: { codeVersionId: version.id }, order: { position: 'ASC' } }),
       manager.getRepository(CodeRequirement).find({ where: { codeVersionId: version.id }, order: { position: 'ASC' } }),
+      manager.getRepository(CodeVersion).findOneOrFail({ where: { id: version.id }, select: { id: true, changelog: true } }),
     ]);
     return {
       slug: code.slug,
@@ -268,7 +269,7 @@ export class CodesService {
             appliesWhen,
           })),
       })),
-      ...(version.changelog ? { changelog: version.changelog } : {}),
+      ...(changelog ? { changelog } : {}),
     };
   }
 

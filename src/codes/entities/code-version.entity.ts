@@ -36,8 +36,8 @@ export class CodeVersion {
   @Column({ name: 'profile_questions', type: 'jsonb' })
   profileQuestions: ProfileQuestion[];
 
-  /** What changed since an earlier version, and why; null in a version without a changelog. */
-  @Column({ type: 'jsonb', nullable: true })
+  /** What changed since an earlier version, and why; null in a version without a changelog. Read with the document only. */
+  @Column({ type: 'jsonb', nullable: true, select: false })
   changelog: Changelog | null;
 
   @Column({ name: 'content_hash', type: 'text' })

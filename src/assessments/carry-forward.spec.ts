@@ -14,6 +14,7 @@ const diff = (changed: string[]): CodeDiff => ({
   removed: [],
   changed: changed.map((key) => ({ key, title: key, section: 'LIC', level: 1, changes: [] })),
   unchanged: 0,
+  evidencePolicy: null,
 });
 
 describe('carrying answers forward', () => {

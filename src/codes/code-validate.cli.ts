@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { EvidencePolicy } from './document/evidence-policy';
 import { parseCodeDocument } from './document/parse-code-document';
 
 /** `npm run code:validate -- FILE…`: checks code version files exactly as an import would. */
@@ -16,6 +17,7 @@ function validate(files: string[]): boolean {
         `${file}: valid — ${document.slug} ${document.version}, ${document.levels.length} levels, ${document.profileQuestions.length} profile questions, ` +
           `${document.sections.length} sections, ${requirements.length} requirements (${conditional} conditional), content hash ${contentHash}`,
       );
+      console.log(`  evidence policy: ${policySummary(document.evidencePolicy)}`);
     } else {
       allValid = false;
       console.error(`${file}: ${parsed.problems.length} problem${parsed.problems.length === 1 ? '' : 's'}`);
@@ -23,6 +25,13 @@ function validate(files: string[]): boolean {
     }
   }
   return allValid;
+}
+
+function policySummary(policy: EvidencePolicy | undefined): string {
+  if (!policy) return 'none declared (the newest published version of the code that declares one applies, else every type Adhere accepts)';
+  const files = policy.kinds.includes('file') ? ` (${policy.fileTypes.join(', ')})` : '';
+  const confirmation = policy.confirmation ? ', a confirmation with each file' : '';
+  return `accepts ${policy.kinds.map((kind) => (kind === 'file' ? `files${files}` : `${kind}s`)).join(', ')}; embedded images ${policy.embeddedImages === 'refuse' ? 'refused' : 'allowed'}${confirmation}`;
 }
 
 const files = process.argv.slice(2);

@@ -5,6 +5,8 @@ import { AccreditationsService } from './accreditations.service';
 import { diffForPage, readerSections, requirementCount } from './code-pages.views';
 import { CodesService } from './codes.service';
 import { DiffQueryDto } from './dto/diff-query.dto';
+import { EvidencePolicies } from './evidence-policies';
+import { policyDiffForPage, readerPolicy } from './evidence-policy.views';
 
 /** The public pages: every published code, readable in full, and what changed between versions. */
 @ApiExcludeController()
@@ -13,6 +15,7 @@ export class CodesPagesController {
   constructor(
     private readonly codes: CodesService,
     private readonly accreditations: AccreditationsService,
+    private readonly policies: EvidencePolicies,
   ) {}
 
   @Get()
@@ -39,8 +42,9 @@ export class CodesPagesController {
   @Render('codes/diff')
   async diff(@Param('code') slug: string, @Query() query: DiffQueryDto) {
     const summary = await this.codes.code(slug);
-    const diff = diffForPage(await this.codes.diff(slug, query.to, query.from));
-    return { title: `Changes to ${summary.current.title}`, slug, codeTitle: summary.current.title, versions: summary.versions, diff };
+    const found = await this.codes.diff(slug, query.to, query.from);
+    const diff = diffForPage(found);
+    return { title: `Changes to ${summary.current.title}`, slug, codeTitle: summary.current.title, versions: summary.versions, diff, policyDiff: policyDiffForPage(found.evidencePolicy) };
   }
 
   @Get(':code/:version')
@@ -60,6 +64,7 @@ export class CodesPagesController {
       requirementCount: requirementCount(document),
       versions: summary.versions,
       previous: previous?.version,
+      evidencePolicy: readerPolicy(await this.policies.effective(found.id), found.version),
       monitoringBodies: monitoringBodies.map(({ organization, accreditation }) => ({ name: organization.name, country: organization.country, website: organization.website, validUntil: accreditation.validUntil })),
     };
   }

@@ -232,6 +232,7 @@ export class CodesService {
       summary: version.summary,
       levels: version.levels,
       profileQuestions: version.profileQuestions,
+      ...(version.evidencePolicy && { evidencePolicy: version.evidencePolicy }),
       sections: sections.map((section) => ({
         key: section.key,
         title: section.title,
@@ -280,6 +281,7 @@ export class CodesService {
         effectiveDate: document.effectiveDate,
         levels: document.levels,
         profileQuestions: document.profileQuestions,
+        evidencePolicy: document.evidencePolicy ?? null,
         contentHash,
         source,
         importedBy: this.context.userId ?? null,

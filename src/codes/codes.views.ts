@@ -28,6 +28,7 @@ export function codeVersionView(version: CodeVersion, document: CodeDocument) {
     levels: document.levels,
     profileQuestions: document.profileQuestions,
     sections: document.sections,
+    evidencePolicy: document.evidencePolicy ?? null,
   };
 }
 

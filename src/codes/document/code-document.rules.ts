@@ -1,9 +1,11 @@
 import { CodeDocument, DocumentProblem } from './code-document';
+import { evidencePolicyProblems } from './evidence-policy.rules';
 import { ProfileRules } from './profile-rules';
 
 /**
  * The checks that span fields: keys that must be unique, levels that must exist, choices that need
- * options, and applicability rules that must be valid conditions over the code's own questions.
+ * options, applicability rules that must be valid conditions over the code's own questions, and an
+ * evidence policy that holds together.
  */
 export function crossFieldProblems(document: CodeDocument): DocumentProblem[] {
   const problems: DocumentProblem[] = [];
@@ -52,5 +54,6 @@ export function crossFieldProblems(document: CodeDocument): DocumentProblem[] {
       }
     });
   });
+  if (document.evidencePolicy) problems.push(...evidencePolicyProblems(document.evidencePolicy));
   return problems;
 }

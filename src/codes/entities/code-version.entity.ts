@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { Level, ProfileQuestion } from '../document/code-document';
+import type { EvidencePolicy } from '../document/evidence-policy';
 
 export type CodeVersionStatus = 'draft' | 'published' | 'retired';
 
@@ -35,6 +36,10 @@ export class CodeVersion {
 
   @Column({ name: 'profile_questions', type: 'jsonb' })
   profileQuestions: ProfileQuestion[];
+
+  /** The evidence policy this version declares; null when it declares none of its own. */
+  @Column({ name: 'evidence_policy', type: 'jsonb', nullable: true })
+  evidencePolicy: EvidencePolicy | null;
 
   @Column({ name: 'content_hash', type: 'text' })
   contentHash: string;

@@ -1,0 +1,48 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+const FROZEN_COLUMNS = `code_id, version, title, owner, summary, effective_date, levels, profile_questions, content_hash, source, imported_at, published_at`;
+
+/**
+ * A code version may declare an evidence policy (what kinds and file types of evidence it accepts,
+ * and what uploaders confirm); it is content, so it freezes with the rest once published. Evidence
+ * revisions record what was found inside a file when it was uploaded, so a later link to an answer
+ * can be checked against a stricter policy without opening the file again:
+ * - `embeds_images`: whether a PDF, an office document or an archive holds raster pictures (null for
+ *   files that are not containers, and for those stored before files were opened);
+ * - `member_types`: for an archive, the media types of everything in it, nested archives included.
+ */
+export class EvidencePolicies1795821462000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE code_versions ADD COLUMN evidence_policy jsonb NULL`);
+    await this.freezeColumns(queryRunner, `${FROZEN_COLUMNS}, evidence_policy`);
+    await queryRunner.query(`ALTER TABLE evidence_revisions ADD COLUMN embeds_images boolean NULL`);
+    await queryRunner.query(`ALTER TABLE evidence_revisions ADD COLUMN member_types text[] NULL`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`ALTER TABLE evidence_revisions DROP COLUMN IF EXISTS member_types`);
+    await queryRunner.query(`ALTER TABLE evidence_revisions DROP COLUMN IF EXISTS embeds_images`);
+    await this.freezeColumns(queryRunner, FROZEN_COLUMNS);
+    await queryRunner.query(`ALTER TABLE code_versions DROP COLUMN IF EXISTS evidence_policy`);
+  }
+
+  /** The function behind the trigger that keeps a published version's content as it was. */
+  private async freezeColumns(queryRunner: QueryRunner, columns: string): Promise<void> {
+    const row = (prefix: string) => columns.split(', ').map((column) => `${prefix}.${column}`).join(', ');
+    await queryRunner.query(`
+      CREATE OR REPLACE FUNCTION code_versions_are_frozen() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF OLD.status = 'draft' THEN
+          RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+        END IF;
+        IF TG_OP = 'DELETE' THEN
+          RAISE EXCEPTION 'Code version % is %: it can no longer be deleted.', OLD.version, OLD.status USING ERRCODE = '55000';
+        END IF;
+        IF (${row('NEW')}) IS DISTINCT FROM (${row('OLD')})
+           OR NOT (NEW.status = OLD.status OR (OLD.status = 'published' AND NEW.status = 'retired')) THEN
+          RAISE EXCEPTION 'Code version % is %: its content can no longer change.', OLD.version, OLD.status USING ERRCODE = '55000';
+        END IF;
+        RETURN NEW;
+      END $$`);
+  }
+}

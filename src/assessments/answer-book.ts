@@ -3,6 +3,7 @@ import { In } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
+import { EvidencePolicies } from '../codes/evidence-policies';
 import { EvidenceLibrary } from '../evidence/evidence-library';
 import { UsersService } from '../tenancy/users.service';
 import { EDITABLE_STATES, words } from './assessment-lifecycle';
@@ -45,6 +46,7 @@ export class AnswerBook {
     private readonly audit: AuditService,
     private readonly evidence: EvidenceLibrary,
     private readonly users: UsersService,
+    private readonly policies: EvidencePolicies,
   ) {}
 
   /** Evidence ids linked to each answer. */
@@ -59,6 +61,7 @@ export class AnswerBook {
   async save(assessment: Assessment, requirementKey: string, input: SaveAnswerDto): Promise<Answer> {
     requireEditable(assessment);
     await this.evidence.requireOwn(input.evidenceIds, 'evidenceIds');
+    await this.requireAccepted(assessment, input.evidenceIds);
     // Written first and checked by the write itself: the usual save costs no read.
     const saved = await this.write(assessment, requirementKey, input.version, input);
     await this.recordSaved(assessment, 'answer.saved', [saved]);
@@ -74,6 +77,7 @@ export class AnswerBook {
     const twice = inputs.map((input) => input.requirementKey).filter((key, index, keys) => keys.indexOf(key) !== index);
     if (twice.length > 0) throw new InvalidInputException({ answers: [...new Set(twice)].map((key) => `${key} is sent more than once; send each answer once`) });
     await this.evidence.requireOwn(inputs.flatMap((input) => input.evidenceIds), 'evidenceIds');
+    await this.requireAccepted(assessment, inputs.flatMap((input) => input.evidenceIds));
     const answers = await this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id, requirementKey: In(inputs.map((input) => input.requirementKey)) } });
     const byKey = new Map(answers.map((answer) => [answer.requirementKey, answer]));
     const unknown = inputs.filter((input) => !byKey.has(input.requirementKey)).map((input) => input.requirementKey);
@@ -99,6 +103,7 @@ export class AnswerBook {
     const byKey = new Map(answers.map((answer) => [answer.requirementKey, answer]));
     const links = await this.links(answers.map((answer) => answer.id));
     const library = await this.evidence.items(rows.flatMap((row) => idsIn(row.values.evidence_ids)));
+    const refused = await this.evidence.refusedUnder(await this.policies.forAnswersOf(assessment.codeVersionId), [...library.keys()]);
     const names = await this.users.namesByIds(answers.flatMap((answer) => (answer.updatedBy ? [answer.updatedBy] : [])));
     const seen = new Set<string>();
     const applied: Answer[] = [];
@@ -138,6 +143,11 @@ export class AnswerBook {
         reject(...unknown.map((id) => `${id} is not evidence in your library`));
         continue;
       }
+      const notAccepted = input.evidenceIds.filter((id) => refused.has(id));
+      if (notAccepted.length > 0) {
+        reject(...notAccepted.map((id) => refused.get(id)!));
+        continue;
+      }
       if (sameContent(current, links.get(current.id)!, input)) {
         report.unchanged.push({ row, requirementKey });
         continue;
@@ -157,6 +167,7 @@ export class AnswerBook {
 
   /** Sets the answers of a new assessment, e.g. those carried forward from an earlier one. */
   async seed(assessment: Assessment, answers: ReadonlyArray<Pick<Answer, 'requirementKey' | 'position' | 'claim' | 'statement' | 'justification' | 'carried'> & { evidenceIds: string[] }>): Promise<void> {
+    await this.requireAccepted(assessment, answers.flatMap((answer) => answer.evidenceIds), 'copyFrom');
     const rows = answers.map(({ evidenceIds: _ignored, ...answer }) => ({
       ...answer,
       assessmentId: assessment.id,
@@ -182,6 +193,12 @@ export class AnswerBook {
     const answer = await this.tx.manager.getRepository(Answer).findOneBy({ assessmentId: assessment.id, requirementKey });
     if (!answer) throw notInAssessment([requirementKey]);
     return answer;
+  }
+
+  /** Evidence linked to an answer must be accepted by the code version's policy and by the one for uploads. */
+  private async requireAccepted(assessment: Assessment, evidenceIds: readonly string[], field = 'evidenceIds'): Promise<void> {
+    if (evidenceIds.length === 0) return;
+    await this.evidence.requireAcceptedUnder(await this.policies.forAnswersOf(assessment.codeVersionId), evidenceIds, field);
   }
 
   /** One audit event per save, however many answers it changed. */

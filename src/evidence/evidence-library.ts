@@ -18,6 +18,10 @@ import { EvidenceErrorCode, EvidenceException } from './evidence.exception';
 import { EvidenceStatus, evidenceStatus, todayIso } from './evidence-status';
 import { EvidenceUsage, EvidenceUse } from './evidence-usage';
 import { EvidenceStorage } from './storage/evidence-storage';
+import type { AppliedEvidencePolicy } from '../codes/document/evidence-policy';
+import { ContentFacts, memberTypesOf } from './inspection/content-facts';
+import { guidanceOf, underWhich } from './policy/policy-words';
+import { refusalOf } from './policy/revision-acceptance';
 import type { ReceivedUpload } from './upload/upload-receiver';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 
@@ -40,7 +44,13 @@ export interface RevisionContent {
   stream: Readable;
 }
 
-type RevisionContentFields = Pick<EvidenceRevision, 'sha256' | 'size' | 'contentType' | 'fileName' | 'url' | 'body'>;
+type RevisionContentFields = Pick<EvidenceRevision, 'sha256' | 'size' | 'contentType' | 'fileName' | 'url' | 'body' | 'embedsImages' | 'memberTypes'>;
+
+/** An upload that passed the policy: what was found inside it, and the confirmations its uploader gave. */
+export interface CheckedUpload extends ReceivedUpload {
+  facts: ContentFacts;
+  confirmations: string[];
+}
 
 /**
  * A provider's evidence library: files, links and texts, each with immutable revisions. A file is
@@ -92,7 +102,27 @@ export class EvidenceLibrary {
     if (Object.keys(problems).length > 0) throw new InvalidInputException(problems);
   }
 
-  /** A link or a text, from JSON or a form. */
+  /**
+   * Why each of these pieces of evidence (by id) cannot back an answer held to `policy`, judged by its
+   * current revision; evidence it accepts, and ids of others, are absent.
+   */
+  async refusedUnder(policy: AppliedEvidencePolicy, ids: readonly string[]): Promise<Map<string, string>> {
+    const refused = new Map<string, string>();
+    for (const [id, { evidence, current }] of await this.items(ids)) {
+      const reason = refusalOf(evidence.kind, current, policy);
+      if (reason) refused.set(id, `${evidence.title} cannot back this answer${underWhich(policy)}: ${reason}.`);
+    }
+    return refused;
+  }
+
+  /** Refuses evidence that `policy` does not accept, naming each by its place in `field`. */
+  async requireAcceptedUnder(policy: AppliedEvidencePolicy, ids: readonly string[], field: string): Promise<void> {
+    const refused = await this.refusedUnder(policy, ids);
+    if (refused.size === 0) return;
+    const details = Object.fromEntries(ids.flatMap((id, index) => (refused.has(id) ? [[`${field}[${index}]`, [refused.get(id)!]]] : [])));
+    throw new EvidenceException(EvidenceErrorCode.RefusedForAnswer, `${[...new Set(refused.values())].join(' ')}${guidanceOf(policy)}`, details);
+  }
+
   /** Runs `work` in a transaction of the request's organization and caller, for routes that stream first. */
   inScope<T>(work: () => Promise<T>): Promise<T> {
     return this.tx.runScoped({ organizationId: this.context.organizationId, userId: this.context.userId }, work);
@@ -107,22 +137,35 @@ export class EvidenceLibrary {
   }
 
   /** A streamed file upload: runs outside the request transaction, which it opens only once the file is staged. */
-  async addFile(upload: ReceivedUpload): Promise<EvidenceDetail> {
+  async addFile(upload: CheckedUpload): Promise<EvidenceDetail> {
     return this.storeUpload(upload, EvidenceFieldsDto, async (fields) => {
       const evidence = await this.insertEvidence('file', fields);
       await this.insertRevision(evidence, 1, fileContent(upload), fields);
       await this.audit.record({ action: 'evidence.created', targetType: 'evidence', targetId: evidence.id, data: { kind: 'file', title: evidence.title, sha256: upload.file.sha256 } });
+      await this.recordConfirmation(evidence.id, 1, upload);
       return evidence.id;
     });
   }
 
-  async addFileRevision(id: string, upload: ReceivedUpload): Promise<EvidenceDetail> {
+  async addFileRevision(id: string, upload: CheckedUpload): Promise<EvidenceDetail> {
     return this.storeUpload(upload, EvidenceDatesDto, async (fields) => {
       const evidence = await this.findForRevision(id);
       if (evidence.kind !== 'file') throw new EvidenceException(EvidenceErrorCode.KindMismatch, `This evidence is a ${evidence.kind}; a new revision must be a ${evidence.kind} too.`);
       const number = await this.insertRevision(evidence, evidence.currentRevision + 1, fileContent(upload), fields);
       await this.audit.record({ action: 'evidence.revised', targetType: 'evidence', targetId: id, data: { revision: number, sha256: upload.file.sha256 } });
+      await this.recordConfirmation(id, number, upload);
       return id;
+    });
+  }
+
+  /** What the uploader confirmed about the file, with its digest, in the audit chain. */
+  private async recordConfirmation(id: string, revision: number, upload: CheckedUpload): Promise<void> {
+    if (upload.confirmations.length === 0) return;
+    await this.audit.record({
+      action: 'evidence.confirmed',
+      targetType: 'evidence',
+      targetId: id,
+      data: { revision, sha256: upload.file.sha256, confirmation: upload.confirmations.join('\n\n') },
     });
   }
 
@@ -314,9 +357,9 @@ export class EvidenceLibrary {
   }
 }
 
-function fileContent(upload: ReceivedUpload): RevisionContentFields {
+function fileContent(upload: CheckedUpload): RevisionContentFields {
   const { sha256, size, contentType, fileName } = upload.file;
-  return { sha256, size, contentType, fileName, url: null, body: null };
+  return { sha256, size, contentType, fileName, url: null, body: null, embedsImages: upload.facts.embedsImages, memberTypes: memberTypesOf(upload.facts) };
 }
 
 /** Links and texts are hashed like files, so that a submission can prove what it pointed at. */
@@ -330,5 +373,7 @@ function recordContent(input: { kind: 'link' | 'text'; url?: string; text?: stri
     fileName: null,
     url: input.kind === 'link' ? value : null,
     body: input.kind === 'text' ? value : null,
+    embedsImages: null,
+    memberTypes: null,
   };
 }

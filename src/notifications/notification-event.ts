@@ -1,6 +1,7 @@
 /**
  * What people are told about, one e-mail per occurrence: what happens to a declaration, and to a
- * complaint about a register entry (its monitoring body is told it arrived, its complainant how it went).
+ * complaint about a register entry (its monitoring body is told it arrived, its complainant how it went),
+ * and to the platform operators, an upload that matched a hash list.
  */
 export const NOTIFICATION_EVENTS = [
   'submitted',
@@ -15,5 +16,6 @@ export const NOTIFICATION_EVENTS = [
   'expired',
   'complaint_received',
   'complaint_updated',
+  'upload_incident',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];

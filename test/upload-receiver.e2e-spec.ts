@@ -11,6 +11,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import request from 'supertest';
 import { AppConfig } from '../src/config/app-config.service';
 import { Environment, validateEnvironment } from '../src/config/environment';
+import { DomainException } from '../src/common/errors/domain.exception';
 import { InvalidInputException } from '../src/common/validation/invalid-input.exception';
 import { FilesystemEvidenceStorage } from '../src/evidence/storage/filesystem-evidence-storage';
 import { UploadAbortedException } from '../src/evidence/upload/upload-aborted.exception';
@@ -112,7 +113,7 @@ describe('UploadReceiver', () => {
         if (res.destroyed) return;
         if (!('error' in outcome)) return res.status(200).json(outcome);
         const { error } = outcome;
-        const status = error instanceof HttpException ? error.getStatus() : 500;
+        const status = error instanceof HttpException ? error.getStatus() : error instanceof DomainException ? error.status : 500;
         res.status(status).json({ message: (error as Error).message, details: error instanceof InvalidInputException ? error.fields : undefined });
       });
     });

@@ -58,3 +58,8 @@ export function groupOf(mediaType: string): FileTypeGroupName | undefined {
   const wanted = essence(mediaType);
   return FILE_TYPE_GROUP_NAMES.find((group) => (FILE_TYPE_GROUPS[group].types as readonly string[]).includes(wanted));
 }
+
+/** UTF-8 plain text, CSV or JSON. */
+export function isTextType(contentType: string): boolean {
+  return (FILE_TYPE_GROUPS.text.types as readonly string[]).includes(essence(contentType));
+}

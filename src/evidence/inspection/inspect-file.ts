@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { ZIP_BASED_TYPES, essence } from '../../codes/document/evidence-file-types';
+import { essence, isTextType, ZIP_BASED_TYPES } from '../../codes/document/evidence-file-types';
+import { isUtf8Text } from '../upload/utf8-text';
 import { knownType, magicNumberType } from '../upload/detect-content-type';
 import { ContentFacts, noFacts } from './content-facts';
 import { pdfFacts } from './pdf-pictures';
@@ -20,8 +21,10 @@ export async function inspectFile(path: string, contentType: string): Promise<Co
 
 function entryReader(budget: ExpansionBudget): EntryReader {
   const reader: EntryReader = {
-    async typeOf(sample, name, truncated) {
+    async typeOf(sample, name, truncated, bytes) {
       const found = await knownType(sample, name, truncated);
+      // Text must be text throughout, not only at its start.
+      if (typeof found === 'string' && isTextType(found) && truncated && !(bytes && isUtf8Text(bytes, false))) return null;
       if (typeof found === 'string') return essence(found);
       // A type no policy accepts is still named (image/bmp, application/x-cfb), so pictures and packed objects are recognised.
       return (await magicNumberType(sample)) ?? null;

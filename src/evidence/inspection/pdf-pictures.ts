@@ -4,6 +4,7 @@ import { EvidenceErrorCode, EvidenceException } from '../evidence.exception';
 import { ContentFacts, noFacts } from './content-facts';
 import { PDF_CONTENT_LIMIT } from './inspection-limits';
 import { hasInlineImage } from './pdf-inline-images';
+import { rasterSignatureIn } from './raster-signatures';
 
 const name = (value: string) => PDFName.of(value);
 const IMAGE_FILTERS = new Set(['/DCTDecode', '/JPXDecode', '/JBIG2Decode', '/CCITTFaxDecode']);
@@ -20,7 +21,9 @@ export async function pdfFacts(bytes: Uint8Array): Promise<ContentFacts> {
   try {
     document = await PDFDocument.load(bytes, { throwOnInvalidObject: true, updateMetadata: false });
   } catch (error) {
-    facts.unreadable = error instanceof EncryptedPDFError ? 'the PDF is encrypted' : 'the PDF is damaged or not a PDF Adhere can read';
+    // pdf-lib's EncryptedPDFError does not keep its own class once compiled, so its message tells it apart.
+    const encrypted = error instanceof EncryptedPDFError || /is encrypted/.test((error as Error).message);
+    facts.unreadable = encrypted ? 'the PDF is encrypted' : 'the PDF is damaged or not a PDF Adhere can read';
     return facts;
   }
   const contents = new Set<PDFRawStream>();
@@ -44,6 +47,9 @@ export async function pdfFacts(bytes: Uint8Array): Promise<ContentFacts> {
       if (procs instanceof PDFDict) procs.values().map(resolve).forEach((proc) => proc instanceof PDFRawStream && contents.add(proc));
     }
   }
+  // A picture may ride along outside any object (appended, between objects, in a comment).
+  const hidden = rasterSignatureIn(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  if (hidden && facts.pictures.length === 0) facts.pictures.push(`a ${hidden} picture in the file's bytes`);
   let budget = PDF_CONTENT_LIMIT;
   for (const stream of contents) {
     const decoded = decode(stream, budget);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import yauzl, { Entry, ZipFile } from 'yauzl';
 import { INSPECTABLE_DOCUMENT_TYPES, ZIP_BASED_TYPES } from '../../codes/document/evidence-file-types';
 import { EvidenceErrorCode, EvidenceException } from '../evidence.exception';
@@ -7,6 +8,7 @@ import { SAMPLE_BYTES } from '../upload/detect-content-type';
 import { ContentFacts, noFacts } from './content-facts';
 import { ARCHIVE_LIMITS } from './inspection-limits';
 import { isObjectPart, isPackedType, isPicturePart, isPictureType } from './office-parts';
+import { rasterSignatureIn } from './raster-signatures';
 
 /** What one upload has used of the limits so far, across every archive inside it. */
 export interface ExpansionBudget {
@@ -16,7 +18,8 @@ export interface ExpansionBudget {
 
 /** What to do with an entry once its bytes are read: tell its type, and open it when it is a container. */
 export interface EntryReader {
-  typeOf(sample: Buffer, name: string, truncated: boolean): Promise<string | null>;
+  /** The entry's type from its first bytes; `bytes`, when read whole, lets text be checked throughout. */
+  typeOf(sample: Buffer, name: string, truncated: boolean, bytes?: Buffer): Promise<string | null>;
   open(bytes: Buffer, contentType: string, depth: number): Promise<ContentFacts>;
 }
 
@@ -40,6 +43,9 @@ export async function zipFacts(source: string | Buffer, contentType: string, dep
     facts.unreadable = office ? 'the document is damaged: its parts cannot be read' : 'the archive is damaged and cannot be read';
     return facts;
   }
+  // The container's own bytes: a picture may sit before, between or after its entries, or in its comment.
+  const hidden = rasterSignatureIn(typeof source === 'string' ? await readFile(source) : source);
+  if (hidden) facts.pictures.push(`a ${hidden} picture in the file's bytes`);
   try {
     budget.members += zip.entryCount;
     if (budget.members > ARCHIVE_LIMITS.members) throw tooLarge(`holds more than ${ARCHIVE_LIMITS.members.toLocaleString('en-US')} entries`);
@@ -62,7 +68,9 @@ export async function zipFacts(source: string | Buffer, contentType: string, dep
       const { sample, bytes, sha256, md5, size } = read;
       facts.digests.push({ sha256, md5 });
       if (size === 0) continue;
-      const type = await reader.typeOf(sample, entry.fileName, size > sample.length);
+      const type = await reader.typeOf(sample, entry.fileName, size > sample.length, bytes);
+      const carried = bytes && !(type && isPictureType(type)) ? rasterSignatureIn(bytes) : undefined;
+      if (carried) facts.pictures.push(`${entry.fileName}: a ${carried} picture inside`);
       if (office) {
         if (isPicturePart(entry.fileName) || (type && isPictureType(type))) facts.pictures.push(entry.fileName);
         else if (isObjectPart(entry.fileName) || (type && isPackedType(type))) facts.embeddedObjects.push(entry.fileName);

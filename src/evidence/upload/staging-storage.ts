@@ -10,8 +10,10 @@ import type { AppliedEvidencePolicy } from '../../codes/document/evidence-policy
 import { DomainException } from '../../common/errors/domain.exception';
 import type { ReceivedFile } from './upload-receiver';
 import { detectContentType, SAMPLE_BYTES } from './detect-content-type';
+import { isTextType } from '../../codes/document/evidence-file-types';
 import { sanitizeFileName } from './file-name';
 import { fileTooLarge } from './upload-limits';
+import { Utf8Stream } from './utf8-stream';
 
 /**
  * A multer storage engine for one request. It streams the file into a fresh staging file, hashing and
@@ -103,6 +105,9 @@ function inspect(fileName: string, maxBytes: number, policy: AppliedEvidencePoli
   let size = 0;
   let contentType: string | undefined;
 
+  // Set once the beginning read as text: the rest must be text too.
+  let text: Utf8Stream | undefined;
+
   async function* transform(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     let sample: Buffer[] = [];
     let sampled = 0;
@@ -113,6 +118,7 @@ function inspect(fileName: string, maxBytes: number, policy: AppliedEvidencePoli
       hash.update(chunk);
       md5.update(chunk);
       if (contentType) {
+        text?.check(chunk);
         yield chunk;
         continue;
       }
@@ -120,6 +126,10 @@ function inspect(fileName: string, maxBytes: number, policy: AppliedEvidencePoli
       sampled += chunk.length;
       if (sampled >= SAMPLE_BYTES) {
         contentType = await detectContentType(Buffer.concat(sample), fileName, true, policy);
+        if (isTextType(contentType)) {
+          text = new Utf8Stream();
+          text.check(Buffer.concat(sample));
+        }
         yield* sample;
         sample = [];
       }
@@ -127,6 +137,8 @@ function inspect(fileName: string, maxBytes: number, policy: AppliedEvidencePoli
     if (!contentType) {
       contentType = await detectContentType(Buffer.concat(sample), fileName, false, policy);
       yield* sample;
+    } else {
+      text?.check(new Uint8Array(0), true);
     }
   }
 

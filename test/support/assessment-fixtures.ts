@@ -203,10 +203,13 @@ export async function createText(t: TestApp, who: Caller, slug: string, fields: 
   return response.body;
 }
 
-/** A multipart upload, not yet sent: `file` plus text fields. */
+/**
+ * A multipart upload, not yet sent: `file` plus text fields. It confirms what an evidence policy may ask
+ * uploaders to confirm (a field no policy asks for is ignored); pass `confirmation: ''` to leave it out.
+ */
 export function uploadRequest(t: TestApp, who: Caller, path: string, file: Buffer, fileName: string, fields: Record<string, string> = {}) {
   let test = call(t, who, 'post', path);
-  for (const [name, value] of Object.entries(fields)) test = test.field(name, value);
+  for (const [name, value] of Object.entries({ confirmation: 'true', ...fields })) if (value !== '' || name !== 'confirmation') test = test.field(name, value);
   return test.attach('file', file, { filename: fileName });
 }
 

@@ -84,8 +84,8 @@ const sectionForm = (s: Seed): Fields => {
   const name = (field: string) => `answers[${s.draft.requirementKey}][${field}]`;
   return { [name('claim')]: 'met', [name('statement')]: 'Probe statement', [`${name('evidenceIds')}[0]`]: s.evidence.id, [name('version')]: String(s.draft.answerVersion) };
 };
-const fileUpload = () => ({ fields: { title: 'Probe upload', note: 'Probe' }, file: textFile('probe.txt', 'Probe evidence\n') });
-const revisionUpload = () => ({ fields: { note: 'Probe revision' }, file: textFile('revision.txt', 'Probe revision\n') });
+const fileUpload = () => ({ fields: { title: 'Probe upload', note: 'Probe', confirmation: 'true' }, file: textFile('probe.txt', 'Probe evidence\n') });
+const revisionUpload = () => ({ fields: { note: 'Probe revision', confirmation: 'true' }, file: textFile('revision.txt', 'Probe revision\n') });
 const assignment = (s: Seed) => ({ lead: s.team.lead.userId, second: s.team.second.userId, version: 1 });
 
 const REGISTER_FILTERS = ['q', 'code', 'status', 'level', 'body', 'country', 'sort'] as const;

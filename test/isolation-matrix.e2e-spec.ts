@@ -710,6 +710,7 @@ describe('tenant isolation matrix', () => {
       .field('title', `Evidence ${CANARY}`)
       .field('description', `Described ${CANARY}`)
       .field('note', `Noted ${CANARY}`)
+      .field('confirmation', 'true')
       .attach('file', Buffer.from(`Policy ${CANARY}\n`, 'utf8'), { filename: `evidence-${CANARY}.txt`, contentType: 'text/plain' })
       .expect(201);
     // A's assessments against the code, submitted to M (accredited for it above): a draft of the first

@@ -1,9 +1,11 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { essence, isTextType, ZIP_BASED_TYPES } from '../../codes/document/evidence-file-types';
 import { isUtf8Text } from '../upload/utf8-text';
 import { knownType, magicNumberType } from '../upload/detect-content-type';
 import { ContentFacts, noFacts } from './content-facts';
+import { PDF_OPEN_LIMIT } from './inspection-limits';
 import { pdfFacts } from './pdf-pictures';
+import { describeBytes } from '../upload/upload-limits';
 import { EntryReader, ExpansionBudget, zipFacts } from './zip-contents';
 
 /**
@@ -14,7 +16,10 @@ export async function inspectFile(path: string, contentType: string): Promise<Co
   const type = essence(contentType);
   const budget: ExpansionBudget = { members: 0, expandedBytes: 0 };
   const reader = entryReader(budget);
-  if (type === 'application/pdf') return pdfFacts(await readFile(path));
+  if (type === 'application/pdf') {
+    if ((await stat(path)).size > PDF_OPEN_LIMIT) return { ...noFacts(), unreadable: `the PDF is larger than ${describeBytes(PDF_OPEN_LIMIT)}, more than Adhere opens` };
+    return pdfFacts(await readFile(path));
+  }
   if (ZIP_BASED_TYPES.has(type)) return zipFacts(path, type, 1, budget, reader);
   return noFacts();
 }

@@ -16,3 +16,6 @@ export const ARCHIVE_LIMITS = {
 
 /** Bytes of a PDF's page and form content decoded in all, to look for inline pictures. */
 export const PDF_CONTENT_LIMIT = 128 * 1024 ** 2;
+
+/** PDFs are read whole to be opened: larger ones are not opened (and refused where pictures must be looked for). */
+export const PDF_OPEN_LIMIT = 256 * 1024 ** 2;

@@ -1,3 +1,5 @@
+import { createReadStream } from 'node:fs';
+
 /*
  * The signatures of raster pictures, long enough that compressed or random bytes practically never
  * hold one by chance. Found anywhere in a document's bytes (appended after its end, between its parts,
@@ -13,6 +15,20 @@ const SIGNATURES: Array<{ name: string; bytes: Buffer; matches?: (data: Buffer, 
   { name: 'JPEG 2000', bytes: Buffer.from([0x00, 0x00, 0x00, 0x0c, 0x6a, 0x50, 0x20, 0x20, 0x0d, 0x0a, 0x87, 0x0a]) },
   { name: 'JPEG XL', bytes: Buffer.from([0x00, 0x00, 0x00, 0x0c, 0x4a, 0x58, 0x4c, 0x20, 0x0d, 0x0a, 0x87, 0x0a]) },
 ];
+
+const LONGEST = Math.max(...SIGNATURES.map((signature) => signature.bytes.length)) + 12;
+
+/** The same for a file, read a slice at a time (slices overlap, so no signature is cut in two). */
+export async function rasterSignatureInFile(path: string): Promise<string | undefined> {
+  let carried = Buffer.alloc(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: 8 * 1024 * 1024 }) as AsyncIterable<Buffer>) {
+    const window = Buffer.concat([carried, chunk]);
+    const found = rasterSignatureIn(window);
+    if (found) return found;
+    carried = window.subarray(Math.max(0, window.length - LONGEST));
+  }
+  return undefined;
+}
 
 /** The kind of the first raster picture whose signature the bytes hold, if any. */
 export function rasterSignatureIn(data: Buffer): string | undefined {

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import yauzl, { Entry, ZipFile } from 'yauzl';
 import { INSPECTABLE_DOCUMENT_TYPES, ZIP_BASED_TYPES } from '../../codes/document/evidence-file-types';
 import { EvidenceErrorCode, EvidenceException } from '../evidence.exception';
@@ -8,7 +7,7 @@ import { SAMPLE_BYTES } from '../upload/detect-content-type';
 import { ContentFacts, noFacts } from './content-facts';
 import { ARCHIVE_LIMITS } from './inspection-limits';
 import { isObjectPart, isPackedType, isPicturePart, isPictureType } from './office-parts';
-import { rasterSignatureIn } from './raster-signatures';
+import { rasterSignatureIn, rasterSignatureInFile } from './raster-signatures';
 
 /** What one upload has used of the limits so far, across every archive inside it. */
 export interface ExpansionBudget {
@@ -44,7 +43,7 @@ export async function zipFacts(source: string | Buffer, contentType: string, dep
     return facts;
   }
   // The container's own bytes: a picture may sit before, between or after its entries, or in its comment.
-  const hidden = rasterSignatureIn(typeof source === 'string' ? await readFile(source) : source);
+  const hidden = typeof source === 'string' ? await rasterSignatureInFile(source) : rasterSignatureIn(source);
   if (hidden) facts.pictures.push(`a ${hidden} picture in the file's bytes`);
   try {
     budget.members += zip.entryCount;

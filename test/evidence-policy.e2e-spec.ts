@@ -70,6 +70,7 @@ describe('evidence policies', () => {
 
   let screenshot: { id: string };
   let photoPdf: { id: string };
+  let earlierAssessmentId: string;
 
   describe('while no published code declares a policy', () => {
     it('takes a picture, a PDF with a picture and a nested archive, recording what is inside', async () => {
@@ -101,6 +102,7 @@ describe('evidence policies', () => {
 
     it('links the picture to an answer of a code without a policy', async () => {
       const assessment = await assessmentUnder(CODE);
+      earlierAssessmentId = assessment.id;
       const answer = assessment.answers[0];
       await saveAnswer(t, ownerCaller, slug(), assessment.id, answer.requirementKey, answer.version, { claim: 'met', statement: 'See the screenshot.', evidenceIds: [screenshot.id] });
     });
@@ -231,6 +233,16 @@ describe('evidence policies', () => {
       await call(t, ownerCaller, 'put', `${orgPath(slug())}/assessments/${assessment.id}/answers/${answer.requirementKey}`)
         .send({ claim: 'met', statement: 'x', evidenceIds: [screenshot.id], version: answer.version })
         .expect(422);
+    });
+
+    it('refuses to carry the picture forward into a new assessment, and starts none', async () => {
+      const service = await createService(t, ownerCaller, slug());
+      const before = (await t.sql<{ count: number }>('SELECT count(*)::int AS count FROM assessments'))[0].count;
+      const refused = await call(t, ownerCaller, 'post', `${orgPath(slug())}/assessments`)
+        .send({ code: CODE, version: '1.0.0', targetLevel: 1, serviceId: service.id, monitoringBody: monitor.organization.slug, copyFrom: earlierAssessmentId })
+        .expect(422);
+      expect(Object.values(refused.body.details).flat()).toEqual([expect.stringContaining('queue-screenshot.png cannot back this answer')]);
+      expect((await t.sql<{ count: number }>('SELECT count(*)::int AS count FROM assessments'))[0].count).toBe(before);
     });
   });
 });

@@ -225,6 +225,15 @@ describe('evidence policies', () => {
       const [row] = await t.sql<{ count: number }>('SELECT count(*)::int AS count FROM answer_evidence ae JOIN answers a ON a.id = ae.answer_id WHERE a.assessment_id = $1', [assessment.id]);
       expect(row.count).toBe(0);
       await saveAnswer(t, ownerCaller, slug(), assessment.id, answer.requirementKey, answer.version, { claim: 'met', statement: 'See the report.', evidenceIds: [pdfEvidence.id] });
+
+      // An imported row is rejected with the reason, and the other rows go in.
+      const second = assessment.answers[1];
+      const csv = [
+        'requirement_key,claim,statement,justification,evidence_ids,version',
+        `${second.requirementKey},met,See the screenshot.,,${screenshot.id},${second.version}`,
+      ].join('\n');
+      const report = await call(t, ownerCaller, 'post', `${orgPath(slug())}/assessments/${assessment.id}/import`).set('Content-Type', 'text/csv').send(`${csv}\n`).expect(200);
+      expect(report.body.rejected).toEqual([{ row: 2, requirementKey: second.requirementKey, problems: [expect.stringContaining('it is a file of type image/png, which is not accepted')] }]);
     });
 
     it('refuses it under a code without a policy too, since uploads are held to the strictest published policy', async () => {

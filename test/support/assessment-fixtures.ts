@@ -43,9 +43,6 @@ export function pdf(text = 'evidence'): Buffer {
   return Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(`1 0 obj << /Title (${text}) >> endobj\n%%EOF\n`)]);
 }
 
-/** A valid 1×1 PNG. */
-export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-
 /** The start of a Linux executable: a binary that is no evidence. */
 export const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(120, 0)]);
 

@@ -60,6 +60,14 @@ describe('inspectFile', () => {
       expect((await facts(docx({ 'word/embeddings/oleObject1.bin': cfb() }), DOCX)).embeddedObjects).toEqual(['word/embeddings/oleObject1.bin']);
     });
 
+    it('looks through the workbook a chart keeps its data in, and finds a picture there', async () => {
+      const workbook = zip({ '[Content_Types].xml': '<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>', 'xl/workbook.xml': '<workbook/>' });
+      const chart = { 'word/charts/chart1.xml': '<c:chartSpace/>', 'word/embeddings/Microsoft_Excel_Worksheet.xlsx': workbook };
+      expect(await facts(docx(chart), DOCX)).toMatchObject({ embedsImages: false, pictures: [], embeddedObjects: [] });
+      const withPicture = zip({ '[Content_Types].xml': '<Types><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>', 'xl/workbook.xml': '<workbook/>', 'xl/media/image1.png': png() });
+      expect((await facts(docx({ 'word/embeddings/Microsoft_Excel_Worksheet.xlsx': withPicture }), DOCX)).pictures).toEqual(['word/embeddings/Microsoft_Excel_Worksheet.xlsx: xl/media/image1.png']);
+    });
+
     it('finds a picture by its bytes wherever it is named', async () => {
       expect((await facts(docx({ 'customXml/item9.xml': jpeg() }), DOCX)).pictures).toEqual(['customXml/item9.xml']);
     });

@@ -72,6 +72,8 @@ export async function zipFacts(source: string | Buffer, contentType: string, dep
       if (carried) facts.pictures.push(`${entry.fileName}: a ${carried} picture inside`);
       if (office) {
         if (isPicturePart(entry.fileName) || (type && isPictureType(type))) facts.pictures.push(entry.fileName);
+        // A chart keeps its data in an embedded workbook: an office document of its own, looked through in turn.
+        else if (type && type !== 'application/zip' && ZIP_BASED_TYPES.has(type) && bytes && depth < ARCHIVE_LIMITS.depth) addInner(facts, entry.fileName, await reader.open(bytes, type, depth + 1));
         else if (isObjectPart(entry.fileName) || (type && isPackedType(type))) facts.embeddedObjects.push(entry.fileName);
         continue;
       }
@@ -79,12 +81,7 @@ export async function zipFacts(source: string | Buffer, contentType: string, dep
       if (type && (ZIP_BASED_TYPES.has(type) || INSPECTABLE_DOCUMENT_TYPES.has(type))) {
         if (type === 'application/zip' && depth + 1 > ARCHIVE_LIMITS.depth) throw tooLarge(`nests archives more than ${ARCHIVE_LIMITS.depth} deep`);
         if (!bytes) throw tooLarge(`holds ${entry.fileName}, larger than the ${describeBytes(ARCHIVE_LIMITS.nestedBytes)} Adhere opens inside an archive`);
-        const inner = await reader.open(bytes, type, depth + 1);
-        facts.digests.push(...inner.digests);
-        facts.pictures.push(...inner.pictures.map((where) => `${entry.fileName}: ${where}`));
-        facts.embeddedObjects.push(...inner.embeddedObjects.map((where) => `${entry.fileName}: ${where}`));
-        facts.members!.push(...(inner.members ?? []).map((member) => ({ ...member, name: `${entry.fileName}/${member.name}` })));
-        if (inner.unreadable) facts.unreadable ??= `${entry.fileName}: ${inner.unreadable}`;
+        addInner(facts, entry.fileName, await reader.open(bytes, type, depth + 1));
       } else if (type && isPictureType(type)) {
         facts.pictures.push(entry.fileName);
       }
@@ -94,6 +91,15 @@ export async function zipFacts(source: string | Buffer, contentType: string, dep
   }
   facts.embedsImages = facts.unreadable ? null : facts.pictures.length + facts.embeddedObjects.length > 0;
   return facts;
+}
+
+/** What a container inside the file holds, named by where it is. */
+function addInner(facts: ContentFacts, name: string, inner: ContentFacts): void {
+  facts.digests.push(...inner.digests);
+  facts.pictures.push(...inner.pictures.map((where) => `${name}: ${where}`));
+  facts.embeddedObjects.push(...inner.embeddedObjects.map((where) => `${name}: ${where}`));
+  if (facts.members) facts.members.push(...(inner.members ?? []).map((member) => ({ ...member, name: `${name}/${member.name}` })));
+  if (inner.unreadable) facts.unreadable ??= `${name}: ${inner.unreadable}`;
 }
 
 /** Refuses, before reading it, an entry that says it expands past the limits; what it really expands to is checked as it is read. */

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { EvidencePolicies } from '../codes/evidence-policies';
+import { EvidenceAcceptance } from '../evidence/evidence-acceptance';
 import { EvidenceLibrary } from '../evidence/evidence-library';
 import { UsersService } from '../tenancy/users.service';
 import { EDITABLE_STATES, words } from './assessment-lifecycle';
@@ -47,6 +48,7 @@ export class AnswerBook {
     private readonly evidence: EvidenceLibrary,
     private readonly users: UsersService,
     private readonly policies: EvidencePolicies,
+    private readonly acceptance: EvidenceAcceptance,
   ) {}
 
   /** Evidence ids linked to each answer. */
@@ -103,7 +105,7 @@ export class AnswerBook {
     const byKey = new Map(answers.map((answer) => [answer.requirementKey, answer]));
     const links = await this.links(answers.map((answer) => answer.id));
     const library = await this.evidence.items(rows.flatMap((row) => idsIn(row.values.evidence_ids)));
-    const refused = await this.evidence.refusedUnder(await this.policies.forAnswersOf(assessment.codeVersionId), [...library.keys()]);
+    const refused = await this.acceptance.refusedUnder(await this.policies.forAnswersOf(assessment.codeVersionId), [...library.keys()]);
     const names = await this.users.namesByIds(answers.flatMap((answer) => (answer.updatedBy ? [answer.updatedBy] : [])));
     const seen = new Set<string>();
     const applied: Answer[] = [];
@@ -198,7 +200,7 @@ export class AnswerBook {
   /** Evidence linked to an answer must be accepted by the code version's policy and by the one for uploads. */
   private async requireAccepted(assessment: Assessment, evidenceIds: readonly string[], field = 'evidenceIds'): Promise<void> {
     if (evidenceIds.length === 0) return;
-    await this.evidence.requireAcceptedUnder(await this.policies.forAnswersOf(assessment.codeVersionId), evidenceIds, field);
+    await this.acceptance.requireAcceptedUnder(await this.policies.forAnswersOf(assessment.codeVersionId), evidenceIds, field);
   }
 
   /** One audit event per save, however many answers it changed. */

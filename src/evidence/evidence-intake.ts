@@ -4,12 +4,12 @@ import { rm } from 'node:fs/promises';
 import type { AppliedEvidencePolicy, EvidenceKindName } from '../codes/document/evidence-policy';
 import { EvidencePolicies } from '../codes/evidence-policies';
 import { TenantContext } from '../common/tenant-context';
-import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { HashLists } from '../screening/hash-lists';
 import { UploadIncidents } from '../screening/upload-incidents';
 import type { CreateEvidenceDto } from './dto/create-evidence.dto';
 import type { NewRevisionDto } from './dto/new-revision.dto';
-import { CheckedUpload, EvidenceDetail, EvidenceLibrary } from './evidence-library';
+import { EvidenceDetail, EvidenceLibrary } from './evidence-library';
+import type { CheckedUpload } from './revision-content';
 import { EvidenceErrorCode, EvidenceException } from './evidence.exception';
 import { inspectFile } from './inspection/inspect-file';
 import { refuseContents } from './inspection/judge-contents';
@@ -93,10 +93,9 @@ export class EvidenceIntake {
       const { confirmation, ...fields } = upload.fields;
       const query = request.query.confirmation;
       const confirmed = confirmation ?? (typeof query === 'string' ? query : undefined);
-      if (policy.confirmations.length > 0 && confirmed !== 'true') {
-        throw new InvalidInputException({ confirmation: [`confirm with each file${underWhich(policy)}: ${policy.confirmations.join(' ')} (send confirmation=true)`] });
-      }
-      return { ...upload, fields, facts, confirmations: policy.confirmations };
+      const unconfirmed =
+        policy.confirmations.length > 0 && confirmed !== 'true' ? `confirm with each file${underWhich(policy)}: ${policy.confirmations.join(' ')} (send confirmation=true)` : null;
+      return { ...upload, fields, facts, confirmations: policy.confirmations, unconfirmed };
     } catch (error) {
       await rm(path, { force: true });
       throw error;

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { In, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../common/tenant-context';
-import { validateInput } from '../common/validation/validation.pipe';
 import { TransactionHost } from '../database/transaction-host';
 import { CreateEvidenceDto, EvidenceFieldsDto } from './dto/create-evidence.dto';
 import { EvidenceDatesDto } from './dto/evidence-dates.dto';
@@ -18,11 +16,7 @@ import { EvidenceErrorCode, EvidenceException } from './evidence.exception';
 import { EvidenceStatus, evidenceStatus, todayIso } from './evidence-status';
 import { EvidenceUsage, EvidenceUse } from './evidence-usage';
 import { EvidenceStorage } from './storage/evidence-storage';
-import type { AppliedEvidencePolicy } from '../codes/document/evidence-policy';
-import { ContentFacts, memberTypesOf } from './inspection/content-facts';
-import { guidanceOf, underWhich } from './policy/policy-words';
-import { refusalOf } from './policy/revision-acceptance';
-import type { ReceivedUpload } from './upload/upload-receiver';
+import { CheckedUpload, fileContent, recordContent, RevisionContentFields, validateUploadFields } from './revision-content';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 
 /** A piece of evidence with its current revision and whether that revision holds today. */
@@ -42,14 +36,6 @@ export interface EvidenceDetail extends EvidenceItem {
 export interface RevisionContent {
   revision: EvidenceRevision;
   stream: Readable;
-}
-
-type RevisionContentFields = Pick<EvidenceRevision, 'sha256' | 'size' | 'contentType' | 'fileName' | 'url' | 'body' | 'embedsImages' | 'memberTypes'>;
-
-/** An upload that passed the policy: what was found inside it, and the confirmations its uploader gave. */
-export interface CheckedUpload extends ReceivedUpload {
-  facts: ContentFacts;
-  confirmations: string[];
 }
 
 /**
@@ -100,27 +86,6 @@ export class EvidenceLibrary {
       ids.flatMap((id, index) => (known.has(id) ? [] : [[`${field}[${index}]`, [`${id} is not evidence in your library`]]])),
     );
     if (Object.keys(problems).length > 0) throw new InvalidInputException(problems);
-  }
-
-  /**
-   * Why each of these pieces of evidence (by id) cannot back an answer held to `policy`, judged by its
-   * current revision; evidence it accepts, and ids of others, are absent.
-   */
-  async refusedUnder(policy: AppliedEvidencePolicy, ids: readonly string[]): Promise<Map<string, string>> {
-    const refused = new Map<string, string>();
-    for (const [id, { evidence, current }] of await this.items(ids)) {
-      const reason = refusalOf(evidence.kind, current, policy);
-      if (reason) refused.set(id, `${evidence.title} cannot back this answer${underWhich(policy)}: ${reason}.`);
-    }
-    return refused;
-  }
-
-  /** Refuses evidence that `policy` does not accept, naming each by its place in `field`. */
-  async requireAcceptedUnder(policy: AppliedEvidencePolicy, ids: readonly string[], field: string): Promise<void> {
-    const refused = await this.refusedUnder(policy, ids);
-    if (refused.size === 0) return;
-    const details = Object.fromEntries(ids.flatMap((id, index) => (refused.has(id) ? [[`${field}[${index}]`, [refused.get(id)!]]] : [])));
-    throw new EvidenceException(EvidenceErrorCode.RefusedForAnswer, `${[...new Set(refused.values())].join(' ')}${guidanceOf(policy)}`, details);
   }
 
   /** Runs `work` in a transaction of the request's organization and caller, for routes that stream first. */
@@ -250,11 +215,11 @@ export class EvidenceLibrary {
    * and writes the rows. Two uploads of the same bytes take turns, so one never removes an object the
    * other has just linked.
    */
-  private async storeUpload<T extends object>(upload: ReceivedUpload, fieldsType: new () => T, write: (fields: T) => Promise<string>): Promise<EvidenceDetail> {
+  private async storeUpload<T extends object>(upload: CheckedUpload, fieldsType: new () => T, write: (fields: T) => Promise<string>): Promise<EvidenceDetail> {
     const organizationId = this.context.organizationId;
     try {
       this.requireProvider();
-      const fields = await validateInput(fieldsType, upload.fields);
+      const fields = await validateUploadFields(fieldsType, upload);
       return await this.tx.runScoped({ organizationId, userId: this.context.userId }, async () => {
         await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`evidence-object:${organizationId}:${upload.file.sha256}`]);
         const { created } = await this.storage.put(organizationId, upload.file);
@@ -355,25 +320,4 @@ export class EvidenceLibrary {
   private get revisions() {
     return this.tx.manager.getRepository(EvidenceRevision);
   }
-}
-
-function fileContent(upload: CheckedUpload): RevisionContentFields {
-  const { sha256, size, contentType, fileName } = upload.file;
-  return { sha256, size, contentType, fileName, url: null, body: null, embedsImages: upload.facts.embedsImages, memberTypes: memberTypesOf(upload.facts) };
-}
-
-/** Links and texts are hashed like files, so that a submission can prove what it pointed at. */
-function recordContent(input: { kind: 'link' | 'text'; url?: string; text?: string }): RevisionContentFields {
-  const value = input.kind === 'link' ? input.url! : input.text!;
-  const bytes = Buffer.from(value, 'utf8');
-  return {
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    size: bytes.length,
-    contentType: input.kind === 'link' ? 'text/uri-list' : 'text/plain; charset=utf-8',
-    fileName: null,
-    url: input.kind === 'link' ? value : null,
-    body: input.kind === 'text' ? value : null,
-    embedsImages: null,
-    memberTypes: null,
-  };
 }

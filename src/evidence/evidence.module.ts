@@ -6,6 +6,7 @@ import { ScreeningModule } from '../screening/screening.module';
 import { EvidenceRevision } from './entities/evidence-revision.entity';
 import { Evidence } from './entities/evidence.entity';
 import { EvidenceFormModel } from './evidence-form.model';
+import { EvidenceAcceptance } from './evidence-acceptance';
 import { EvidenceIntake } from './evidence-intake';
 import { EvidenceLibrary } from './evidence-library';
 import { EvidenceUsage } from './evidence-usage';
@@ -16,7 +17,7 @@ import { EvidenceStorageModule } from './storage/evidence-storage.module';
 @Module({
   imports: [TypeOrmModule.forFeature([Evidence, EvidenceRevision]), AuditModule, EvidenceStorageModule, CodesModule, ScreeningModule],
   controllers: [EvidenceController, EvidencePagesController],
-  providers: [EvidenceLibrary, EvidenceUsage, EvidenceFormModel, EvidenceIntake],
-  exports: [EvidenceLibrary, EvidenceUsage],
+  providers: [EvidenceLibrary, EvidenceUsage, EvidenceFormModel, EvidenceIntake, EvidenceAcceptance],
+  exports: [EvidenceLibrary, EvidenceUsage, EvidenceAcceptance],
 })
 export class EvidenceModule {}

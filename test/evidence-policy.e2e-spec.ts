@@ -127,6 +127,27 @@ describe('evidence policies', () => {
       expect(api.body.evidencePolicy).toMatchObject({ kinds: ['file', 'link', 'text'], embeddedImages: 'refuse', confirmation: CONFIRMATION });
     });
 
+    it('holds a later version that declares no policy to the one its code declared, and shows the change in the diff', async () => {
+      const operator = await t.signIn(OPERATOR.email, OPERATOR.password);
+      const withoutPolicy = STRICT_SOURCE.replace('version: 1.0.0', 'version: 1.1.0').slice(0, STRICT_SOURCE.indexOf('evidence_policy:'));
+      await operator.agent.post('/api/v1/codes').set('X-CSRF-Token', operator.csrf).set('Content-Type', 'application/yaml').send(withoutPolicy).expect(201);
+      await operator.agent.post(`/api/v1/codes/${STRICT}/versions/1.1.0/publish`).set('X-CSRF-Token', operator.csrf).expect(200);
+      const page = await owner.agent.get(`/codes/${STRICT}/1.1.0`).expect(200);
+      expect(page.text).toContain('declares no evidence policy of its own and follows the one of version');
+      expect(page.text).toContain(CONFIRMATION);
+      const diff = await owner.agent.get(`/api/v1/codes/${STRICT}/diff?from=1.0.0&to=1.1.0`).expect(200);
+      expect(diff.body.evidencePolicy).toMatchObject({ from: { embeddedImages: 'refuse' }, to: null });
+      expect(diff.body.evidencePolicy.changes.map((change: { field: string }) => change.field)).toEqual(['kinds', 'fileTypes', 'embeddedImages', 'confirmation', 'refusalGuidance']);
+      const service = await createService(t, ownerCaller, slug());
+      const assessment = await call(t, ownerCaller, 'post', `${orgPath(slug())}/assessments`)
+        .send({ code: STRICT, version: '1.1.0', targetLevel: 1, serviceId: service.id, monitoringBody: monitor.organization.slug })
+        .expect(201);
+      const answer = assessment.body.answers[0];
+      await call(t, ownerCaller, 'put', `${orgPath(slug())}/assessments/${assessment.body.id}/answers/${answer.requirementKey}`)
+        .send({ claim: 'met', statement: 'x', evidenceIds: [screenshot.id], version: answer.version })
+        .expect(422);
+    });
+
     it.each([
       ['a screenshot', png(), 'screenshot.png', 'of type image/png'],
       ['a photo', jpeg(), 'photo.jpg', 'of type image/jpeg'],

@@ -54,7 +54,8 @@ export class EvidencePolicies {
   private applied(version: VersionRow, versions: VersionRow[], slugs: Map<string, string>): AppliedEvidencePolicy[] {
     const declaring = this.declaring(version, versions);
     if (!declaring) return [];
-    return [appliedPolicy(declaring.evidencePolicy!, { code: slugs.get(version.codeId)!, title: version.title, version: version.version })];
+    // Named by the version that declares it, so a code's versions that share one policy are named once.
+    return [appliedPolicy(declaring.evidencePolicy!, { code: slugs.get(declaring.codeId)!, title: declaring.title, version: declaring.version })];
   }
 
   /** The version whose policy `version` follows: itself if it declares one, else its code's newest published one that does. */

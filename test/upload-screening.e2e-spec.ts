@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { APPLICATION_ROLE } from '../src/database/transaction-host';
 import { NotificationDelivery } from '../src/notifications/notification-delivery';
 import { HashListRefreshJob } from '../src/screening/hash-list-refresh.job';
 import { asCaller, call, Caller, createLink, filesUnder, OPERATOR, OPERATOR_ENV, orgPath, pdf, uploadFile, uploadRequest } from './support/assessment-fixtures';
@@ -80,6 +82,13 @@ describe('known-hash screening of uploads', () => {
   const objects = async () => ((await client.send(new ListObjectsV2Command({ Bucket: s3.bucket }))).Contents ?? []).map((object) => object.Key);
   const staging = () => filesUnder(join(process.env.DATA_DIR!, 'uploads'));
   const incidents = () => operator.agent.get('/api/v1/operator/upload-incidents').expect(200);
+  /** Runs `sql` as the application role with the given organization and user set, as a request does. */
+  const asApplication = (scope: { organizationId?: string; userId?: string }, sql: string, params: unknown[] = []) =>
+    t.app.get(DataSource).transaction(async (manager) => {
+      await manager.query(`SET LOCAL ROLE ${APPLICATION_ROLE}`);
+      await manager.query(`SELECT set_config('adhere.organization_id', $1, true), set_config('adhere.user_id', $2, true)`, [scope.organizationId ?? '', scope.userId ?? '']);
+      return manager.query(sql, params) as Promise<Array<Record<string, unknown>>>;
+    });
 
   it('loads the lists named by HASH_LIST_URLS at start', async () => {
     const response = await operator.agent.get('/api/v1/operator/hash-lists').expect(200);
@@ -176,9 +185,16 @@ describe('known-hash screening of uploads', () => {
       await createLink(t, asCaller(other), other.organization.slug);
     });
 
-    it('keeps the incidents from the organization itself', async () => {
+    it('keeps the incidents from the organization itself, in the application and in the database', async () => {
       await owner.agent.get('/api/v1/operator/upload-incidents').expect(403);
       await owner.agent.get('/operator/screening').expect(403);
+      const asOwner = { organizationId: owner.organization.id, userId: owner.user.id };
+      expect(await asApplication(asOwner, 'SELECT * FROM upload_incidents')).toEqual([]);
+      expect(await asApplication(asOwner, 'SELECT uploads_paused_since($1) IS NOT NULL AS paused', [owner.organization.id])).toEqual([{ paused: true }]);
+      await expect(asApplication(asOwner, 'SELECT digest FROM hash_list_entries')).rejects.toThrow(/permission denied/);
+      expect(await asApplication(asOwner, 'SELECT list_name FROM hash_list_matches($1)', [[digest('sha256', LISTED_BY_URL)]])).toEqual([{ list_name: 'hotline' }]);
+      const [operatorUser] = await t.sql<{ id: string }>('SELECT id FROM users WHERE email = $1', [OPERATOR.email]);
+      expect(await asApplication({ userId: operatorUser.id }, 'SELECT list_name FROM upload_incidents')).toEqual([{ list_name: 'hotline' }]);
     });
 
     it('lets uploads go on once the operator resolves the incident from the page, audited with the note', async () => {

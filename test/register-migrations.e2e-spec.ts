@@ -25,8 +25,16 @@ describe('the register migrations', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('undo the public register, attestation keys and their leases, and complaints, leaving nothing behind, and apply again', async () => {
+  it('undo the public register, attestation keys and their leases, and complaints (after what came later), leaving nothing behind, and apply again', async () => {
     const names = ['RegisterSigningKeyLeases1795821300000', 'RegisterSigningKeys1795821200000', 'Complaints1795821100000', 'PublicRegister1795821000000'];
+    // Migrations that came after the register's are undone first, and applied again at the end.
+    const later: string[] = [];
+    for (;;) {
+      const [last] = (await dataSource.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`)) as Array<{ name: string }>;
+      if (last.name === names[0]) break;
+      later.unshift(last.name);
+      await dataSource.undoLastMigration();
+    }
     for (const name of names) {
       const [last] = (await dataSource.query(`SELECT name FROM migrations ORDER BY id DESC LIMIT 1`)) as Array<{ name: string }>;
       expect(last.name).toBe(name);
@@ -48,6 +56,6 @@ describe('the register migrations', () => {
       triggers: 0,
     });
     const applied = await dataSource.runMigrations();
-    expect(applied.map((migration) => migration.name)).toEqual([...names].reverse());
+    expect(applied.map((migration) => migration.name)).toEqual([...[...names].reverse(), ...later]);
   }, 60_000);
 });

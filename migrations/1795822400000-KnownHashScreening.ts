@@ -1,8 +1,6 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-// Spelled out here: a migration stays as it was written, whatever the code's lists become later.
-const EVENTS_BEFORE = ['submitted', 'assigned', 'changes_requested', 'resubmitted', 'decided', 'suspended', 'reinstated', 'revoked', 'expiring_soon', 'expired', 'complaint_received', 'complaint_updated'];
-const EVENTS = [...EVENTS_BEFORE, 'upload_incident'];
+const EVENT = 'upload_incident';
 const list = (values: string[]) => values.map((value) => `'${value}'`).join(', ');
 
 /**
@@ -17,7 +15,7 @@ const list = (values: string[]) => values.map((value) => `'${value}'`).join(', '
  *   an unresolved incident its uploads are paused, which `uploads_paused_since` tells without showing
  *   the incident.
  */
-export class KnownHashScreening1795821463000 implements MigrationInterface {
+export class KnownHashScreening1795822400000 implements MigrationInterface {
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`
       CREATE TABLE hash_lists (
@@ -84,19 +82,30 @@ export class KnownHashScreening1795821463000 implements MigrationInterface {
       await queryRunner.query(`GRANT EXECUTE ON FUNCTION ${fn} TO adhere_app`);
     }
 
-    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
-    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(EVENTS)}))`);
+    await this.setEvents(queryRunner, (events) => [...events, EVENT]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DELETE FROM notifications WHERE event NOT IN (${list(EVENTS_BEFORE)})`);
-    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
-    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(EVENTS_BEFORE)}))`);
+    await queryRunner.query(`DELETE FROM notifications WHERE event = $1`, [EVENT]);
+    await this.setEvents(queryRunner, (events) => events.filter((event) => event !== EVENT));
     await queryRunner.query(`DROP TABLE IF EXISTS upload_incidents`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS uploads_paused_since(uuid)`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS current_user_is_operator()`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS hash_list_matches(text[])`);
     await queryRunner.query(`DROP TABLE IF EXISTS hash_list_entries`);
     await queryRunner.query(`DROP TABLE IF EXISTS hash_lists`);
+  }
+
+  /**
+   * Changes the events the outbox takes, from the ones it takes now: other features add events of their
+   * own, and this one must neither know nor drop them.
+   */
+  private async setEvents(queryRunner: QueryRunner, change: (events: string[]) => string[]): Promise<void> {
+    const [{ definition }] = (await queryRunner.query(
+      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND conname = 'notifications_event_check'`,
+    )) as Array<{ definition: string }>;
+    const events = [...new Set(change([...definition.matchAll(/'([a-z_]+)'/g)].map((match) => match[1])))];
+    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
+    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(events)}))`);
   }
 }

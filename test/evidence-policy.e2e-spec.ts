@@ -5,7 +5,6 @@ import {
   asCaller,
   call,
   Caller,
-  CODE,
   createLink,
   createService,
   createText,
@@ -14,6 +13,7 @@ import {
   OPERATOR_ENV,
   orgPath,
   pdf,
+  retirePublishedVersions,
   saveAnswer,
   sha256,
   startAssessment,
@@ -24,14 +24,18 @@ import { cfb, docx, encryptedPdf, gif, jpeg, mp4, nestedZip, pdfWithInlineImage,
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
 const STRICT_SOURCE = readFileSync(join(__dirname, 'fixtures', 'codes', 'strict-evidence-1.0.0.yaml'), 'utf8');
+const PLAIN_SOURCE = readFileSync(join(__dirname, 'fixtures', 'codes', 'green-hosting-1.0.0.yaml'), 'utf8');
 const STRICT = 'strict-evidence';
+/** A code that declares no evidence policy. */
+const PLAIN = 'green-hosting';
 const CONFIRMATION = 'This file contains no image of a person, no child sexual abuse material and no data that could identify a victim.';
 
 /**
- * Evidence policies end to end: what the platform takes while no code declares a policy (archives
- * included, opened and bounded), and what it refuses once a code with the CSEA detection tools code's
- * policy is published: pictures, recordings, archives and old Office files by type, pictures inside
- * PDFs and office documents, uploads without the confirmation, and earlier pictures linked to answers.
+ * Evidence policies end to end: what the platform takes while no published code declares a policy
+ * (the bundled code's versions are retired first; archives are taken, opened and bounded), and what it
+ * refuses once a code with the CSEA detection tools code's policy is published: pictures, recordings,
+ * archives and old Office files by type, pictures inside PDFs and office documents, uploads without the
+ * confirmation, and earlier pictures linked to answers.
  */
 describe('evidence policies', () => {
   let t: TestApp;
@@ -46,7 +50,11 @@ describe('evidence policies', () => {
     owner = await t.signUp({ organization: 'Careless Provider' });
     monitor = await t.signUp({ organization: 'Policy Monitor', kind: 'monitoring_body' });
     ownerCaller = asCaller(owner);
-    await accredit(t, monitor);
+    await retirePublishedVersions(t);
+    const operator = await t.signIn(OPERATOR.email, OPERATOR.password);
+    await operator.agent.post('/api/v1/codes').set('X-CSRF-Token', operator.csrf).set('Content-Type', 'application/yaml').send(PLAIN_SOURCE).expect(201);
+    await operator.agent.post(`/api/v1/codes/${PLAIN}/versions/1.0.0/publish`).set('X-CSRF-Token', operator.csrf).expect(200);
+    await accredit(t, monitor, PLAIN);
   }, 90_000);
   afterAll(() => t.close());
 
@@ -61,7 +69,7 @@ describe('evidence policies', () => {
     (await t.sql<{ embeds_images: boolean | null; member_types: string[] | null }>('SELECT embeds_images, member_types FROM evidence_revisions WHERE evidence_id = $1', [id]))[0];
 
   async function assessmentUnder(code: string) {
-    const service = await createService(t, ownerCaller, slug());
+    const service = await createService(t, ownerCaller, slug(), {});
     const response = await call(t, ownerCaller, 'post', `${orgPath(slug())}/assessments`)
       .send({ code, version: '1.0.0', targetLevel: 1, serviceId: service.id, monitoringBody: monitor.organization.slug })
       .expect(201);
@@ -101,7 +109,7 @@ describe('evidence policies', () => {
     });
 
     it('links the picture to an answer of a code without a policy', async () => {
-      const assessment = await assessmentUnder(CODE);
+      const assessment = await assessmentUnder(PLAIN);
       earlierAssessmentId = assessment.id;
       const answer = assessment.answers[0];
       await saveAnswer(t, ownerCaller, slug(), assessment.id, answer.requirementKey, answer.version, { claim: 'met', statement: 'See the screenshot.', evidenceIds: [screenshot.id] });
@@ -138,7 +146,7 @@ describe('evidence policies', () => {
       const diff = await owner.agent.get(`/api/v1/codes/${STRICT}/diff?from=1.0.0&to=1.1.0`).expect(200);
       expect(diff.body.evidencePolicy).toMatchObject({ from: { embeddedImages: 'refuse' }, to: null });
       expect(diff.body.evidencePolicy.changes.map((change: { field: string }) => change.field)).toEqual(['kinds', 'fileTypes', 'embeddedImages', 'confirmation', 'refusalGuidance']);
-      const service = await createService(t, ownerCaller, slug());
+      const service = await createService(t, ownerCaller, slug(), {});
       const assessment = await call(t, ownerCaller, 'post', `${orgPath(slug())}/assessments`)
         .send({ code: STRICT, version: '1.1.0', targetLevel: 1, serviceId: service.id, monitoringBody: monitor.organization.slug })
         .expect(201);
@@ -257,8 +265,33 @@ describe('evidence policies', () => {
       expect(report.body.rejected).toEqual([{ row: 2, requirementKey: second.requirementKey, problems: [expect.stringContaining('it is a file of type image/png, which is not accepted')] }]);
     });
 
+    it('opens a file stored before files were opened when it is linked, and judges it by what it holds', async () => {
+      const assessment = await assessmentUnder(STRICT);
+      const answer = assessment.answers[0];
+      // As the library held files before this check existed: nothing recorded about their insides.
+      const legacy = async (title: string, from: { id: string }) => {
+        const [revision] = await t.sql<{ sha256: string; size: number; content_type: string }>('SELECT sha256, size, content_type FROM evidence_revisions WHERE evidence_id = $1', [from.id]);
+        const [row] = await t.sql<{ id: string }>(
+          `INSERT INTO evidence (organization_id, kind, title, confidentiality, current_revision, version) VALUES ($1, 'file', $2, 'monitoring_body', 1, 1) RETURNING id`,
+          [owner.organization.id, title],
+        );
+        await t.sql(
+          `INSERT INTO evidence_revisions (evidence_id, organization_id, number, sha256, size, content_type, file_name, effective_date) VALUES ($1, $2, 1, $3, $4, $5, 'old.pdf', current_date)`,
+          [row.id, owner.organization.id, revision.sha256, revision.size, revision.content_type],
+        );
+        return row.id;
+      };
+      const oldPhoto = await legacy('Old photo report', photoPdf);
+      const oldText = await legacy('Old accuracy report', pdfEvidence);
+      const path = `${orgPath(slug())}/assessments/${assessment.id}/answers/${answer.requirementKey}`;
+      const refused = await call(t, ownerCaller, 'put', path).send({ claim: 'met', statement: 'x', evidenceIds: [oldText, oldPhoto], version: answer.version }).expect(422);
+      expect(refused.body.details).toEqual({ 'evidenceIds[1]': [expect.stringContaining('Old photo report cannot back this answer')] });
+      await call(t, ownerCaller, 'put', path).send({ claim: 'met', statement: 'x', evidenceIds: [oldText], version: answer.version }).expect(200);
+      expect(filesUnder(join(dataDir, 'uploads'))).toEqual([]);
+    });
+
     it('refuses it under a code without a policy too, since uploads are held to the strictest published policy', async () => {
-      const assessment = await assessmentUnder(CODE);
+      const assessment = await assessmentUnder(PLAIN);
       const answer = assessment.answers[0];
       await call(t, ownerCaller, 'put', `${orgPath(slug())}/assessments/${assessment.id}/answers/${answer.requirementKey}`)
         .send({ claim: 'met', statement: 'x', evidenceIds: [screenshot.id], version: answer.version })
@@ -266,10 +299,10 @@ describe('evidence policies', () => {
     });
 
     it('refuses to carry the picture forward into a new assessment, and starts none', async () => {
-      const service = await createService(t, ownerCaller, slug());
+      const service = await createService(t, ownerCaller, slug(), {});
       const before = (await t.sql<{ count: number }>('SELECT count(*)::int AS count FROM assessments'))[0].count;
       const refused = await call(t, ownerCaller, 'post', `${orgPath(slug())}/assessments`)
-        .send({ code: CODE, version: '1.0.0', targetLevel: 1, serviceId: service.id, monitoringBody: monitor.organization.slug, copyFrom: earlierAssessmentId })
+        .send({ code: PLAIN, version: '1.0.0', targetLevel: 1, serviceId: service.id, monitoringBody: monitor.organization.slug, copyFrom: earlierAssessmentId })
         .expect(422);
       expect(Object.values(refused.body.details).flat()).toEqual([expect.stringContaining('queue-screenshot.png cannot back this answer')]);
       expect((await t.sql<{ count: number }>('SELECT count(*)::int AS count FROM assessments'))[0].count).toBe(before);

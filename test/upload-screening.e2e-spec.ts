@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { APPLICATION_ROLE } from '../src/database/transaction-host';
 import { NotificationDelivery } from '../src/notifications/notification-delivery';
 import { HashListRefreshJob } from '../src/screening/hash-list-refresh.job';
-import { asCaller, call, Caller, createLink, filesUnder, OPERATOR, OPERATOR_ENV, orgPath, pdf, uploadFile, uploadRequest } from './support/assessment-fixtures';
+import { asCaller, call, Caller, createLink, filesUnder, OPERATOR, OPERATOR_ENV, orgPath, pdf, retirePublishedVersions, uploadFile, uploadRequest } from './support/assessment-fixtures';
 import { zip } from './support/evidence-files';
 import { csrfFrom } from './support/html';
 import { startS3TestServer, S3TestServer } from './support/s3-test-server';
@@ -67,6 +67,8 @@ describe('known-hash screening of uploads', () => {
     owner = await t.signUp({ organization: 'Screened Provider' });
     other = await t.signUp({ organization: 'Unrelated Provider' });
     ownerCaller = asCaller(owner);
+    // Archives must be taken for their entries to be screened: no published code may refuse them.
+    await retirePublishedVersions(t);
     operator = await t.signIn(OPERATOR.email, OPERATOR.password);
     client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
   }, 90_000);

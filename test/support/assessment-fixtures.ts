@@ -248,3 +248,16 @@ export async function nameOf(t: TestApp, userId: string): Promise<string> {
 
 /** A member's session as a Caller. */
 export const asCaller = (session: { agent: TestAgent; csrf: string }): Caller => ({ agent: session.agent, csrf: session.csrf });
+
+/**
+ * Retires every published version of a code, as the operator: with no published version of the
+ * bundled code left, no published code declares an evidence policy, and uploads are held to the
+ * platform's default, which takes pictures and archives.
+ */
+export async function retirePublishedVersions(t: TestApp, code = CODE): Promise<void> {
+  const operator = await t.signIn(OPERATOR.email, OPERATOR.password);
+  const { body } = await operator.agent.get(`/api/v1/codes/${code}`).expect(200);
+  for (const { version, status } of body.versions as Array<{ version: string; status: string }>) {
+    if (status === 'published') await operator.agent.post(`/api/v1/codes/${code}/versions/${version}/retire`).set('X-CSRF-Token', operator.csrf).expect(200);
+  }
+}

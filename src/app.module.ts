@@ -29,6 +29,7 @@ import { AccountAlertsModule } from './notifications/account-alerts.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RegisterModule } from './register/register.module';
 import { RegisterSiteModule } from './register/register-site.module';
+import { ScreeningModule } from './screening/screening.module';
 import { ServicesModule } from './services/services.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { VerificationModule } from './verification/verification.module';
@@ -46,6 +47,7 @@ import { VerificationModule } from './verification/verification.module';
     AuthModule,
     CodesModule,
     ServicesModule,
+    ScreeningModule,
     EvidenceModule,
     AssessmentsModule,
     AttestationsModule,

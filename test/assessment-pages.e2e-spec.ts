@@ -101,6 +101,7 @@ describe('assessment pages', () => {
       .post(action)
       .field('title', 'Licence agreement')
       .field('confidentiality', 'monitoring_body')
+      .field('confirmation', 'true')
       .attach('file', PDF, { filename: 'licence.pdf', contentType: 'application/pdf' })
       .redirects(0)
       .expect(303);

@@ -35,7 +35,7 @@ describe('evidence kept in an S3-compatible store', () => {
 
   it('stores an upload in the bucket under the organization and its hash, and serves it back', async () => {
     const api = `/api/v1/orgs/${owner.organization.slug}/evidence`;
-    const created = await owner.agent.post(api).set('X-CSRF-Token', owner.csrf).field('title', 'Cloud licence').attach('file', PDF, 'licence.pdf').expect(201);
+    const created = await owner.agent.post(api).set('X-CSRF-Token', owner.csrf).field('title', 'Cloud licence').field('confirmation', 'true').attach('file', PDF, 'licence.pdf').expect(201);
     const sha256 = createHash('sha256').update(PDF).digest('hex');
     expect(created.body.revision).toMatchObject({ number: 1, sha256, size: PDF.length, contentType: 'application/pdf' });
 

@@ -22,7 +22,6 @@ import {
   OPERATOR_ENV,
   orgPath,
   pdf,
-  PNG,
   saveAnswer,
   sha256,
   startAssessment,
@@ -31,6 +30,7 @@ import {
   uploadRequest,
   UUID,
 } from './support/assessment-fixtures';
+import { docx } from './support/evidence-files';
 import { Actor, createTestApp, Member, TestApp } from './support/test-app';
 
 const MAX_BYTES = 65_536;
@@ -190,7 +190,7 @@ describe('evidence', () => {
     });
 
     it.each([
-      ['a PNG', PNG, 'pixel.png', 'image/png'],
+      ['a Word document', docx(), 'policy.docx', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
       ['a CSV file', Buffer.from('id,name\n1,Ana\n'), 'people.csv', 'text/csv'],
       ['a JSON file', Buffer.from('{"reports": 12}\n'), 'stats.json', 'application/json'],
       ['plain text', Buffer.from('Meeting notes.\n'), 'notes.txt', 'text/plain'],

@@ -84,8 +84,8 @@ const sectionForm = (s: Seed): Fields => {
   const name = (field: string) => `answers[${s.draft.requirementKey}][${field}]`;
   return { [name('claim')]: 'met', [name('statement')]: 'Probe statement', [`${name('evidenceIds')}[0]`]: s.evidence.id, [name('version')]: String(s.draft.answerVersion) };
 };
-const fileUpload = () => ({ fields: { title: 'Probe upload', note: 'Probe' }, file: textFile('probe.txt', 'Probe evidence\n') });
-const revisionUpload = () => ({ fields: { note: 'Probe revision' }, file: textFile('revision.txt', 'Probe revision\n') });
+const fileUpload = () => ({ fields: { title: 'Probe upload', note: 'Probe', confirmation: 'true' }, file: textFile('probe.txt', 'Probe evidence\n') });
+const revisionUpload = () => ({ fields: { note: 'Probe revision', confirmation: 'true' }, file: textFile('revision.txt', 'Probe revision\n') });
 const assignment = (s: Seed) => ({ lead: s.team.lead.userId, second: s.team.second.userId, version: 1 });
 
 const REGISTER_FILTERS = ['q', 'code', 'status', 'level', 'body', 'country', 'sort'] as const;
@@ -122,6 +122,15 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /operator/codes/:code/accreditations':          { as: 'operator', valid: [form((s) => ({ organization: s.secondBody.slug, validFrom: day(-1), validUntil: day(365) }))] },
   'POST /operator/codes/:code/accreditations/:id/end':  { as: 'operator', valid: [form(() => ({ reason: 'Probe: ending' }))] },
   'GET /operator/notifications':                        { as: 'operator', valid: [query(['status'])] },
+
+  // ── the operator: known-hash screening (the incident is the walk-in organization's) ──
+  'POST /api/v1/operator/hash-lists':                   { as: 'operator', valid: [{ multipart: () => ({ fields: { name: 'fuzz-list' }, file: textFile('list.txt', `${'a'.repeat(64)}\n`) }) }] },
+  'DELETE /api/v1/operator/hash-lists/:id':             { as: 'operator', valid: [json()] },
+  'GET /api/v1/operator/upload-incidents':              { as: 'operator', valid: [query(['state'])] },
+  'POST /api/v1/operator/upload-incidents/:id/resolve': { as: 'operator', valid: [json((s) => ({ note: 'Probe: resolved', version: s.incident.version }))] },
+  'POST /operator/screening/hash-lists':                { as: 'operator', valid: [form(() => ({ name: 'fuzz-page-list', text: `${'b'.repeat(64)}\n` })), { multipart: () => ({ fields: { name: 'fuzz-page-list' }, file: textFile('list.txt', `${'b'.repeat(64)}\n`) }) }] },
+  'POST /operator/screening/hash-lists/:id/delete':     { as: 'operator', valid: [form()] },
+  'POST /operator/screening/incidents/:id/resolve':     { as: 'operator', valid: [form((s) => ({ note: 'Probe: resolved', version: String(s.incident.version) }))] },
 
   // ── signed in ──
   'POST /api/v1/orgs':                                  { as: 'owner', valid: [json(() => ({ name: 'Probe Founded', kind: 'provider' }))] },
@@ -258,6 +267,9 @@ interface Seed {
   attestation: string;
   complaint: { id: string; reference: string; secret: string; version: number };
   setupToken: string;
+  /** A hash list the operator loaded, and an open upload incident of the walk-in organization. */
+  hashListId: string;
+  incident: { id: string; version: number };
 }
 
 async function seed(t: TestApp): Promise<Seed> {
@@ -298,6 +310,11 @@ async function seed(t: TestApp): Promise<Seed> {
   await t.sql(`INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, now() + interval '1 day')`, [setup.hash]);
   const visitor = request.agent(t.server);
   const signInPage = await visitor.get('/signin').expect(200);
+  const list = await operator.agent.post('/api/v1/operator/hash-lists?name=seeded').set('X-CSRF-Token', operator.csrf).set('Content-Type', 'text/plain').send(`${'c'.repeat(64)}\n`).expect(201);
+  const [incident] = await t.sql<{ id: string; version: number }>(
+    `INSERT INTO upload_incidents (organization_id, user_id, list_name, algorithm, digest) VALUES ($1, $2, 'seeded', 'sha256', $3) RETURNING id, version`,
+    [walkIn.organization.id, walkIn.user.id, 'c'.repeat(64)],
+  );
 
   return {
     provider,
@@ -322,6 +339,8 @@ async function seed(t: TestApp): Promise<Seed> {
     attestation: attestation.body.attestation,
     complaint: { id: complaint, reference: filed.reference, secret: filed.secret, version: complaintRow.version },
     setupToken: setup.token,
+    hashListId: list.body.id,
+    incident: { id: incident.id, version: incident.version },
   };
 }
 
@@ -342,6 +361,8 @@ function paramFor(path: string, name: string, s: Seed): string {
     section: () => s.draft.section,
     token: () => (path.startsWith('/setup/') ? s.setupToken : s.invitationToken),
     id: () => {
+      if (path.includes('/hash-lists/:id')) return s.hashListId;
+      if (path.includes('incidents/:id')) return s.incident.id;
       if (path.includes('/complaints/:id')) return s.complaint.id;
       if (path.startsWith('/api/v1/register/:id') || path.startsWith('/register/:id')) return s.verified.entryId;
       if (path.includes('/accreditations/:id')) return s.secondBody.accreditationId;

@@ -261,6 +261,15 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /operator/codes/import':                           { expect: [303, 403, 403, 403, 403, 303, 303] },
   'GET /operator/codes/:code/accreditations':             { expect: [303, 403, 403, 403, 403, 303, 303] },
   'GET /operator/notifications':                          { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'GET /operator/screening':                              { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'GET /api/v1/operator/hash-lists':                      { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'POST /api/v1/operator/hash-lists':                     { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ multipart: { fields: [['name', 'probe-list']], file: { name: 'list.txt', contentType: 'text/plain', content: `${'a'.repeat(64)}\n` } } }) },
+  'DELETE /api/v1/operator/hash-lists/:id':               { expect: [401, 403, 403, 403, 403, 401, 401], body: NO_BODY },
+  'GET /api/v1/operator/upload-incidents':                { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'POST /api/v1/operator/upload-incidents/:id/resolve':   { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ json: { note: 'Probe: resolving', version: 1 } }) },
+  'POST /operator/screening/hash-lists':                  { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['name', 'probe-list'], ['text', `${'a'.repeat(64)}\n`]] }) },
+  'POST /operator/screening/hash-lists/:id/delete':       { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [] }) },
+  'POST /operator/screening/incidents/:id/resolve':       { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['note', 'Probe: resolving'], ['version', '1']] }) },
   'POST /operator/codes/check':                           { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['source', GREEN_HOSTING_YAML]] }) },
   'POST /operator/codes/import':                          { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['source', GREEN_HOSTING_YAML]] }) },
   'POST /operator/codes/:code/versions/:version/publish': { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [] }) },
@@ -576,6 +585,9 @@ interface Seed {
   targetTokenId: string;
   accreditationId: string;
   setupToken: string;
+  /** A hash list, and a resolved upload incident of A (resolved, so A's uploads are not paused). */
+  hashListId: string;
+  incidentId: string;
   /** A fresh invitation of A per accepting route and actor: `${key} ${actor}` → token and invited email. */
   acceptLinks: Map<string, { token: string; email: string }>;
 }
@@ -703,6 +715,7 @@ describe('tenant isolation matrix', () => {
       .field('title', `Evidence ${CANARY}`)
       .field('description', `Described ${CANARY}`)
       .field('note', `Noted ${CANARY}`)
+      .field('confirmation', 'true')
       .attach('file', Buffer.from(`Policy ${CANARY}\n`, 'utf8'), { filename: `evidence-${CANARY}.txt`, contentType: 'text/plain' })
       .expect(201);
     // A's assessments against the code, submitted to M (accredited for it above): a draft of the first
@@ -793,6 +806,12 @@ describe('tenant isolation matrix', () => {
     // A real, unused setup link; unusable because an operator exists.
     const setup = newSecretToken();
     await t.sql(`INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, now() + interval '1 day')`, [setup.hash]);
+    const [hashList] = await t.sql<{ id: string }>(`INSERT INTO hash_lists (name, source, entries, content_sha256) VALUES ('probe-seeded', 'file', 0, $1) RETURNING id`, ['0'.repeat(64)]);
+    const [incident] = await t.sql<{ id: string }>(
+      `INSERT INTO upload_incidents (organization_id, user_id, list_name, algorithm, digest, resolved_at, resolution_note)
+       VALUES ($1, $2, 'probe-seeded', 'sha256', $3, now(), $4) RETURNING id`,
+      [owner.organization.id, owner.user.id, '0'.repeat(64), `Resolved ${CANARY}`],
+    );
 
     // One invitation of A per accepting route and actor, so that one acceptance cannot spoil another.
     const acceptLinks = new Map<string, { token: string; email: string }>();
@@ -841,6 +860,8 @@ describe('tenant isolation matrix', () => {
       targetTokenId: target.id,
       accreditationId: accreditation.body.id,
       setupToken: setup.token,
+      hashListId: hashList.id,
+      incidentId: incident.id,
       acceptLinks,
     };
   }
@@ -886,6 +907,8 @@ describe('tenant isolation matrix', () => {
         return String(s.evidence.revision);
       case 'id':
         // The complaint about P's entry; P's entry in the public register, its attestation and its complaint pages.
+        if (path.includes('/hash-lists/:id')) return s.hashListId;
+        if (path.includes('incidents/:id')) return s.incidentId;
         if (path.includes('/complaints/:id')) return s.complaint.id;
         if (path.startsWith('/api/v1/register/:id') || path.startsWith('/register/:id')) return s.entry.id;
         if (path.includes('/services/:id')) return s.service.id;

@@ -247,6 +247,7 @@ onServer('two instances on one database', () => {
       .set('Authorization', `Bearer ${token}`)
       .attach('file', bytes, { filename: 'shared.pdf', contentType: 'application/pdf' })
       .field('title', 'Shared evidence')
+      .field('confirmation', 'true')
       .expect(201);
     expect(uploaded.body.revision.sha256).toBe(sha256(bytes));
     const served = await request(two.url)

@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import express from 'express';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,14 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
 import request from 'supertest';
+import { appliedPolicy } from '../src/codes/document/evidence-policy';
+import { parseCodeDocument } from '../src/codes/document/parse-code-document';
 import { AppConfig } from '../src/config/app-config.service';
 import { Environment, validateEnvironment } from '../src/config/environment';
+import { DomainException } from '../src/common/errors/domain.exception';
 import { InvalidInputException } from '../src/common/validation/invalid-input.exception';
 import { FilesystemEvidenceStorage } from '../src/evidence/storage/filesystem-evidence-storage';
 import { UploadAbortedException } from '../src/evidence/upload/upload-aborted.exception';
 import { ReceivedUpload, UploadReceiver } from '../src/evidence/upload/upload-receiver';
 
 const LIMIT = 200_000;
+
+const strictDocument = parseCodeDocument(readFileSync(join(__dirname, 'fixtures', 'codes', 'strict-evidence-1.0.0.yaml'), 'utf8'));
+/** The policy of the CSEA detection tools code, as its test fixture declares it. */
+const STRICT_POLICY = appliedPolicy((strictDocument.valid ? strictDocument.document.evidencePolicy : undefined)!, { code: 'strict-evidence', title: 'Strict Evidence Test Code', version: '1.0.0' });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -106,13 +114,13 @@ describe('UploadReceiver', () => {
     const env = validateEnvironment({ DATA_DIR: dataDir, UPLOAD_MAX_BYTES: String(LIMIT) });
     const receiver = new UploadReceiver(new AppConfig({ get: (key: string) => env[key as keyof typeof env] } as unknown as ConfigService<Environment, true>));
     const app = express();
-    app.post('/upload', (req, res) => {
-      lastOutcome = receiver.receive(req).catch((error: unknown) => ({ error }));
+    app.post(['/upload', '/upload-strict'], (req, res) => {
+      lastOutcome = receiver.receive(req, req.path === '/upload-strict' ? STRICT_POLICY : undefined).catch((error: unknown) => ({ error }));
       void lastOutcome.then((outcome) => {
         if (res.destroyed) return;
         if (!('error' in outcome)) return res.status(200).json(outcome);
         const { error } = outcome;
-        const status = error instanceof HttpException ? error.getStatus() : 500;
+        const status = error instanceof HttpException ? error.getStatus() : error instanceof DomainException ? error.status : 500;
         res.status(status).json({ message: (error as Error).message, details: error instanceof InvalidInputException ? error.fields : undefined });
       });
     });
@@ -212,6 +220,20 @@ describe('UploadReceiver', () => {
       const response = await upload().attach('file', bytes, { filename, contentType: 'application/pdf' }).expect(415);
       expect(response.body.message).toContain(named);
       expect(response.body.message).toContain('Accepted: PDF');
+    });
+
+    it.each([
+      ['a picture', png(), 'shot.png', 'image/png'],
+      ['a ZIP archive', zip([['a.txt', 'x']]), 'a.zip', 'application/zip'],
+      ['a Word 97 document', cfb(), 'old.doc', 'application/msword'],
+    ])('%s under a policy that refuses it, with 415 giving its guidance', async (_kind, bytes, filename, type) => {
+      const response = await request(server).post('/upload-strict').attach('file', bytes, { filename }).expect(415);
+      expect(response.body.message).toContain(`file is of type ${type}, which is not accepted as evidence under Strict Evidence Test Code 1.0.0.`);
+      expect(response.body.message).toContain('Describe in words what the picture or recording shows');
+    });
+
+    it('a picture larger than the sample under a policy that refuses it, before the rest is written', async () => {
+      await request(server).post('/upload-strict').attach('file', Buffer.concat([png(), Buffer.alloc(150_000)]), { filename: 'big.png' }).expect(415);
     });
 
     it('a forbidden type found in a file larger than the sample, while it streams', async () => {

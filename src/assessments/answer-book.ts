@@ -4,6 +4,8 @@ import { AuditService } from '../audit/audit.service';
 import { inBatches } from '../common/in-batches';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
+import { EvidencePolicies } from '../codes/evidence-policies';
+import { EvidenceAcceptance } from '../evidence/evidence-acceptance';
 import { EvidenceLibrary } from '../evidence/evidence-library';
 import { UsersService } from '../tenancy/users.service';
 import { EDITABLE_STATES, words } from './assessment-lifecycle';
@@ -38,6 +40,8 @@ export class AnswerBook {
     private readonly audit: AuditService,
     private readonly evidence: EvidenceLibrary,
     private readonly users: UsersService,
+    private readonly policies: EvidencePolicies,
+    private readonly acceptance: EvidenceAcceptance,
   ) {}
 
   /** Evidence ids linked to each answer. */
@@ -51,6 +55,7 @@ export class AnswerBook {
   async save(assessment: Assessment, requirementKey: string, input: SaveAnswerDto): Promise<Answer> {
     requireEditable(assessment);
     await this.evidence.requireOwn(input.evidenceIds, 'evidenceIds');
+    await this.requireAccepted(assessment, input.evidenceIds);
     // Written first and checked by the write itself: the usual save costs no read.
     const saved = await this.write(assessment, requirementKey, input.version, input);
     await this.recordSaved(assessment, 'answer.saved', [saved]);
@@ -66,6 +71,7 @@ export class AnswerBook {
     const twice = inputs.map((input) => input.requirementKey).filter((key, index, keys) => keys.indexOf(key) !== index);
     if (twice.length > 0) throw new InvalidInputException({ answers: [...new Set(twice)].map((key) => `${key} is sent more than once; send each answer once`) });
     await this.evidence.requireOwn(inputs.flatMap((input) => input.evidenceIds), 'evidenceIds');
+    await this.requireAccepted(assessment, inputs.flatMap((input) => input.evidenceIds));
     const answers = await inBatches(
       inputs.map((input) => input.requirementKey),
       (batch) => this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id, requirementKey: In(batch) } }),
@@ -88,6 +94,7 @@ export class AnswerBook {
 
   /** Sets the answers of a new assessment, e.g. those carried forward from an earlier one. */
   async seed(assessment: Assessment, answers: ReadonlyArray<Pick<Answer, 'requirementKey' | 'position' | 'claim' | 'statement' | 'justification' | 'carried'> & { evidenceIds: string[] }>): Promise<void> {
+    await this.requireAccepted(assessment, answers.flatMap((answer) => answer.evidenceIds), 'copyFrom');
     const rows = answers.map(({ evidenceIds: _ignored, ...answer }) => ({
       ...answer,
       assessmentId: assessment.id,
@@ -113,6 +120,12 @@ export class AnswerBook {
     const answer = await this.tx.manager.getRepository(Answer).findOneBy({ assessmentId: assessment.id, requirementKey });
     if (!answer) throw notInAssessment([requirementKey]);
     return answer;
+  }
+
+  /** Evidence linked to an answer must be accepted by the code version's policy and by the one for uploads. */
+  private async requireAccepted(assessment: Assessment, evidenceIds: readonly string[], field = 'evidenceIds'): Promise<void> {
+    if (evidenceIds.length === 0) return;
+    await this.acceptance.requireAcceptedUnder(await this.policies.forAnswersOf(assessment.codeVersionId), evidenceIds, field);
   }
 
   /** One audit event per save, however many answers it changed. */

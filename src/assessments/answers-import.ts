@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { validateInput } from '../common/validation/validation.pipe';
 import { TransactionHost } from '../database/transaction-host';
+import { EvidencePolicies } from '../codes/evidence-policies';
+import { EvidenceAcceptance } from '../evidence/evidence-acceptance';
 import { EvidenceLibrary } from '../evidence/evidence-library';
 import { UsersService } from '../tenancy/users.service';
 import { AnswerBook, idsIn, inKeyOrder, requireEditable, sameContent } from './answer-book';
@@ -40,6 +42,8 @@ export class AnswersImport {
     private readonly book: AnswerBook,
     private readonly evidence: EvidenceLibrary,
     private readonly users: UsersService,
+    private readonly policies: EvidencePolicies,
+    private readonly acceptance: EvidenceAcceptance,
   ) {}
 
   async apply(assessment: Assessment, file: string): Promise<ImportReport> {
@@ -50,6 +54,8 @@ export class AnswersImport {
     const candidates = await this.readRows(file, byKey, rejected);
 
     const library = await this.evidence.items(candidates.flatMap((candidate) => candidate.input.evidenceIds));
+    // Evidence the code version's policy (or the one for uploads) does not accept cannot back an answer.
+    const refused = await this.acceptance.refusedUnder(await this.policies.forAnswersOf(assessment.codeVersionId), [...library.keys()]);
     const links = await this.book.links(answers.map((answer) => answer.id));
     const names = await this.users.namesByIds(answers.flatMap((answer) => (answer.updatedBy ? [answer.updatedBy] : [])));
     const applied: ImportReport['applied'] = [];
@@ -62,6 +68,8 @@ export class AnswersImport {
       const unknown = input.evidenceIds.filter((id) => !library.has(id));
       if (unknown.length > 0) {
         rejected.add(row, requirementKey, unknown.map((id) => `${id} is not evidence in your library`));
+      } else if (input.evidenceIds.some((id) => refused.has(id))) {
+        rejected.add(row, requirementKey, input.evidenceIds.filter((id) => refused.has(id)).map((id) => refused.get(id)!));
       } else if (sameContent(current, links.get(current.id)!, input)) {
         unchanged.push({ row, requirementKey });
       } else if (current.version !== input.version) {

@@ -15,6 +15,7 @@ const diff = (changed: string[]): CodeDiff => ({
   changed: changed.map((key) => ({ key, title: key, section: 'LIC', level: 1, changes: [] })),
   unchanged: 0,
   questions: { added: [], removed: [], changed: [] },
+  evidencePolicy: null,
 });
 
 describe('carrying answers forward', () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CodeDocument, DocumentProblem } from './document/code-document';
 import { changelogMismatches } from './document/changelog-check';
+import type { EvidencePolicy } from './document/evidence-policy';
 import { parseCodeDocument } from './document/parse-code-document';
 
 const USAGE = 'Usage: npm run code:validate -- FILE.yaml [FILE.yaml…] [--previous EARLIER.yaml…]';
@@ -43,6 +44,7 @@ function validate(files: string[], previous: string[]): boolean {
       `${file}: valid — ${document.slug} ${document.version}, ${document.levels.length} levels, ${document.profileQuestions.length} profile questions, ` +
         `${document.sections.length} sections, ${requirements.length} requirements (${conditional} conditional), content hash ${contentHash}`,
     );
+    console.log(`  evidence policy: ${policySummary(document.evidencePolicy)}`);
     if (document.changelog) console.log(`  changelog from ${document.changelog.from}, ${document.changelog.changes.length} changes: ${changelogState(document, baseline)}`);
   }
   return allValid;
@@ -51,6 +53,13 @@ function validate(files: string[], previous: string[]): boolean {
 function changelogState(document: CodeDocument, baseline: CodeDocument | undefined | null): string {
   if (!baseline) return `not compared with ${document.changelog!.from}; give its file too, or with --previous, to check that the changelog matches the changes`;
   return `matches every change from ${baseline.version}`;
+}
+
+function policySummary(policy: EvidencePolicy | undefined): string {
+  if (!policy) return 'none declared (the newest published version of the code that declares one applies, else every type Adhere accepts)';
+  const files = policy.kinds.includes('file') ? ` (${policy.fileTypes.join(', ')})` : '';
+  const confirmation = policy.confirmation ? ', a confirmation with each file' : '';
+  return `accepts ${policy.kinds.map((kind) => (kind === 'file' ? `files${files}` : `${kind}s`)).join(', ')}; embedded images ${policy.embeddedImages === 'refuse' ? 'refused' : 'allowed'}${confirmation}`;
 }
 
 function report(file: string, problems: readonly DocumentProblem[]): void {

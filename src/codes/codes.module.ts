@@ -10,6 +10,7 @@ import { CodesPagesController } from './codes.pages.controller';
 import { CodesController } from './codes.controller';
 import { CodesService } from './codes.service';
 import { Accreditation } from './entities/accreditation.entity';
+import { EvidencePolicies } from './evidence-policies';
 import { Code } from './entities/code.entity';
 import { CodeRequirement } from './entities/code-requirement.entity';
 import { CodeSection } from './entities/code-section.entity';
@@ -20,8 +21,8 @@ import { OrganizationAccreditationsController } from './organization-accreditati
 @Module({
   imports: [TypeOrmModule.forFeature([Code, CodeVersion, CodeSection, CodeRequirement, Accreditation]), AuditModule, TenancyModule],
   controllers: [CodesController, CodesPagesController, OperatorCodesPagesController, OrganizationAccreditationsController],
-  providers: [CodesService, AccreditationsService, BundledCodesLoader, AccreditationFormModel],
-  exports: [CodesService, AccreditationsService],
+  providers: [CodesService, AccreditationsService, BundledCodesLoader, AccreditationFormModel, EvidencePolicies],
+  exports: [CodesService, AccreditationsService, EvidencePolicies],
 })
 export class CodesModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

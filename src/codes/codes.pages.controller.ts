@@ -5,6 +5,8 @@ import { AccreditationsService } from './accreditations.service';
 import { changelogForPage, diffForPage, readerSections, requirementCount } from './code-pages.views';
 import { CodesService } from './codes.service';
 import { DiffQueryDto } from './dto/diff-query.dto';
+import { EvidencePolicies } from './evidence-policies';
+import { policyDiffForPage, readerPolicy } from './evidence-policy.views';
 
 /** The public pages: every published code, readable in full, and what changed between versions. */
 @ApiExcludeController()
@@ -13,6 +15,7 @@ export class CodesPagesController {
   constructor(
     private readonly codes: CodesService,
     private readonly accreditations: AccreditationsService,
+    private readonly policies: EvidencePolicies,
   ) {}
 
   @Get()
@@ -46,7 +49,12 @@ export class CodesPagesController {
     return {
       title: `Changes to ${summary.current.title}`,
       description: `What changed in ${summary.current.title} between two versions, requirement by requirement.`,
-      slug, codeTitle: summary.current.title, versions: summary.versions, diff };
+      slug,
+      codeTitle: summary.current.title,
+      versions: summary.versions,
+      diff,
+      policyDiff: policyDiffForPage(computed.evidencePolicy),
+    };
   }
 
   @Get(':code/:version')
@@ -69,6 +77,7 @@ export class CodesPagesController {
       requirementCount: requirementCount(document),
       versions: summary.versions,
       previous: previous?.version,
+      evidencePolicy: readerPolicy(await this.policies.effective(found.id), found.version),
       monitoringBodies: monitoringBodies.map(({ organization, accreditation }) => ({ name: organization.name, country: organization.country, website: organization.website, validUntil: accreditation.validUntil })),
     };
   }

@@ -252,6 +252,7 @@ export class CodesService {
       summary: version.summary,
       levels: version.levels,
       profileQuestions: version.profileQuestions,
+      ...(version.evidencePolicy && { evidencePolicy: version.evidencePolicy }),
       sections: sections.map((section) => ({
         key: section.key,
         title: section.title,
@@ -302,6 +303,7 @@ export class CodesService {
         levels: document.levels,
         profileQuestions: document.profileQuestions,
         changelog: document.changelog ?? null,
+        evidencePolicy: document.evidencePolicy ?? null,
         contentHash,
         source,
         importedBy: this.context.userId ?? null,

@@ -29,6 +29,7 @@ export function codeVersionView(version: CodeVersion, document: CodeDocument) {
     profileQuestions: document.profileQuestions,
     sections: document.sections,
     changelog: document.changelog ?? null,
+    evidencePolicy: document.evidencePolicy ?? null,
   };
 }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { resolve } from 'node:path';
-import { Environment } from './environment';
+import { Environment, hashListUrls } from './environment';
 
 /** How to reach the S3-compatible bucket that holds evidence when STORAGE_DRIVER=s3. */
 export interface S3Settings {
@@ -134,5 +134,15 @@ export class AppConfig {
 
   get complaintsPerHour(): number {
     return this.config.get('COMPLAINTS_PER_HOUR', { infer: true });
+  }
+
+  /** The hash lists to fetch, by name. */
+  get hashListUrls(): Array<{ name: string; url: string }> {
+    return hashListUrls(this.config.get('HASH_LIST_URLS', { infer: true }));
+  }
+
+  /** 0: the lists are fetched at start only. */
+  get hashListRefreshSeconds(): number {
+    return this.config.get('HASH_LIST_REFRESH_SECONDS', { infer: true });
   }
 }

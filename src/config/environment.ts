@@ -15,6 +15,9 @@ import {
   validateSync,
 } from 'class-validator';
 
+const HASH_LIST_PAIR = '[A-Za-z0-9._-]{1,100}=https?://[^\\s,]+';
+const HASH_LIST_URLS_PATTERN = new RegExp(`^\\s*${HASH_LIST_PAIR}([\\s,]+${HASH_LIST_PAIR})*[\\s,]*$`);
+
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /** `true`/`1` and `false`/`0` (any case); unset is false; anything else is left for the validator to name. */
@@ -177,6 +180,33 @@ export class Environment {
   @Min(1, { message: 'COMPLAINTS_PER_HOUR must be a whole number from 1 to 10000' })
   @Max(10_000, { message: 'COMPLAINTS_PER_HOUR must be a whole number from 1 to 10000' })
   COMPLAINTS_PER_HOUR = 5;
+
+  /**
+   * Hash lists fetched at start and refreshed every HASH_LIST_REFRESH_SECONDS: `name=url` pairs separated
+   * by spaces, commas or line breaks, each url http or https, each name used once.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @Matches(HASH_LIST_URLS_PATTERN, { message: 'HASH_LIST_URLS must be name=url pairs (name: letters, digits, dots, dashes, underscores; url: http or https) separated by spaces or commas' })
+  HASH_LIST_URLS?: string;
+
+  /** How often each instance refreshes the hash lists of HASH_LIST_URLS (one instance at a time does it); 0 fetches them at start only. */
+  @Transform(({ value }) => (value === undefined || value === '' ? 3600 : Number(value)))
+  @IsInt({ message: 'HASH_LIST_REFRESH_SECONDS must be a whole number of seconds from 0 to 86400' })
+  @Min(0, { message: 'HASH_LIST_REFRESH_SECONDS must be a whole number of seconds from 0 to 86400' })
+  @Max(86_400, { message: 'HASH_LIST_REFRESH_SECONDS must be a whole number of seconds from 0 to 86400' })
+  HASH_LIST_REFRESH_SECONDS = 3600;
+}
+
+/** The lists HASH_LIST_URLS names, in order. */
+export function hashListUrls(setting: string | undefined): Array<{ name: string; url: string }> {
+  return (setting ?? '')
+    .split(/[\s,]+/)
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      return { name: pair.slice(0, at), url: pair.slice(at + 1) };
+    });
 }
 
 /** Validates the raw environment; the thrown message names every wrong variable. */

@@ -5,6 +5,7 @@ import { TenantContext } from '../common/tenant-context';
 import { csrf } from '../auth/csrf';
 import { Permission, roleAllows } from '../auth/permissions';
 import type { Role } from '../tenancy/roles';
+import { EvidenceIntake } from './evidence-intake';
 import { EvidenceLibrary } from './evidence-library';
 
 /**
@@ -16,6 +17,7 @@ export class EvidenceFormModel implements FormModel {
   constructor(
     private readonly context: TenantContext,
     private readonly library: EvidenceLibrary,
+    private readonly intake: EvidenceIntake,
   ) {}
 
   async locals(request: Request): Promise<Record<string, unknown>> {
@@ -23,7 +25,8 @@ export class EvidenceFormModel implements FormModel {
     const base = `/app/${org.slug}/evidence`;
     const uploadToken = request.headers.authorization ? '' : encodeURIComponent(csrf.generateToken(request));
     const id = request.params.id as string | undefined;
-    if (!id) return { title: 'Add evidence', org, action: base, uploadAction: `${base}?_csrf=${uploadToken}` };
+    const uploadTerms = await this.intake.uploadTerms();
+    if (!id) return { title: 'Add evidence', org, action: base, uploadAction: `${base}?_csrf=${uploadToken}`, uploadTerms };
     const detail = await this.library.get(id);
     return {
       title: detail.evidence.title,
@@ -35,6 +38,7 @@ export class EvidenceFormModel implements FormModel {
       editAction: `${base}/${id}`,
       download: `/api/v1/orgs/${org.slug}/evidence/${id}/revisions`,
       canManage: roleAllows(org.role as Role | undefined, Permission.EvidenceManage),
+      uploadTerms,
     };
   }
 }

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { In, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { inBatches } from '../common/in-batches';
 import { TenantContext } from '../common/tenant-context';
-import { validateInput } from '../common/validation/validation.pipe';
 import { TransactionHost } from '../database/transaction-host';
 import { CreateEvidenceDto, EvidenceFieldsDto } from './dto/create-evidence.dto';
 import { EvidenceDatesDto } from './dto/evidence-dates.dto';
@@ -19,7 +17,7 @@ import { EvidenceErrorCode, EvidenceException } from './evidence.exception';
 import { EvidenceStatus, evidenceStatus, todayIso } from './evidence-status';
 import { EvidenceUsage, EvidenceUse } from './evidence-usage';
 import { EvidenceStorage } from './storage/evidence-storage';
-import type { ReceivedUpload } from './upload/upload-receiver';
+import { CheckedUpload, fileContent, recordContent, RevisionContentFields, validateUploadFields } from './revision-content';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 
 /** A piece of evidence with its current revision and whether that revision holds today. */
@@ -40,8 +38,6 @@ export interface RevisionContent {
   revision: EvidenceRevision;
   stream: Readable;
 }
-
-type RevisionContentFields = Pick<EvidenceRevision, 'sha256' | 'size' | 'contentType' | 'fileName' | 'url' | 'body'>;
 
 /**
  * A provider's evidence library: files, links and texts, each with immutable revisions. A file is
@@ -91,7 +87,6 @@ export class EvidenceLibrary {
     if (Object.keys(problems).length > 0) throw new InvalidInputException(problems);
   }
 
-  /** A link or a text, from JSON or a form. */
   /** Runs `work` in a transaction of the request's organization and caller, for routes that stream first. */
   inScope<T>(work: () => Promise<T>): Promise<T> {
     return this.tx.runScoped({ organizationId: this.context.organizationId, userId: this.context.userId }, work);
@@ -106,22 +101,35 @@ export class EvidenceLibrary {
   }
 
   /** A streamed file upload: runs outside the request transaction, which it opens only once the file is staged. */
-  async addFile(upload: ReceivedUpload): Promise<EvidenceDetail> {
+  async addFile(upload: CheckedUpload): Promise<EvidenceDetail> {
     return this.storeUpload(upload, EvidenceFieldsDto, async (fields) => {
       const evidence = await this.insertEvidence('file', fields);
       await this.insertRevision(evidence, 1, fileContent(upload), fields);
       await this.audit.record({ action: 'evidence.created', targetType: 'evidence', targetId: evidence.id, data: { kind: 'file', title: evidence.title, sha256: upload.file.sha256 } });
+      await this.recordConfirmation(evidence.id, 1, upload);
       return evidence.id;
     });
   }
 
-  async addFileRevision(id: string, upload: ReceivedUpload): Promise<EvidenceDetail> {
+  async addFileRevision(id: string, upload: CheckedUpload): Promise<EvidenceDetail> {
     return this.storeUpload(upload, EvidenceDatesDto, async (fields) => {
       const evidence = await this.findForRevision(id);
       if (evidence.kind !== 'file') throw new EvidenceException(EvidenceErrorCode.KindMismatch, `This evidence is a ${evidence.kind}; a new revision must be a ${evidence.kind} too.`);
       const number = await this.insertRevision(evidence, evidence.currentRevision + 1, fileContent(upload), fields);
       await this.audit.record({ action: 'evidence.revised', targetType: 'evidence', targetId: id, data: { revision: number, sha256: upload.file.sha256 } });
+      await this.recordConfirmation(id, number, upload);
       return id;
+    });
+  }
+
+  /** What the uploader confirmed about the file, with its digest, in the audit chain. */
+  private async recordConfirmation(id: string, revision: number, upload: CheckedUpload): Promise<void> {
+    if (upload.confirmations.length === 0) return;
+    await this.audit.record({
+      action: 'evidence.confirmed',
+      targetType: 'evidence',
+      targetId: id,
+      data: { revision, sha256: upload.file.sha256, confirmation: upload.confirmations.join('\n\n') },
     });
   }
 
@@ -206,11 +214,11 @@ export class EvidenceLibrary {
    * and writes the rows. Two uploads of the same bytes take turns, so one never removes an object the
    * other has just linked. Not run again after a collision (a 409): the staged file went to storage.
    */
-  private async storeUpload<T extends object>(upload: ReceivedUpload, fieldsType: new () => T, write: (fields: T) => Promise<string>): Promise<EvidenceDetail> {
+  private async storeUpload<T extends object>(upload: CheckedUpload, fieldsType: new () => T, write: (fields: T) => Promise<string>): Promise<EvidenceDetail> {
     const organizationId = this.context.organizationId;
     try {
       this.requireProvider();
-      const fields = await validateInput(fieldsType, upload.fields);
+      const fields = await validateUploadFields(fieldsType, upload);
       return await this.tx.runScoped({ organizationId, userId: this.context.userId }, async () => {
         await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`evidence-object:${organizationId}:${upload.file.sha256}`]);
         const { created } = await this.storage.put(organizationId, upload.file);
@@ -311,23 +319,4 @@ export class EvidenceLibrary {
   private get revisions() {
     return this.tx.manager.getRepository(EvidenceRevision);
   }
-}
-
-function fileContent(upload: ReceivedUpload): RevisionContentFields {
-  const { sha256, size, contentType, fileName } = upload.file;
-  return { sha256, size, contentType, fileName, url: null, body: null };
-}
-
-/** Links and texts are hashed like files, so that a submission can prove what it pointed at. */
-function recordContent(input: { kind: 'link' | 'text'; url?: string; text?: string }): RevisionContentFields {
-  const value = input.kind === 'link' ? input.url! : input.text!;
-  const bytes = Buffer.from(value, 'utf8');
-  return {
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    size: bytes.length,
-    contentType: input.kind === 'link' ? 'text/uri-list' : 'text/plain; charset=utf-8',
-    fileName: null,
-    url: input.kind === 'link' ? value : null,
-    body: input.kind === 'text' ? value : null,
-  };
 }

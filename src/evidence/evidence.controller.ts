@@ -13,7 +13,7 @@ import { UpdateEvidenceDto } from './dto/update-evidence.dto';
 import { EvidenceLibrary } from './evidence-library';
 import { evidenceDetailView, evidenceView, revisionView } from './evidence.views';
 import { download } from './revision-download';
-import { UploadReceiver } from './upload/upload-receiver';
+import { EvidenceIntake } from './evidence-intake';
 
 const UPLOAD_SCHEMA = {
   schema: {
@@ -40,7 +40,7 @@ const UPLOAD_SCHEMA = {
 export class EvidenceController {
   constructor(
     private readonly library: EvidenceLibrary,
-    private readonly receiver: UploadReceiver,
+    private readonly intake: EvidenceIntake,
   ) {}
 
   @Get()
@@ -56,9 +56,9 @@ export class EvidenceController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody(UPLOAD_SCHEMA)
   async create(@Req() request: Request) {
-    if (request.is('multipart/form-data')) return evidenceDetailView(await this.library.addFile(await this.receiver.receive(request)));
+    if (request.is('multipart/form-data')) return evidenceDetailView(await this.intake.addFile(request));
     const input = await validateInput(CreateEvidenceDto, request.body ?? {});
-    return evidenceDetailView(await this.library.inScope(() => this.library.addRecord(input)));
+    return evidenceDetailView(await this.intake.addRecord(input));
   }
 
   @Get(':id')
@@ -79,9 +79,9 @@ export class EvidenceController {
   @WithoutTransaction()
   @ApiConsumes('multipart/form-data', 'application/json')
   async revise(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
-    if (request.is('multipart/form-data')) return evidenceDetailView(await this.library.addFileRevision(id, await this.receiver.receive(request)));
+    if (request.is('multipart/form-data')) return evidenceDetailView(await this.intake.addFileRevision(id, request));
     const input = await validateInput(NewRevisionDto, request.body ?? {});
-    return evidenceDetailView(await this.library.inScope(() => this.library.addRecordRevision(id, input)));
+    return evidenceDetailView(await this.intake.addRecordRevision(id, input));
   }
 
   @Get(':id/revisions/:number')

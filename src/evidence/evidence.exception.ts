@@ -9,6 +9,18 @@ export enum EvidenceErrorCode {
   StaleVersion = 'STALE_VERSION',
   ProvidersOnly = 'PROVIDERS_ONLY',
   UnknownEvidence = 'UNKNOWN_EVIDENCE',
+  /** The file's type, or the kind of evidence, is not accepted under the policy that applies. */
+  RefusedType = 'EVIDENCE_TYPE_REFUSED',
+  /** A document or archive holds pictures, or things inside it, that the policy refuses. */
+  RefusedContent = 'EVIDENCE_CONTENT_REFUSED',
+  /** A file that must be opened to be checked cannot be (encrypted, damaged). */
+  Uninspectable = 'EVIDENCE_UNINSPECTABLE',
+  /** An archive that expands past the bounds (members, size, ratio, nesting). */
+  ArchiveTooLarge = 'ARCHIVE_TOO_LARGE',
+  /** Evidence an answer's code does not accept. */
+  RefusedForAnswer = 'EVIDENCE_REFUSED_FOR_ANSWER',
+  /** The organization's uploads are paused until the platform operator has looked into an upload. */
+  UploadsPaused = 'UPLOADS_PAUSED',
 }
 
 export class EvidenceException extends DomainException<EvidenceErrorCode> {
@@ -20,5 +32,17 @@ export class EvidenceException extends DomainException<EvidenceErrorCode> {
     [EvidenceErrorCode.StaleVersion]: HttpStatus.CONFLICT,
     [EvidenceErrorCode.ProvidersOnly]: HttpStatus.FORBIDDEN,
     [EvidenceErrorCode.UnknownEvidence]: HttpStatus.BAD_REQUEST,
+    [EvidenceErrorCode.RefusedType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    [EvidenceErrorCode.RefusedContent]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    [EvidenceErrorCode.Uninspectable]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+    [EvidenceErrorCode.ArchiveTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
+    [EvidenceErrorCode.RefusedForAnswer]: HttpStatus.UNPROCESSABLE_ENTITY,
+    [EvidenceErrorCode.UploadsPaused]: HttpStatus.LOCKED,
   };
+
+  constructor(code: EvidenceErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+    // The code reaches the client, so a program can tell these refusals apart.
+    this.extra = { code };
+  }
 }

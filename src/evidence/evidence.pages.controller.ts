@@ -15,7 +15,7 @@ import { NewRevisionDto } from './dto/new-revision.dto';
 import { UpdateEvidenceDto } from './dto/update-evidence.dto';
 import { EvidenceFormModel } from './evidence-form.model';
 import { EvidenceDetail, EvidenceLibrary } from './evidence-library';
-import { UploadReceiver } from './upload/upload-receiver';
+import { EvidenceIntake } from './evidence-intake';
 
 /** The evidence library's pages: search it, add files, links and texts, and revise them. */
 @ApiExcludeController()
@@ -24,7 +24,7 @@ export class EvidencePagesController {
   constructor(
     private readonly context: TenantContext,
     private readonly library: EvidenceLibrary,
-    private readonly receiver: UploadReceiver,
+    private readonly intake: EvidenceIntake,
     private readonly form: EvidenceFormModel,
   ) {}
 
@@ -56,8 +56,8 @@ export class EvidencePagesController {
   @Redirect()
   async create(@Req() request: Request) {
     const detail = request.is('multipart/form-data')
-      ? await this.library.addFile(await this.receiver.receive(request))
-      : await this.library.inScope(async () => this.library.addRecord(await validateInput(CreateEvidenceDto, request.body ?? {})));
+      ? await this.intake.addFile(request)
+      : await this.intake.addRecord(await validateInput(CreateEvidenceDto, request.body ?? {}));
     return this.shown(request, detail, `${detail.evidence.title} is in your library.`);
   }
 
@@ -85,8 +85,8 @@ export class EvidencePagesController {
   @Redirect()
   async revise(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const detail = request.is('multipart/form-data')
-      ? await this.library.addFileRevision(id, await this.receiver.receive(request))
-      : await this.library.inScope(async () => this.library.addRecordRevision(id, await validateInput(NewRevisionDto, request.body ?? {})));
+      ? await this.intake.addFileRevision(id, request)
+      : await this.intake.addRecordRevision(id, await validateInput(NewRevisionDto, request.body ?? {}));
     return this.shown(request, detail, `Revision ${detail.evidence.currentRevision} of ${detail.evidence.title} is now current; earlier revisions stay.`);
   }
 

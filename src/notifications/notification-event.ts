@@ -1,7 +1,8 @@
 /**
  * What people are told about, one e-mail per occurrence: what happens to a declaration, to a complaint
- * about a register entry (its monitoring body is told it arrived, its complainant how it went), and to
- * a person's own account (repeated wrong passwords slowed its sign-in).
+ * about a register entry (its monitoring body is told it arrived, its complainant how it went), to a
+ * person's own account (repeated wrong passwords slowed its sign-in), and to the platform operators, an
+ * upload that matched a hash list.
  */
 export const NOTIFICATION_EVENTS = [
   'submitted',
@@ -17,5 +18,6 @@ export const NOTIFICATION_EVENTS = [
   'complaint_received',
   'complaint_updated',
   'account_locked',
+  'upload_incident',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];

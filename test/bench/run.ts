@@ -354,7 +354,8 @@ async function uploadFigure(server: BenchServer, api: Client, base: string, file
   const boundary = `----adhere-bench-${Date.now().toString(16)}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\nBenchmark upload\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench-upload.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="confirmation"\r\n\r\ntrue\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="bench-upload.csv"\r\nContent-Type: text/csv\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   async function* body() {
@@ -409,24 +410,27 @@ function showStatements(request: string, statements: string[]): void {
   process.stderr.write('\n');
 }
 
-/** A file of UPLOAD_BYTES that the server accepts as a PDF: the header, then random bytes. */
+/**
+ * A file of UPLOAD_BYTES that every evidence policy accepts: a CSV of random hex digits (a code may
+ * refuse PDFs it cannot open, and a PDF header before random bytes is one it cannot).
+ */
 function createUploadFile(directory: string): string {
-  const path = join(directory, 'bench-upload.pdf');
+  const path = join(directory, 'bench-upload.csv');
   const started = performance.now();
   const descriptor = openSync(path, 'w');
   try {
-    const header = Buffer.from('%PDF-1.7\n');
+    const header = Buffer.from('digits\n');
     writeSync(descriptor, header);
-    const chunk = Buffer.alloc(8 * 1024 * 1024);
+    const random = Buffer.alloc(4 * 1024 * 1024);
     for (let written = header.length; written < UPLOAD_BYTES; ) {
-      const length = Math.min(chunk.length, UPLOAD_BYTES - written);
-      randomFillSync(chunk, 0, length);
-      written += writeSync(descriptor, chunk, 0, length);
+      randomFillSync(random);
+      const chunk = Buffer.from(random.toString('hex'), 'latin1');
+      written += writeSync(descriptor, chunk, 0, Math.min(chunk.length, UPLOAD_BYTES - written));
     }
   } finally {
     closeSync(descriptor);
   }
-  log(`created ${path} (${mib(UPLOAD_BYTES)} MiB of random bytes after a PDF header) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  log(`created ${path} (${mib(UPLOAD_BYTES)} MiB of random hex digits in one CSV column) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   return path;
 }
 

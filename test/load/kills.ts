@@ -39,21 +39,26 @@ export interface KillReport {
   unreferencedFiles: number;
 }
 
-/** `multipart/form-data` of one PDF-looking file and a title: the head, and the tail that ends it. */
+/**
+ * `multipart/form-data` of one CSV file, a title and the confirmation an evidence policy may ask for: the
+ * head, and the tail that ends it. The file is text every policy accepts.
+ */
 function multipart(title: string, fileName: string): { boundary: string; head: Buffer; tail: Buffer } {
   const boundary = `----adhere-load-${randomBytes(8).toString('hex')}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="title"\r\n\r\n${title}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; name="confirmation"\r\n\r\ntrue\r\n` +
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: text/csv\r\n\r\n`,
   );
   return { boundary, head, tail: Buffer.from(`\r\n--${boundary}--\r\n`) };
 }
 
-const pdfBytes = (size: number) => Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(size - 9)]);
+/** A CSV column of random hex digits, `size` bytes long. */
+const csvBytes = (size: number) => Buffer.concat([Buffer.from('digits\n'), Buffer.from(randomBytes(Math.ceil(size / 2)).toString('hex').slice(0, size - 7))]);
 
 /** Sends an upload by hand; with `slow`, only a little of the file, a chunk at a time, until the socket dies. */
 function upload(port: number, path: string, token: string, title: string, size: number, slow: boolean): Promise<string> {
-  const { boundary, head, tail } = multipart(title, `${title.replace(/\W+/g, '-')}.pdf`);
+  const { boundary, head, tail } = multipart(title, `${title.replace(/\W+/g, '-')}.csv`);
   return new Promise((resolve) => {
     const request = http.request(
       {
@@ -73,10 +78,10 @@ function upload(port: number, path: string, token: string, title: string, size: 
     request.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
     request.write(head);
     if (!slow) {
-      request.end(Buffer.concat([pdfBytes(size), tail]));
+      request.end(Buffer.concat([csvBytes(size), tail]));
       return;
     }
-    const chunk = pdfBytes(256 * 1024);
+    const chunk = csvBytes(256 * 1024);
     const timer = setInterval(() => {
       if (request.destroyed) clearInterval(timer);
       else request.write(chunk);

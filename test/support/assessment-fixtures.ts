@@ -43,9 +43,6 @@ export function pdf(text = 'evidence'): Buffer {
   return Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.from(`1 0 obj << /Title (${text}) >> endobj\n%%EOF\n`)]);
 }
 
-/** A valid 1×1 PNG. */
-export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-
 /** The start of a Linux executable: a binary that is no evidence. */
 export const ELF = Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x01, 0x00]), Buffer.alloc(120, 0)]);
 
@@ -203,10 +200,13 @@ export async function createText(t: TestApp, who: Caller, slug: string, fields: 
   return response.body;
 }
 
-/** A multipart upload, not yet sent: `file` plus text fields. */
+/**
+ * A multipart upload, not yet sent: `file` plus text fields. It confirms what an evidence policy may ask
+ * uploaders to confirm (a field no policy asks for is ignored); pass `confirmation: ''` to leave it out.
+ */
 export function uploadRequest(t: TestApp, who: Caller, path: string, file: Buffer, fileName: string, fields: Record<string, string> = {}) {
   let test = call(t, who, 'post', path);
-  for (const [name, value] of Object.entries(fields)) test = test.field(name, value);
+  for (const [name, value] of Object.entries({ confirmation: 'true', ...fields })) if (value !== '' || name !== 'confirmation') test = test.field(name, value);
   return test.attach('file', file, { filename: fileName });
 }
 
@@ -248,3 +248,16 @@ export async function nameOf(t: TestApp, userId: string): Promise<string> {
 
 /** A member's session as a Caller. */
 export const asCaller = (session: { agent: TestAgent; csrf: string }): Caller => ({ agent: session.agent, csrf: session.csrf });
+
+/**
+ * Retires every published version of a code, as the operator: with no published version of the
+ * bundled code left, no published code declares an evidence policy, and uploads are held to the
+ * platform's default, which takes pictures and archives.
+ */
+export async function retirePublishedVersions(t: TestApp, code = CODE): Promise<void> {
+  const operator = await t.signIn(OPERATOR.email, OPERATOR.password);
+  const { body } = await operator.agent.get(`/api/v1/codes/${code}`).expect(200);
+  for (const { version, status } of body.versions as Array<{ version: string; status: string }>) {
+    if (status === 'published') await operator.agent.post(`/api/v1/codes/${code}/versions/${version}/retire`).set('X-CSRF-Token', operator.csrf).expect(200);
+  }
+}

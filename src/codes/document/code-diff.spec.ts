@@ -80,7 +80,7 @@ describe('diffCodes', () => {
     ['1.1.0', () => v110],
   ])('finds nothing between %s and itself', (_, document) => {
     const diff = diffCodes(document(), document());
-    expect(diff).toEqual({ from: document().version, to: document().version, added: [], removed: [], changed: [], unchanged: count(document()), questions: { added: [], removed: [], changed: [] } });
+    expect(diff).toEqual({ from: document().version, to: document().version, added: [], removed: [], changed: [], unchanged: count(document()), questions: { added: [], removed: [], changed: [] }, evidencePolicy: null });
   });
 
   it('finds nothing between a version and a fresh parse of the same file', () => {

@@ -1,5 +1,6 @@
 import { CodeDocument, Requirement } from './code-document';
 import { diffQuestions, QuestionDiff } from './question-diff';
+import { diffEvidencePolicies, EvidencePolicyDiff } from './evidence-policy-diff';
 
 export const COMPARED_FIELDS = ['section', 'title', 'text', 'guidance', 'evidence', 'level', 'evidenceRequired', 'appliesWhen'] as const;
 export type ComparedField = (typeof COMPARED_FIELDS)[number];
@@ -26,15 +27,26 @@ export interface CodeDiff {
   unchanged: number;
   /** The profile questions added, removed and changed. */
   questions: QuestionDiff;
+  /** A change to the evidence policy the version declares; null when it is the same. */
+  evidencePolicy: EvidencePolicyDiff | null;
 }
 
 type Located = Requirement & { section: string };
 
-/** What changed between two versions of a code, requirement by requirement, matched by their stable keys. */
+/** What changed between two versions of a code, requirement by requirement, matched by their stable keys, and in its evidence policy. */
 export function diffCodes(from: CodeDocument, to: CodeDocument): CodeDiff {
   const before = requirementsByKey(from);
   const after = requirementsByKey(to);
-  const diff: CodeDiff = { from: from.version, to: to.version, added: [], removed: [], changed: [], unchanged: 0, questions: diffQuestions(from.profileQuestions, to.profileQuestions) };
+  const diff: CodeDiff = {
+    from: from.version,
+    to: to.version,
+    added: [],
+    removed: [],
+    changed: [],
+    unchanged: 0,
+    questions: diffQuestions(from.profileQuestions, to.profileQuestions),
+    evidencePolicy: diffEvidencePolicies(from.evidencePolicy, to.evidencePolicy),
+  };
   for (const [key, requirement] of after) {
     const previous = before.get(key);
     if (!previous) {

@@ -1,11 +1,12 @@
 import { CodeDocument, DocumentProblem } from './code-document';
 import { changelogProblems } from './changelog.rules';
+import { evidencePolicyProblems } from './evidence-policy.rules';
 import { ProfileRules } from './profile-rules';
 
 /**
  * The checks that span fields: keys that must be unique, levels that must exist, choices that need
- * options, applicability rules that must be valid conditions over the code's own questions, and a
- * changelog that names what this version holds.
+ * options, applicability rules that must be valid conditions over the code's own questions, a changelog
+ * that names what this version holds, and an evidence policy that holds together.
  */
 export function crossFieldProblems(document: CodeDocument): DocumentProblem[] {
   const problems: DocumentProblem[] = [];
@@ -55,5 +56,6 @@ export function crossFieldProblems(document: CodeDocument): DocumentProblem[] {
     });
   });
   problems.push(...changelogProblems(document));
+  if (document.evidencePolicy) problems.push(...evidencePolicyProblems(document.evidencePolicy));
   return problems;
 }

@@ -2,6 +2,8 @@ import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
 import { CHANGE_KINDS, type ChangeKind } from './code-document';
+import { FILE_TYPE_GROUP_NAMES, FILE_TYPE_WORDS } from './evidence-file-types';
+import { EMBEDDED_IMAGE_RULES, EVIDENCE_KIND_NAMES, type EmbeddedImageRule, type EvidenceKindName } from './evidence-policy';
 
 /*
  * The shape of a code version's YAML file, checked field by field. Rules that span fields (unique keys,
@@ -155,6 +157,36 @@ export class ChangelogSchema {
   changes: ChangelogEntrySchema[];
 }
 
+export class EvidencePolicySchema {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @IsIn(EVIDENCE_KIND_NAMES, { each: true, message: `each of kinds must be one of ${EVIDENCE_KIND_NAMES.join(', ')}` })
+  kinds: EvidenceKindName[];
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(FILE_TYPE_WORDS.length)
+  @IsIn(FILE_TYPE_WORDS, { each: true, message: `each of file_types must be a group (${FILE_TYPE_GROUP_NAMES.join(', ')}) or one of their media types` })
+  file_types?: string[];
+
+  @IsOptional()
+  @IsIn(EMBEDDED_IMAGE_RULES, { message: `embedded_images must be ${EMBEDDED_IMAGE_RULES.join(' or ')}` })
+  embedded_images?: EmbeddedImageRule;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  confirmation?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2_000)
+  refusal_guidance?: string;
+}
+
 export class CodeDocumentSchema {
   @IsString()
   @Matches(SLUG_PATTERN, { message: 'code must be lower case letters and digits separated by single dashes' })
@@ -191,4 +223,10 @@ export class CodeDocumentSchema {
   @IsObject({ message: 'changelog must be a mapping with from and changes' })
   @Type(() => ChangelogSchema)
   changelog?: ChangelogSchema;
+
+  @IsOptional()
+  @IsObject({ message: 'evidence_policy must be a mapping with kinds, file_types, embedded_images, confirmation and refusal_guidance' })
+  @ValidateNested()
+  @Type(() => EvidencePolicySchema)
+  evidence_policy?: EvidencePolicySchema;
 }

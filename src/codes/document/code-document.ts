@@ -1,3 +1,5 @@
+import type { EvidencePolicy } from './evidence-policy';
+
 /** A code version as Adhere holds it once its YAML has been validated. */
 export interface CodeDocument {
   slug: string;
@@ -11,6 +13,11 @@ export interface CodeDocument {
   sections: Section[];
   /** What changed since an earlier version and why; absent in a code's first version. */
   changelog?: Changelog;
+  /**
+   * What evidence the code accepts and what uploaders confirm. Absent (not null) when the version
+   * declares none, so the content hash of versions written before policies existed stays the same.
+   */
+  evidencePolicy?: EvidencePolicy;
 }
 
 /** A compliance level and the strength of evidence it needs. */

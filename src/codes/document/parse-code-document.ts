@@ -69,7 +69,17 @@ export function describeProblems(problems: readonly DocumentProblem[]): string {
 }
 
 function normalise(schema: CodeDocumentSchema): CodeDocument {
+  const policy = schema.evidence_policy;
   return {
+    ...(policy && {
+      evidencePolicy: {
+        kinds: policy.kinds,
+        fileTypes: policy.file_types ?? [],
+        embeddedImages: policy.embedded_images ?? 'allow',
+        confirmation: policy.confirmation?.trim() || null,
+        refusalGuidance: policy.refusal_guidance?.trim() || null,
+      },
+    }),
     slug: schema.code,
     title: schema.title.trim(),
     owner: schema.owner.trim(),

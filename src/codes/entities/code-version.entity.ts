@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { Changelog, Level, ProfileQuestion } from '../document/code-document';
+import type { EvidencePolicy } from '../document/evidence-policy';
 
 export type CodeVersionStatus = 'draft' | 'published' | 'retired';
 
@@ -39,6 +40,10 @@ export class CodeVersion {
   /** What changed since an earlier version, and why; null in a version without a changelog. Read with the document only. */
   @Column({ type: 'jsonb', nullable: true, select: false })
   changelog: Changelog | null;
+
+  /** The evidence policy this version declares; null when it declares none of its own. */
+  @Column({ name: 'evidence_policy', type: 'jsonb', nullable: true })
+  evidencePolicy: EvidencePolicy | null;
 
   @Column({ name: 'content_hash', type: 'text' })
   contentHash: string;

@@ -38,6 +38,18 @@ export class EvidenceRevision {
   @Column({ type: 'text', nullable: true })
   body: string | null;
 
+  /**
+   * Whether the file holds raster pictures inside (a PDF, an office document, an archive), as found
+   * when it was uploaded; null for other files, links and texts, and for files stored before files
+   * were opened.
+   */
+  @Column({ name: 'embeds_images', type: 'boolean', nullable: true })
+  embedsImages: boolean | null;
+
+  /** For an archive, the media types of everything in it, nested archives included. */
+  @Column({ name: 'member_types', type: 'text', array: true, nullable: true })
+  memberTypes: string[] | null;
+
   /** From when the evidence holds (YYYY-MM-DD). */
   @Column({ name: 'effective_date', type: 'date' })
   effectiveDate: string;

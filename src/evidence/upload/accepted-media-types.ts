@@ -1,21 +1,14 @@
-/** Media types, as file-type names them, that evidence may have besides text. */
-export const ACCEPTED_BINARY_TYPES: ReadonlySet<string> = new Set([
-  'application/pdf',
-  'image/png',
-  'image/jpeg',
-  'image/gif',
-  'image/webp',
-  'image/tiff',
-  'image/heic',
-  'image/heif',
-  'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  'application/vnd.oasis.opendocument.text',
-  'application/vnd.oasis.opendocument.spreadsheet',
-  'application/vnd.oasis.opendocument.presentation',
-  'application/zip',
-]);
+import { FILE_TYPE_GROUPS } from '../../codes/document/evidence-file-types';
+
+const TEXT_TYPES: readonly string[] = FILE_TYPE_GROUPS.text.types;
+const LEGACY_TYPES: readonly string[] = FILE_TYPE_GROUPS.legacy_office.types;
+
+/** Media types, as file-type names them, that evidence may have besides text; a code's policy may narrow them. */
+export const ACCEPTED_BINARY_TYPES: ReadonlySet<string> = new Set(
+  Object.values(FILE_TYPE_GROUPS)
+    .flatMap((group) => group.types as readonly string[])
+    .filter((type) => !TEXT_TYPES.includes(type) && !LEGACY_TYPES.includes(type)),
+);
 
 /**
  * Legacy Office files are Compound File Binary containers, as are Windows installers (.msi) and

@@ -1,4 +1,5 @@
-import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+import { BadRequestException } from '@nestjs/common';
+import { EvidenceException } from '../evidence.exception';
 import { detectContentType } from './detect-content-type';
 
 const CFB = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
@@ -39,7 +40,8 @@ describe('detectContentType', () => {
 
   it('refuses binary that is nothing it knows with 415, listing what is accepted', async () => {
     const error = await detectContentType(Buffer.from([0x00, 0x01, 0x02, 0xff, 0xfe]), 'x.pdf', false).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(UnsupportedMediaTypeException);
+    expect(error).toBeInstanceOf(EvidenceException);
+    expect((error as EvidenceException).status).toBe(415);
     expect((error as Error).message).toMatch(/^file is unrecognised binary, which is not accepted as evidence\. Accepted: PDF; .*JSON\.$/);
   });
 

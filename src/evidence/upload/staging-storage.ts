@@ -6,10 +6,14 @@ import { mkdir, open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { StagedFile } from '../storage/evidence-storage';
+import type { AppliedEvidencePolicy } from '../../codes/document/evidence-policy';
+import { DomainException } from '../../common/errors/domain.exception';
+import type { ReceivedFile } from './upload-receiver';
 import { detectContentType, SAMPLE_BYTES } from './detect-content-type';
+import { isTextType } from '../../codes/document/evidence-file-types';
 import { sanitizeFileName } from './file-name';
 import { fileTooLarge } from './upload-limits';
+import { Utf8Stream } from './utf8-stream';
 
 /**
  * A multer storage engine for one request. It streams the file into a fresh staging file, hashing and
@@ -20,11 +24,12 @@ import { fileTooLarge } from './upload-limits';
 export class StagingStorage implements StorageEngine {
   private readonly written = new Set<string>();
   private readonly running = new Set<Promise<unknown>>();
-  private refusal: HttpException | undefined;
+  private refusal: HttpException | DomainException | undefined;
 
   constructor(
     private readonly directory: string,
     private readonly maxBytes: number,
+    private readonly policy: AppliedEvidencePolicy,
   ) {}
 
   _handleFile(_request: Request, file: Express.Multer.File, callback: (error?: unknown, info?: Partial<Express.Multer.File>) => void): void {
@@ -42,7 +47,7 @@ export class StagingStorage implements StorageEngine {
    * Why this engine refused the file (type, size, empty), if it did. Stopping mid-file destroys
    * busboy's stream with an AbortError, which multer may report first; this is the reason to give.
    */
-  get refused(): HttpException | undefined {
+  get refused(): HttpException | DomainException | undefined {
     return this.refusal;
   }
 
@@ -57,7 +62,7 @@ export class StagingStorage implements StorageEngine {
     await Promise.all([...this.written].map((path) => this.discard(path)));
   }
 
-  private async stage(source: Readable, fileName: string): Promise<StagedFile> {
+  private async stage(source: Readable, fileName: string): Promise<ReceivedFile> {
     let path: string | undefined;
     try {
       await mkdir(this.directory, { recursive: true, mode: 0o700 });
@@ -66,11 +71,11 @@ export class StagingStorage implements StorageEngine {
       // file exists.
       const handle = await open(path, 'wx', 0o600);
       this.written.add(path);
-      const inspection = inspect(fileName, this.maxBytes);
+      const inspection = inspect(fileName, this.maxBytes, this.policy);
       await pipeline(source, inspection.transform, handle.createWriteStream({ flush: true }));
       return { path, ...inspection.result() };
     } catch (error) {
-      if (error instanceof HttpException) this.refusal ??= error;
+      if (error instanceof HttpException || error instanceof DomainException) this.refusal ??= error;
       source.destroy();
       if (path) await this.discard(path);
       throw error;
@@ -90,11 +95,18 @@ export class StagingStorage implements StorageEngine {
   }
 }
 
-/** The pipeline stage that hashes, counts and checks the type; it holds back at most the sample. */
-function inspect(fileName: string, maxBytes: number) {
+/**
+ * The pipeline stage that hashes (SHA-256, and MD5 as hash lists also use it), counts and checks the
+ * type against the policy; it holds back at most the sample.
+ */
+function inspect(fileName: string, maxBytes: number, policy: AppliedEvidencePolicy) {
   const hash = createHash('sha256');
+  const md5 = createHash('md5');
   let size = 0;
   let contentType: string | undefined;
+
+  // Set once the beginning read as text: the rest must be text too.
+  let text: Utf8Stream | undefined;
 
   async function* transform(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
     let sample: Buffer[] = [];
@@ -104,26 +116,34 @@ function inspect(fileName: string, maxBytes: number) {
       // busboy stops at the limit too; counting here ends the write at once instead of at the part's end.
       if (size > maxBytes) throw fileTooLarge(maxBytes);
       hash.update(chunk);
+      md5.update(chunk);
       if (contentType) {
+        text?.check(chunk);
         yield chunk;
         continue;
       }
       sample.push(chunk);
       sampled += chunk.length;
       if (sampled >= SAMPLE_BYTES) {
-        contentType = await detectContentType(Buffer.concat(sample), fileName, true);
+        contentType = await detectContentType(Buffer.concat(sample), fileName, true, policy);
+        if (isTextType(contentType)) {
+          text = new Utf8Stream();
+          text.check(Buffer.concat(sample));
+        }
         yield* sample;
         sample = [];
       }
     }
     if (!contentType) {
-      contentType = await detectContentType(Buffer.concat(sample), fileName, false);
+      contentType = await detectContentType(Buffer.concat(sample), fileName, false, policy);
       yield* sample;
+    } else {
+      text?.check(new Uint8Array(0), true);
     }
   }
 
   return {
     transform,
-    result: () => ({ sha256: hash.digest('hex'), size, contentType: contentType!, fileName }),
+    result: () => ({ sha256: hash.digest('hex'), md5: md5.digest('hex'), size, contentType: contentType!, fileName }),
   };
 }

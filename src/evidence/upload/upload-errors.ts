@@ -1,6 +1,7 @@
 import { BadRequestException, HttpException } from '@nestjs/common';
 import type { Request } from 'express';
 import multer from 'multer';
+import { DomainException } from '../../common/errors/domain.exception';
 import { InvalidInputException } from '../../common/validation/invalid-input.exception';
 import { isMalformedForm } from '../../common/web/small-file-reader';
 import { UploadAbortedException } from './upload-aborted.exception';
@@ -12,7 +13,7 @@ export function missingFile(): InvalidInputException {
 
 /** What the caller hears about a failed upload: a 4xx naming the field, or the server's own error unchanged. */
 export function toUploadException(error: unknown, request: Request, maxBytes: number): unknown {
-  if (error instanceof HttpException) return error;
+  if (error instanceof HttpException || error instanceof DomainException) return error;
   if (wasAborted(request)) return new UploadAbortedException();
   if (error instanceof multer.MulterError) return fromMulterError(error, maxBytes);
   if (isMalformedForm(error)) return new BadRequestException(`The form could not be read: ${error.message}.`);

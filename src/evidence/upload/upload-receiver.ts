@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Request } from 'express';
 import multer from 'multer';
 import { join } from 'node:path';
+import { DEFAULT_EVIDENCE_POLICY, type AppliedEvidencePolicy } from '../../codes/document/evidence-policy';
 import { AppConfig } from '../../config/app-config.service';
 import { InvalidInputException } from '../../common/validation/invalid-input.exception';
 import { nulInputError, pathWithNul } from '../../common/validation/nul-character';
@@ -14,8 +15,11 @@ import { MAX_FIELD_BYTES, MAX_FIELD_NAME_BYTES, MAX_FIELDS } from './upload-limi
 
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
 
+/** A staged file with its MD5 too: some hash lists name files by it. */
+export type ReceivedFile = StagedFile & { md5: string };
+
 export interface ReceivedUpload {
-  file: StagedFile;
+  file: ReceivedFile;
   /** The form's text fields, as sent; the caller validates them. */
   fields: Record<string, string>;
 }
@@ -46,7 +50,8 @@ export class UploadReceiver implements OnApplicationBootstrap {
     }
   }
 
-  async receive(request: Request): Promise<ReceivedUpload> {
+  /** Receives the upload, refusing a file whose type `policy` does not accept before any more of it is written. */
+  async receive(request: Request, policy: AppliedEvidencePolicy = DEFAULT_EVIDENCE_POLICY): Promise<ReceivedUpload> {
     if (!request.is('multipart/form-data')) throw missingFile();
     // A guard or interceptor may have awaited long enough for the client to leave; a closed request
     // would never emit the events the parser waits for.
@@ -54,13 +59,13 @@ export class UploadReceiver implements OnApplicationBootstrap {
     if (request.readableEnded) throw new Error('The request body was already read before the upload receiver ran.');
 
     const maxBytes = this.config.uploadMaxBytes;
-    const staging = new StagingStorage(this.stagingDir, maxBytes);
+    const staging = new StagingStorage(this.stagingDir, maxBytes, policy);
     try {
       await parse(request, staging, maxBytes);
-      const file = request.file as (Express.Multer.File & StagedFile) | undefined;
+      const file = request.file as (Express.Multer.File & ReceivedFile) | undefined;
       if (!file) throw missingFile();
-      const { path, sha256, size, contentType, fileName } = file;
-      return { file: { path, sha256, size, contentType, fileName }, fields: textFields(request.body) };
+      const { path, sha256, md5, size, contentType, fileName } = file;
+      return { file: { path, sha256, md5, size, contentType, fileName }, fields: textFields(request.body) };
     } catch (error) {
       await staging.discardAll();
       throw toUploadException(staging.refused ?? error, request, maxBytes);

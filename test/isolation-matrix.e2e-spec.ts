@@ -93,7 +93,7 @@ type Body =
 const NO_BODY = (): Body => ({ none: true });
 /** A text file (plain UTF-8 text is accepted evidence): a new revision of A's file evidence. */
 const revisionUpload = (c: BodyContext): Body => ({
-  multipart: { fields: [['note', `Probe revision ${c.n}`]], file: { name: `probe-${c.n}.txt`, contentType: 'text/plain', content: `Probe revision ${c.n}\n` } },
+  multipart: { fields: [['note', `Probe revision ${c.n}`], ['confirmation', 'true']], file: { name: `probe-${c.n}.txt`, contentType: 'text/plain', content: `Probe revision ${c.n}\n` } },
 });
 /** A's first answer of the draft assessment in the columns of the CSV export, which the import reads back. */
 const answersCsv = (c: BodyContext): string =>

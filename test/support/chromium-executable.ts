@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
+import { installedProgram } from './installed-program';
 
-const SYSTEM_CHROMIUM = '/usr/bin/chromium';
 const PACKAGE = '@sparticuz/chromium';
 
 export interface ChromiumExecutable {
@@ -17,7 +17,7 @@ export interface ChromiumExecutable {
 
 /**
  * The Chromium the browser tests drive: the one CHROMIUM_PATH names, else Debian's `chromium` when it is
- * installed, else the build that ships inside the `@sparticuz/chromium` npm package, so that the tests
+ * on PATH, else the build that ships inside the `@sparticuz/chromium` npm package, so that the tests
  * need nothing but npm.
  */
 export async function chromiumExecutable(): Promise<ChromiumExecutable> {
@@ -26,7 +26,8 @@ export async function chromiumExecutable(): Promise<ChromiumExecutable> {
     if (!existsSync(named)) throw new Error(`CHROMIUM_PATH names ${named}, which does not exist.`);
     return { path: named, source: 'CHROMIUM_PATH', env: {} };
   }
-  if (existsSync(SYSTEM_CHROMIUM)) return { path: SYSTEM_CHROMIUM, source: 'the system', env: {} };
+  const installed = installedProgram('chromium');
+  if (installed) return { path: installed, source: 'the system', env: {} };
   return packagedChromium();
 }
 

@@ -37,7 +37,7 @@ import { VerificationModule } from './verification/verification.module';
 @Module({
   imports: [
     AppConfigModule,
-    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: loggerOptions }),
+    LoggerModule.forRootAsync({ inject: [AppConfig], useFactory: (config: AppConfig) => loggerOptions(config.logLevel) }),
     ClsModule.forRoot({ global: true, middleware: { mount: true, generateId: true, idGenerator: (request) => request.id } }),
     CommonModule,
     DatabaseModule,

@@ -11,6 +11,7 @@ import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { lastingEndSessionStore } from './auth/session-store';
+import { QuietStartupLogger } from './common/logging/quiet-startup.logger';
 import { projectRoot } from './common/project-root';
 import { registerViewHelpers } from './common/web/view-helpers';
 import { pageLocals } from './common/web/page-locals.middleware';
@@ -28,7 +29,7 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
   const config = app.get(AppConfig);
   const root = projectRoot();
 
-  app.useLogger(app.get(Logger));
+  app.useLogger(new QuietStartupLogger(app.get(Logger)));
   app.disable('x-powered-by');
   // Behind a load balancer, the client's address (sign-in limits) and https (Secure cookies) come from it.
   app.set('trust proxy', config.trustProxy);

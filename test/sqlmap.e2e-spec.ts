@@ -1,17 +1,25 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CODE, createToken, OPERATOR_ENV } from './support/assessment-fixtures';
 import { monitoringBody, verifiedAssessment } from './support/review-fixtures';
+import { installedProgram } from './support/installed-program';
 import { seedEntries } from './support/register-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
 import { submittedAssessment } from './support/verification-fixtures';
 
-const SQLMAP = '/usr/bin/sqlmap';
+const SQLMAP = installedProgram('sqlmap');
 const run = promisify(execFile);
+const INSTALL = 'install it with `apt-get install sqlmap` (Debian)';
+
+// sqlmap is not an npm package, so a machine without it skips this suite, saying so; CI sets
+// ADHERE_REQUIRE_SQLMAP=1, which makes a missing sqlmap a failure instead.
+const required = process.env.ADHERE_REQUIRE_SQLMAP === '1';
+if (!SQLMAP && !required) process.stderr.write(`test/sqlmap.e2e-spec.ts skipped: sqlmap is not installed; ${INSTALL} to run it.\n`);
+const withSqlmap = SQLMAP || required ? describe : describe.skip;
 
 /**
  * sqlmap against the application listening on a loopback port: the public register's search (API and
@@ -26,7 +34,7 @@ const run = promisify(execFile);
  * on, so no payload is spent on other dialects. --batch takes sqlmap's default answer to every question;
  * its session lives in a temporary directory and is flushed, so nothing is remembered between runs.
  */
-describe('sqlmap finds no injectable parameter', () => {
+withSqlmap('sqlmap finds no injectable parameter', () => {
   let t: TestApp;
   let base: string;
   let monitorSlug: string;
@@ -36,6 +44,7 @@ describe('sqlmap finds no injectable parameter', () => {
   const outputDirs: string[] = [];
 
   beforeAll(async () => {
+    if (!SQLMAP) throw new Error(`ADHERE_REQUIRE_SQLMAP=1 requires sqlmap, which is not installed: ${INSTALL}.`);
     t = await createTestApp({ ...OPERATOR_ENV, NOTIFICATION_POLL_SECONDS: '0', EXPIRY_JOB_SECONDS: '0' });
     const provider = await t.signUp({ organization: 'Injected Provider' });
     const team = await monitoringBody(t, 'Injected Monitor');
@@ -61,12 +70,11 @@ describe('sqlmap finds no injectable parameter', () => {
   });
 
   async function sqlmap(url: string, parameters: readonly string[], extra: string[] = []): Promise<string> {
-    if (!existsSync(SQLMAP)) throw new Error(`sqlmap is not installed at ${SQLMAP}: install Debian's package with \`apt-get install sqlmap\` to run this test.`);
     const outputDir = mkdtempSync(join(tmpdir(), 'adhere-sqlmap-'));
     outputDirs.push(outputDir);
     const args = ['-u', url, '-p', parameters.join(','), '--batch', '--flush-session', `--output-dir=${outputDir}`, '--dbms=PostgreSQL', '--level=3', '--risk=2', '--technique=BEUSTQ', '--disable-coloring', ...extra];
     // Asynchronous: the application answers sqlmap from this very process.
-    const { stdout, stderr } = await run(SQLMAP, args, { timeout: 150_000, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stdout?: string; stderr?: string; message: string }) => ({
+    const { stdout, stderr } = await run(SQLMAP as string, args, { timeout: 150_000, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stdout?: string; stderr?: string; message: string }) => ({
       stdout: `${error.stdout ?? ''}\n(sqlmap failed: ${error.message})`,
       stderr: error.stderr ?? '',
     }));

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { hashSecretToken, newSecretToken } from '../common/secret-token';
+import type { PendingSetup } from '../common/logging/startup-banner';
 import { AppConfig } from '../config/app-config.service';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from '../tenancy/entities/user.entity';
@@ -17,6 +18,7 @@ const LINK_UNAVAILABLE = 'This setup link is not valid: it was used, it expired,
 @Injectable()
 export class OperatorSetupService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Setup');
+  private issued?: PendingSetup;
 
   constructor(
     private readonly tx: TransactionHost,
@@ -52,8 +54,14 @@ export class OperatorSetupService implements OnApplicationBootstrap {
       return token;
     });
     if (token) {
-      this.logger.warn(`No operator account exists yet. Create it within ${SETUP_LINK_HOURS} hours at: ${this.config.publicUrl}/setup/${token}`);
+      this.issued = { link: `${this.config.publicUrl}/setup/${token}`, hours: SETUP_LINK_HOURS };
+      this.logger.warn(`No operator account exists yet. Create it within ${SETUP_LINK_HOURS} hours at: ${this.issued.link}`);
     }
+  }
+
+  /** The set-up link this start printed, for the start-up banner; undefined when none was needed. */
+  get pendingSetup(): PendingSetup | undefined {
+    return this.issued;
   }
 
   /** Whether a setup link can still be used; answers as "not found" otherwise. */

@@ -66,6 +66,7 @@ function readinessOf(port: number): Promise<number> {
 export class AppProcess {
   private child?: ChildProcess;
   private output = '';
+  private standardOutput = '';
   private exited = true;
 
   private constructor(
@@ -90,11 +91,17 @@ export class AppProcess {
     return this.output;
   }
 
+  /** What the process wrote to stdout alone since it last started. */
+  get stdout(): string {
+    return this.standardOutput;
+  }
+
   /** Starts the instance again on the same port, with some settings changed. */
   async restart(changes: Record<string, string> = {}): Promise<void> {
     await this.stop();
     this.environment = { ...this.environment, ...changes };
     this.output = '';
+    this.standardOutput = '';
     this.exited = false;
     const child = spawn(process.execPath, [join(this.build, 'src', 'main.js')], {
       cwd: this.build,
@@ -104,7 +111,10 @@ export class AppProcess {
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString()).slice(-200_000);
     };
-    child.stdout!.on('data', keep);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      this.standardOutput = (this.standardOutput + chunk.toString()).slice(-200_000);
+    });
     child.stderr!.on('data', keep);
     child.on('exit', () => (this.exited = true));
     this.child = child;

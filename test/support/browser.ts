@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromiumExecutable } from './chromium-executable';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
 const ARTEFACTS = join(__dirname, '..', 'artifacts');
 
@@ -16,14 +16,16 @@ interface AxeViolation {
 
 /** Starts Chromium for a browser test. The machine's network is closed, so the browser is told not to phone home. */
 export async function launchChromium(): Promise<Browser> {
-  // A missing browser is a broken set-up, never a reason to pass without testing anything.
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is needed for the browser tests and was not found at ${CHROMIUM}: install it (apt-get install chromium) or set CHROMIUM_PATH.`);
+  const executable = await chromiumExecutable();
+  try {
+    return await chromium.launch({
+      executablePath: executable.path,
+      env: { ...process.env, ...executable.env },
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  } catch (error) {
+    throw new Error(`Chromium from ${executable.source} (${executable.path}) did not start: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
 }
 
 /** A browser profile of its own (cookies, session), as one person's browser is. */

@@ -58,11 +58,15 @@ export async function createTestDatabase(): Promise<{ url?: string; embedded?: E
   return { embedded: new PreparedEmbeddedPostgres(), drop: async () => undefined };
 }
 
-/** Embedded PostgreSQL that starts from the migrated dump instead of an empty data folder. */
+/**
+ * Embedded PostgreSQL that starts from the migrated dump instead of an empty data folder, with 16 MB of
+ * shared buffers instead of 128: a test's data fits, and every test file's start sets the buffers up
+ * (a third of the time PGlite takes to start with 128 MB).
+ */
 export class PreparedEmbeddedPostgres extends EmbeddedPostgres {
   protected async open(): Promise<PGlite> {
     const dump = process.env[PGLITE_DUMP_ENV];
     if (!dump) throw new Error(`${PGLITE_DUMP_ENV} is not set: the global setup did not run`);
-    return PGlite.create({ loadDataDir: new Blob([readFileSync(dump)]) });
+    return PGlite.create({ loadDataDir: new Blob([readFileSync(dump)]), startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
   }
 }

@@ -36,8 +36,10 @@ const WITH_CHANGELOG = {
       { change: 'removed', keys: ['ENE-03'], reason: 'Gone.' },
       { change: 'changed', keys: ['ENE-01', 'ENE-02', 'REP-01'], questions: [], reason: 'Stricter.' },
       { change: 'moved', keys: ['REP-02'], reason: 'Moved.' },
+      { change: 'added', parts: ['evidence_policy'], reason: 'No pictures.' },
     ],
   },
+  evidence_policy: { kinds: ['file', 'text'], file_types: ['documents'], embedded_images: 'refuse' },
 };
 const CHANGELOG_PATHS = pathsOf(WITH_CHANGELOG).filter((path) => path[0] === 'changelog');
 const anyValue = fc.oneof(

@@ -70,17 +70,21 @@ describe('code and service pages', () => {
       expect(changelog.from).toBe('1.0.0');
       expect(text).toContain(`What changed since 1.0.0 ${changelog.changes.length} changes, each with its reason and the texts it rests on.`);
       expect(html).toContain(`<a href="/codes/${BUNDLED}/diff?from=1.0.0&amp;to=1.1.0">Compare 1.0.0 and 1.1.0 requirement by requirement</a>`);
-      changelog.changes.forEach((entry: { keys: string[]; questions: string[]; reason: string; references: string[] }, index: number) => {
+      changelog.changes.forEach((entry: { keys: string[]; questions: string[]; parts?: string[]; reason: string; references: string[] }, index: number) => {
         const start = html.indexOf(`<li id="change-${index + 1}">`);
         const next = html.indexOf(`<li id="change-${index + 2}">`);
         const item = html.slice(start, next > 0 ? next : html.indexOf('</ol>', start));
         for (const key of entry.keys) expect(item).toContain(`<a href="/codes/${BUNDLED}/1.1.0#${key}">${key}</a>`);
         for (const key of entry.questions) expect(item).toContain(`profile question <code>${key}</code>`);
+        for (const part of entry.parts ?? []) expect(part).toBe('evidence_policy');
+        if (entry.parts) expect(item).toContain(`<a href="/codes/${BUNDLED}/1.1.0#evidence-policy">Evidence policy</a>`);
         expect(textOf(item)).toContain(textOf(entry.reason));
         for (const reference of entry.references) expect(textOf(item)).toContain(textOf(reference));
       });
       expect(text).toContain('Added : OVS-07 Control, location and audit of hash databases and report databases');
       expect(text).toContain('Chapter V, Arts. 44–50 (transfers of personal data to third countries)');
+      expect(changelog.changes.filter((entry: { parts?: string[] }) => entry.parts)).toMatchObject([{ change: 'added', parts: ['evidence_policy'] }]);
+      expect(text).toContain('Added : Evidence policy');
       // The first version has none.
       expect(await open(anonymous, `/codes/${BUNDLED}/1.0.0`)).not.toContain('What changed since');
     });
@@ -98,6 +102,11 @@ describe('code and service pages', () => {
       expect(text).toMatch(/Changed: directed_at_children Is the service designed for children, or directed or marketed at them\? Why: change \d+/);
       expect(text).toContain('Question Is the service directed at children or widely used by them? Is the service designed for children, or directed or marketed at them?');
       expect(text).toContain('Why: the changelog of version 1.1.0');
+      // The evidence policy, which 1.0.0 did not declare, is explained by the change that names it.
+      const policyNumber = html.slice(0, html.indexOf(`<a href="/codes/${BUNDLED}/1.1.0#evidence-policy">Evidence policy</a>`)).split('<li id="change-').length - 1;
+      expect(policyNumber).toBeGreaterThan(0);
+      const policySection = html.slice(html.indexOf('<h2 id="evidence-policy">'), html.indexOf('</section>', html.indexOf('<h2 id="evidence-policy">')));
+      expect(textOf(policySection)).toContain(`Why: change ${policyNumber}`);
       // Compared the other way round, the changelog does not explain the comparison and is not shown.
       const backwards = await open(anonymous, `/codes/${BUNDLED}/diff?from=1.1.0&to=1.0.0`);
       expect(backwards).not.toContain('Why: change');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { evaluateApplicability } from './document/applicability';
 import { changelogMismatches } from './document/changelog-check';
 import { diffCodes } from './document/code-diff';
-import { ChangeKind, CodeDocument, Profile } from './document/code-document';
+import { CHANGE_KINDS, ChangeKind, CodeDocument, Profile } from './document/code-document';
 import { describeProblems, parseCodeDocument } from './document/parse-code-document';
 import { ProfileRules } from './document/profile-rules';
 import { BUNDLED_CODES_DIRECTORY, byCodeThenVersion } from './bundled-codes.loader';
@@ -52,8 +52,8 @@ describe('the bundled CSEA code', () => {
     });
 
     it('has a changelog that names exactly the changes the comparison with 1.0.0 finds', () => {
-      const claimed = (field: 'keys' | 'questions', kind: ChangeKind) =>
-        sorted(new Set(v110.document.changelog!.changes.filter((entry) => entry.change === kind).flatMap((entry) => entry[field])));
+      const claimed = (field: 'keys' | 'questions' | 'parts', kind: ChangeKind) =>
+        sorted(new Set(v110.document.changelog!.changes.filter((entry) => entry.change === kind).flatMap((entry) => entry[field] ?? [])));
       const changedFields = (entry: (typeof diff.changed)[number]) => entry.changes.map((change) => change.field);
       expect(claimed('keys', 'added')).toEqual(sorted(diff.added.map((entry) => entry.key)));
       expect(claimed('keys', 'removed')).toEqual(sorted(diff.removed.map((entry) => entry.key)));
@@ -62,6 +62,14 @@ describe('the bundled CSEA code', () => {
       expect(claimed('questions', 'added')).toEqual(sorted(diff.questions.added.map((entry) => entry.key)));
       expect(claimed('questions', 'removed')).toEqual(sorted(diff.questions.removed.map((entry) => entry.key)));
       expect(claimed('questions', 'changed')).toEqual(sorted(diff.questions.changed.map((entry) => entry.key)));
+      // 1.0.0 declared no evidence policy, so 1.1.0's is added, and it is the only part that changed.
+      expect(diff.evidencePolicy).toMatchObject({ from: null, to: v110.document.evidencePolicy });
+      expect(CHANGE_KINDS.map((kind) => [kind, claimed('parts', kind)])).toEqual([
+        ['added', ['evidence_policy']],
+        ['changed', []],
+        ['removed', []],
+        ['moved', []],
+      ]);
       // The same check as an import makes.
       expect(changelogMismatches(v100.document, v110.document)).toEqual([]);
     });

@@ -1,11 +1,23 @@
-import { ChangeKind, CodeDocument, DocumentProblem } from './code-document';
+import { ChangeKind, CodeDocument, DOCUMENT_PARTS, DocumentPart, DocumentProblem } from './code-document';
 import { CodeDiff, diffCodes } from './code-diff';
 
 type Claims = Record<ChangeKind, Map<string, number>>;
+type Computed = Record<ChangeKind, Map<string, string>>;
+type Named = 'keys' | 'questions' | 'parts';
+
+/** How the comparison finds each document part changed, with what changed; null when it is the same. */
+const PART_CHANGES: Record<DocumentPart, (diff: CodeDiff) => { kind: ChangeKind; detail: string } | null> = {
+  evidence_policy: ({ evidencePolicy }) => {
+    if (!evidencePolicy) return null;
+    if (!evidencePolicy.from) return { kind: 'added', detail: ' (the earlier version declares none)' };
+    if (!evidencePolicy.to) return { kind: 'removed', detail: ' (this version declares none)' };
+    return { kind: 'changed', detail: ` (${evidencePolicy.changes.map((change) => change.field).join(', ')})` };
+  },
+};
 
 /**
- * Whether a version's changelog tells the truth about the version it starts from: every requirement
- * and profile question the comparison finds added, changed, moved or removed is named so in the
+ * Whether a version's changelog tells the truth about the version it starts from: every requirement,
+ * profile question and document part the comparison finds added, changed, moved or removed is named so in the
  * changelog, and the changelog claims nothing the comparison does not find. `previous` must be the
  * version the changelog names.
  */
@@ -20,6 +32,7 @@ export function changelogMismatches(previous: CodeDocument, current: CodeDocumen
   for (const [field, what, computed] of [
     ['keys', 'requirement', requirementChanges(diff)],
     ['questions', 'profile question', questionChanges(diff)],
+    ['parts', 'part', partChanges(diff)],
   ] as const) {
     const claimed = claims(current, field);
     for (const kind of Object.keys(computed) as ChangeKind[]) {
@@ -35,7 +48,7 @@ export function changelogMismatches(previous: CodeDocument, current: CodeDocumen
 }
 
 /** The requirement keys the comparison finds, by kind of change, each with what changed. */
-function requirementChanges(diff: CodeDiff): Record<ChangeKind, Map<string, string>> {
+function requirementChanges(diff: CodeDiff): Computed {
   const changed = diff.changed.filter((entry) => entry.changes.some((change) => change.field !== 'section'));
   const moved = diff.changed.filter((entry) => entry.changes.some((change) => change.field === 'section'));
   return {
@@ -46,7 +59,7 @@ function requirementChanges(diff: CodeDiff): Record<ChangeKind, Map<string, stri
   };
 }
 
-function questionChanges(diff: CodeDiff): Record<ChangeKind, Map<string, string>> {
+function questionChanges(diff: CodeDiff): Computed {
   const { added, removed, changed } = diff.questions;
   return {
     added: new Map(added.map((entry) => [entry.key, ''])),
@@ -56,16 +69,25 @@ function questionChanges(diff: CodeDiff): Record<ChangeKind, Map<string, string>
   };
 }
 
+function partChanges(diff: CodeDiff): Computed {
+  const computed: Computed = { added: new Map(), changed: new Map(), removed: new Map(), moved: new Map() };
+  for (const part of DOCUMENT_PARTS) {
+    const change = PART_CHANGES[part](diff);
+    if (change) computed[change.kind].set(part, change.detail);
+  }
+  return computed;
+}
+
 /** Where the changelog names each key, by kind of change: the first entry that does. */
-function claims(document: CodeDocument, field: 'keys' | 'questions'): Claims {
+function claims(document: CodeDocument, field: Named): Claims {
   const found: Claims = { added: new Map(), changed: new Map(), removed: new Map(), moved: new Map() };
   document.changelog!.changes.forEach((entry, index) => {
-    for (const key of entry[field]) if (!found[entry.change].has(key)) found[entry.change].set(key, index);
+    for (const key of entry[field] ?? []) if (!found[entry.change].has(key)) found[entry.change].set(key, index);
   });
   return found;
 }
 
-function actually(computed: Record<ChangeKind, Map<string, string>>, key: string, from: string): string {
+function actually(computed: Computed, key: string, from: string): string {
   const kinds = (Object.keys(computed) as ChangeKind[]).filter((kind) => computed[kind].has(key));
   return kinds.length > 0 ? `it was ${kinds.join(' and ')} since ${from}` : `it is the same as in ${from}`;
 }

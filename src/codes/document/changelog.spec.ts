@@ -70,7 +70,7 @@ describe('a changelog in a code document', () => {
     ['no changes', { from: '1.0.0', changes: [] }, 'changelog.changes', /at least 1/],
     ['an unknown kind of change', { from: '1.0.0', changes: [{ change: 'renamed', keys: ['ENE-01'], reason: 'Why.' }] }, 'changelog.changes[0].change', /added, changed, removed, moved/],
     ['an entry without a reason', { from: '1.0.0', changes: [{ change: 'changed', keys: ['ENE-01'] }] }, 'changelog.changes[0].reason', /is missing/],
-    ['an entry that names nothing', { from: '1.0.0', changes: [{ change: 'changed', reason: 'Why.' }] }, 'changelog.changes[0]', /at least one requirement/],
+    ['an entry that names nothing', { from: '1.0.0', changes: [{ change: 'changed', reason: 'Why.' }] }, 'changelog.changes[0]', /at least one requirement \(keys\), profile question \(questions\) or part \(parts: evidence_policy\)/],
     ['a key that is not a key', { from: '1.0.0', changes: [{ change: 'changed', keys: ['ENE 01'], reason: 'Why.' }] }, 'changelog.changes[0].keys', /letters, digits/],
     ['a reference that is not a line of text', { from: '1.0.0', changes: [{ change: 'changed', keys: ['ENE-01'], reason: 'Why.', references: [7] }] }, 'changelog.changes[0].references', /string/],
     ['an unknown field', { from: '1.0.0', changes: [{ change: 'changed', keys: ['ENE-01'], reason: 'Why.', why: 'no' }] }, 'changelog.changes[0].why', /not an accepted field/],
@@ -79,6 +79,16 @@ describe('a changelog in a code document', () => {
     ['a removed key that this version still has', { from: '1.0.0', changes: [{ change: 'removed', keys: ['ENE-01'], reason: 'Why.' }] }, 'changelog.changes[0].keys', /ENE-01 is still a requirement of this version/],
     ['a moved question', { from: '1.0.0', changes: [{ change: 'moved', questions: ['hosting_model'], reason: 'Why.' }] }, 'changelog.changes[0].questions', /only requirements move/],
     ['a key named twice in one entry', { from: '1.0.0', changes: [{ change: 'changed', keys: ['ENE-01', 'ENE-01'], reason: 'Why.' }] }, 'changelog.changes[0].keys', /ENE-01 is named twice/],
+    ['an unknown part', { from: '1.0.0', changes: [{ change: 'added', parts: ['appendix'], reason: 'Why.' }] }, 'changelog.changes[0].parts', /each part must be one of: evidence_policy/],
+    ['parts that are not a list', { from: '1.0.0', changes: [{ change: 'added', parts: 'evidence_policy', reason: 'Why.' }] }, 'changelog.changes[0].parts', /must be a list of: evidence_policy/],
+    ['a moved part', { from: '1.0.0', changes: [{ change: 'moved', parts: ['evidence_policy'], reason: 'Why.' }] }, 'changelog.changes[0].parts', /only requirements move/],
+    ['a part named twice in one entry', { from: '1.0.0', changes: [{ change: 'changed', parts: ['evidence_policy', 'evidence_policy'], reason: 'Why.' }] }, 'changelog.changes[0].parts', /evidence_policy is named twice/],
+    [
+      'a part said to be both added and changed',
+      { from: '1.0.0', changes: [{ change: 'added', parts: ['evidence_policy'], reason: 'New.' }, { change: 'changed', parts: ['evidence_policy'], reason: 'Also changed?' }] },
+      'changelog.changes[1].parts',
+      /evidence_policy is named as added in changes\[0\] and as changed here/,
+    ],
     [
       'a key said to be both added and changed',
       { from: '1.0.0', changes: [{ change: 'added', keys: ['REP-03'], reason: 'New.' }, { change: 'changed', keys: ['REP-03'], reason: 'Also changed?' }] },
@@ -102,6 +112,17 @@ describe('a changelog in a code document', () => {
       }),
     );
     expect(document.changelog!.changes.map((entry) => entry.change)).toEqual(['moved', 'changed', 'changed']);
+  });
+
+  it('reads the parts an entry names, and leaves them out of an entry that names none', () => {
+    const changes = [...TRUE_CHANGES, { change: 'added', parts: ['evidence_policy'], reason: 'Evidence without pictures.' }];
+    const document = valid(withChangelog({ from: '1.0.0', changes }));
+    expect(document.changelog!.changes[5]).toEqual({ change: 'added', keys: [], questions: [], parts: ['evidence_policy'], reason: 'Evidence without pictures.', references: [] });
+    // Absent rather than empty: a changelog written before parts existed keeps its content hash.
+    expect(document.changelog!.changes.slice(0, 5).every((entry) => !('parts' in entry))).toBe(true);
+    expect(contentHash(valid(withChangelog({ from: '1.0.0', changes: TRUE_CHANGES.map((entry) => ({ ...entry, parts: [] })) })))).toBe(
+      contentHash(valid(withChangelog({ from: '1.0.0', changes: TRUE_CHANGES }))),
+    );
   });
 });
 
@@ -143,6 +164,58 @@ describe('a changelog compared with the version it counts from', () => {
   it('refuses to compare with another version than the one it counts from', () => {
     const document = valid(withChangelog({ from: '0.9.0', changes: TRUE_CHANGES.filter((entry) => entry.change !== 'removed') }));
     expect(changelogMismatches(earlier, document)).toEqual([{ path: 'changelog.from', message: 'the changelog counts from green-hosting 0.9.0, but it was compared with green-hosting 1.0.0' }]);
+  });
+
+  describe('when the evidence policy changes', () => {
+    const POLICY = { kinds: ['file', 'text'], file_types: ['documents'], embedded_images: 'refuse' };
+    const policyEntry = (change: string) => ({ change, parts: ['evidence_policy'], reason: 'Evidence without pictures.' });
+
+    /** A version of the green-hosting code with the given evidence policy (none when undefined) and changes. */
+    function version(source: string, policy: Raw, changes?: Raw[]): CodeDocument {
+      const document = parse(source) as Raw;
+      if (policy !== undefined) document.evidence_policy = policy;
+      if (changes) document.changelog = { from: '1.0.0', changes };
+      return valid(parseCodeDocument(stringify(document)));
+    }
+    const withPolicy = version(V100, POLICY);
+
+    it('asks for an added part when the earlier version declared none', () => {
+      expect(changelogMismatches(earlier, version(V110, POLICY, TRUE_CHANGES))).toEqual([
+        { path: 'changelog.changes', message: 'part evidence_policy was added since 1.0.0 (the earlier version declares none), but no change names it as added' },
+      ]);
+      expect(changelogMismatches(earlier, version(V110, POLICY, [...TRUE_CHANGES, policyEntry('added')]))).toEqual([]);
+    });
+
+    it('asks for a removed part when this version declares none', () => {
+      expect(changelogMismatches(withPolicy, version(V110, undefined, TRUE_CHANGES))).toEqual([
+        { path: 'changelog.changes', message: 'part evidence_policy was removed since 1.0.0 (this version declares none), but no change names it as removed' },
+      ]);
+      expect(changelogMismatches(withPolicy, version(V110, undefined, [...TRUE_CHANGES, policyEntry('removed')]))).toEqual([]);
+    });
+
+    it('asks for a changed part when both declare one and it differs, naming the fields', () => {
+      const wider = { ...POLICY, kinds: ['file', 'link', 'text'] };
+      expect(changelogMismatches(withPolicy, version(V110, wider, TRUE_CHANGES))).toEqual([
+        { path: 'changelog.changes', message: 'part evidence_policy was changed since 1.0.0 (kinds), but no change names it as changed' },
+      ]);
+      expect(changelogMismatches(withPolicy, version(V110, wider, [...TRUE_CHANGES, policyEntry('changed')]))).toEqual([]);
+    });
+
+    it('refuses a part named with the wrong kind of change', () => {
+      expect(changelogMismatches(earlier, version(V110, POLICY, [...TRUE_CHANGES, policyEntry('changed')]))).toEqual([
+        { path: 'changelog.changes', message: 'part evidence_policy was added since 1.0.0 (the earlier version declares none), but no change names it as added' },
+        { path: 'changelog.changes[5].parts', message: 'names evidence_policy as changed, but it was added since 1.0.0' },
+      ]);
+    });
+
+    it('refuses a part named when the policy did not change', () => {
+      expect(changelogMismatches(withPolicy, version(V110, POLICY, [...TRUE_CHANGES, policyEntry('changed')]))).toEqual([
+        { path: 'changelog.changes[5].parts', message: 'names evidence_policy as changed, but it is the same as in 1.0.0' },
+      ]);
+      expect(changelogMismatches(earlier, version(V110, undefined, [...TRUE_CHANGES, policyEntry('removed')]))).toEqual([
+        { path: 'changelog.changes[5].parts', message: 'names evidence_policy as removed, but it is the same as in 1.0.0' },
+      ]);
+    });
   });
 
   it('has nothing to say about a version without a changelog', () => {

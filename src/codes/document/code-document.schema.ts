@@ -1,7 +1,7 @@
 import { applyDecorators } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateBy, ValidateNested } from 'class-validator';
-import { CHANGE_KINDS, type ChangeKind } from './code-document';
+import { CHANGE_KINDS, DOCUMENT_PARTS, type ChangeKind, type DocumentPart } from './code-document';
 import { FILE_TYPE_GROUP_NAMES, FILE_TYPE_WORDS } from './evidence-file-types';
 import { EMBEDDED_IMAGE_RULES, EVIDENCE_KIND_NAMES, type EmbeddedImageRule, type EvidenceKindName } from './evidence-policy';
 
@@ -138,6 +138,12 @@ export class ChangelogEntrySchema {
   @ArrayMaxSize(100)
   @IsName('questions', { each: true })
   questions?: string[];
+
+  @IsOptional()
+  @IsArray({ message: `parts must be a list of: ${DOCUMENT_PARTS.join(', ')}` })
+  @ArrayMaxSize(DOCUMENT_PARTS.length * 2)
+  @IsIn(DOCUMENT_PARTS, { each: true, message: `each part must be one of: ${DOCUMENT_PARTS.join(', ')}` })
+  parts?: DocumentPart[];
 
   @IsText()
   reason: string;

@@ -67,6 +67,10 @@ export interface Requirement {
 export const CHANGE_KINDS = ['added', 'changed', 'removed', 'moved'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
+/** Parts of a version that are not requirements or questions, as a changelog entry names them. */
+export const DOCUMENT_PARTS = ['evidence_policy'] as const;
+export type DocumentPart = (typeof DOCUMENT_PARTS)[number];
+
 /** The changes from one earlier version, each with its reason and the texts it rests on. */
 export interface Changelog {
   /** The earlier version the changes are counted from. */
@@ -75,8 +79,8 @@ export interface Changelog {
 }
 
 /**
- * One change and why it was made. `moved` is a requirement that changed section; profile questions can
- * be added, changed or removed, not moved.
+ * One change and why it was made. `moved` is a requirement that changed section; profile questions and
+ * document parts can be added, changed or removed, not moved.
  */
 export interface ChangelogEntry {
   change: ChangeKind;
@@ -84,6 +88,11 @@ export interface ChangelogEntry {
   keys: string[];
   /** Profile question keys. */
   questions: string[];
+  /**
+   * Document parts, such as the evidence policy. Absent when the entry names none, so the content hash
+   * of versions written before parts could be named stays the same; read it as `entry.parts ?? []`.
+   */
+  parts?: DocumentPart[];
   reason: string;
   /** Laws, guidance and reports the change rests on, one citation each. */
   references: string[];

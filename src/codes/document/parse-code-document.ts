@@ -121,6 +121,7 @@ function normaliseChangelog(changelog: ChangelogSchema): Changelog {
       change: entry.change,
       keys: entry.keys ?? [],
       questions: entry.questions ?? [],
+      ...(entry.parts?.length ? { parts: entry.parts } : {}),
       reason: entry.reason.trim(),
       references: (entry.references ?? []).map((reference) => reference.trim()),
     })),

@@ -23,6 +23,6 @@ module.exports = {
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   testTimeout: 30_000,
   // Each test file has a database of its own, so two files run at once, one per core (Jest's default
-  // leaves one core idle): the embedded suite takes about 5.5 minutes instead of 9.
+  // leaves one core of two idle).
   maxWorkers: 2,
 };

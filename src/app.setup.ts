@@ -51,8 +51,11 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
     upgradeInsecureRequests: config.secureCookies ? [] : null,
   };
   // Swagger UI's page carries a few inline styles of its own; only there are inline styles allowed.
-  const documentationHeaders = helmet({ contentSecurityPolicy: { directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } } });
-  const pageHeaders = helmet({ contentSecurityPolicy: { directives } });
+  // No address leaves for another site, but a form sent to this one names its origin: under
+  // `no-referrer` browsers send `Origin: null`, which the check of writes from other sites refuses.
+  const referrerPolicy = { policy: 'same-origin' as const };
+  const documentationHeaders = helmet({ contentSecurityPolicy: { directives: { ...directives, styleSrc: ["'self'", "'unsafe-inline'"] } }, referrerPolicy });
+  const pageHeaders = helmet({ contentSecurityPolicy: { directives }, referrerPolicy });
   app.use((request: Request, response: Response, next: NextFunction) =>
     (request.path.startsWith('/api/docs') ? documentationHeaders : pageHeaders)(request, response, next),
   );

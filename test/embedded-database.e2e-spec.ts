@@ -16,6 +16,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'adhere-embedded-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
+  // Every migration from an empty data folder, and two starts: past Jest's default time on two busy cores.
   it('applies every migration to a new data folder, enforces row-level security and keeps data across restarts', async () => {
     const first = new EmbeddedPostgres();
     const endpoint = await first.start(dataDir);
@@ -43,7 +44,7 @@ describe('embedded PostgreSQL (PGlite)', () => {
     expect(applied.length).toBeGreaterThan(0);
     await reopened.end();
     await second.stop();
-  });
+  }, 120_000);
 
   it('is a real PostgreSQL', async () => {
     const database = await PGlite.create();

@@ -44,6 +44,7 @@ describe('services under arbitrary input', () => {
     );
   });
 
+  // 150 updates, each checked against the database: past Jest's default time on the embedded database.
   it('updates a service or refuses the change, and a refusal changes nothing', async () => {
     const created = await owner.agent
       .post(`/api/v1/orgs/${owner.organization.slug}/services`)
@@ -62,7 +63,7 @@ describe('services under arbitrary input', () => {
       }),
       { numRuns: 150 },
     );
-  });
+  }, 120_000);
 
   it('answers malformed JSON with 400', async () => {
     const response = await owner.agent

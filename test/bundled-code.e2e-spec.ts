@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { BUNDLED_CODES_DIRECTORY, BundledCodesLoader } from '../src/codes/bundled-codes.loader';
+import { CodeImport } from '../src/codes/code-import';
 import { CodesService } from '../src/codes/codes.service';
 import { parseCodeDocument } from '../src/codes/document/parse-code-document';
 import { TransactionHost } from '../src/database/transaction-host';
@@ -121,7 +122,7 @@ describe('the bundled code', () => {
   it('imports a new code once when two instances import and publish it at the same time', async () => {
     // What the loader does for each bundled file, with a code the database does not hold yet.
     const host = t.app.get(TransactionHost);
-    const codes = t.app.get(CodesService);
+    const codes = t.app.get(CodeImport);
     const countsBefore = await counts();
     const results = await Promise.all([1, 2].map(() => host.runScoped({}, () => codes.import(GREEN_100, { publish: true }))));
     expect(results.map((result) => result.created).sort()).toEqual([false, true]);

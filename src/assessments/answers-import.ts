@@ -8,10 +8,10 @@ import { EvidenceLibrary } from '../evidence/evidence-library';
 import { UsersService } from '../tenancy/users.service';
 import { AnswerBook, idsIn, inKeyOrder, requireEditable, sameContent } from './answer-book';
 import { readAnswersCsv } from './assessment-transfer';
+import { AssessmentsService } from './assessments.service';
 import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
 import { SectionAnswerDto } from './dto/save-answer.dto';
 import { Answer } from './entities/answer.entity';
-import type { Assessment } from './entities/assessment.entity';
 
 /** Evidence ids an answers file may name in all (at most 50 per row, as in any save). */
 export const MAX_IMPORT_EVIDENCE_IDS = 10_000;
@@ -44,9 +44,12 @@ export class AnswersImport {
     private readonly users: UsersService,
     private readonly policies: EvidencePolicies,
     private readonly acceptance: EvidenceAcceptance,
+    private readonly assessments: AssessmentsService,
   ) {}
 
-  async apply(assessment: Assessment, file: string): Promise<ImportReport> {
+  /** Applies a file to an assessment, read with a share lock so that it cannot be submitted meanwhile. */
+  async apply(id: string, file: string): Promise<ImportReport> {
+    const assessment = await this.assessments.find(id, { lock: 'share' });
     requireEditable(assessment);
     const answers = await this.tx.manager.getRepository(Answer).find({ where: { assessmentId: assessment.id } });
     const byKey = new Map(answers.map((answer) => [answer.requirementKey, answer]));

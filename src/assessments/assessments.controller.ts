@@ -4,8 +4,10 @@ import type { Request, Response } from 'express';
 import { OrgAccess } from '../auth/access.decorator';
 import { Permission } from '../auth/permissions';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
-import { AnswerBook } from './answer-book';
+import { AnswerSaving } from './answer-saving';
 import { AnswersImport } from './answers-import';
+import { AssessmentSigning } from './assessment-signing';
+import { AssessmentStart } from './assessment-start';
 import { assessmentCsv, assessmentJson, answerJson } from './assessment-transfer';
 import { AssessmentsService } from './assessments.service';
 import { AssessmentListQueryDto } from './dto/assessment-list-query.dto';
@@ -14,16 +16,16 @@ import { SaveSectionDto } from './dto/save-section.dto';
 import { StartAssessmentDto } from './dto/start-assessment.dto';
 import { SubmitAssessmentDto } from './dto/submit-assessment.dto';
 import { standingJson, summaryJson } from './assessments.views';
-import { ReviewFeedback } from './review-feedback';
 
 @ApiTags('assessments')
 @Controller('api/v1/orgs/:org/assessments')
 export class AssessmentsController {
   constructor(
     private readonly assessments: AssessmentsService,
-    private readonly answers: AnswerBook,
+    private readonly starting: AssessmentStart,
+    private readonly signing: AssessmentSigning,
+    private readonly answers: AnswerSaving,
     private readonly answersImport: AnswersImport,
-    private readonly feedback: ReviewFeedback,
   ) {}
 
   @Get()
@@ -36,7 +38,7 @@ export class AssessmentsController {
   @Post()
   @OrgAccess(Permission.AssessmentsEdit)
   async start(@Body() dto: StartAssessmentDto) {
-    return assessmentJson(await this.assessments.start(dto));
+    return assessmentJson(await this.starting.start(dto));
   }
 
   @Get(':id')
@@ -49,8 +51,7 @@ export class AssessmentsController {
   @Put(':id/answers/:requirementKey')
   @OrgAccess(Permission.AssessmentsEdit)
   async saveAnswer(@Param('id', ParseUUIDPipe) id: string, @Param('requirementKey') requirementKey: string, @Body() dto: SaveAnswerDto) {
-    const assessment = await this.assessments.find(id, { lock: 'share' });
-    const { answer, progress } = await this.assessments.savedAnswer(assessment, await this.answers.save(assessment, requirementKey, dto));
+    const { answer, progress } = await this.answers.saveOne(id, requirementKey, dto);
     return { ...answerJson(answer), progress };
   }
 
@@ -58,9 +59,7 @@ export class AssessmentsController {
   @Put(':id/answers')
   @OrgAccess(Permission.AssessmentsEdit)
   async saveAnswers(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SaveSectionDto) {
-    const assessment = await this.assessments.find(id, { lock: 'share' });
-    const saved = await this.answers.saveMany(assessment, dto.answers);
-    const detail = await this.assessments.detail(id, assessment);
+    const { saved, detail } = await this.answers.saveMany(id, dto.answers);
     return { saved: saved.map((answer) => answer.requirementKey), answers: detail.answers.map(answerJson), progress: detail.progress };
   }
 
@@ -68,21 +67,21 @@ export class AssessmentsController {
   @HttpCode(200)
   @OrgAccess(Permission.AssessmentsSign)
   async submit(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SubmitAssessmentDto) {
-    return assessmentJson(await this.assessments.submit(id, dto));
+    return assessmentJson(await this.signing.submit(id, dto));
   }
 
   @Post(':id/withdraw')
   @HttpCode(200)
   @OrgAccess(Permission.AssessmentsSign)
   async withdraw(@Param('id', ParseUUIDPipe) id: string) {
-    return assessmentJson(await this.assessments.withdraw(id));
+    return assessmentJson(await this.signing.withdraw(id));
   }
 
   /** What the monitoring body has released: findings per requirement, the final decision and the register entry. */
   @Get(':id/review')
   @OrgAccess(Permission.AssessmentsRead)
   async review(@Param('id', ParseUUIDPipe) id: string) {
-    return standingJson(await this.feedback.of(await this.assessments.find(id)));
+    return standingJson(await this.assessments.standing(id));
   }
 
   /** Each signed submission, newest round first, with the frozen answers and evidence hashes. */
@@ -120,7 +119,6 @@ export class AssessmentsController {
   @ApiBody({ schema: { type: 'string', example: 'requirement_key,claim,statement,justification,evidence_ids,version\nLIC-01,met,We license…,,,1' } })
   async import(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     if (typeof request.body !== 'string') throw new InvalidInputException({ body: ['send the CSV file as the request body with Content-Type: text/csv'] });
-    const assessment = await this.assessments.find(id, { lock: 'share' });
-    return this.answersImport.apply(assessment, request.body);
+    return this.answersImport.apply(id, request.body);
   }
 }

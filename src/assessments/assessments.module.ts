@@ -7,8 +7,11 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ServicesModule } from '../services/services.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AnswerBook } from './answer-book';
+import { AnswerSaving } from './answer-saving';
 import { AnswersImport } from './answers-import';
 import { AssessmentLifecycle } from './assessment-lifecycle';
+import { AssessmentSigning } from './assessment-signing';
+import { AssessmentStart } from './assessment-start';
 import { AssessmentsController } from './assessments.controller';
 import { AssessmentsPagesController } from './assessments.pages.controller';
 import { AssessmentsService } from './assessments.service';
@@ -20,11 +23,12 @@ import { StartFormModel } from './start-form.model';
 import { WorkspaceFormModel } from './workspace-form.model';
 import { SubmitFormModel } from './submit-form.model';
 import { ReviewFeedback } from './review-feedback';
+import { SubmittedAssessments } from './submitted-assessments';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Assessment, Answer, AnswerEvidence, AssessmentSubmission]), AuditModule, CodesModule, ServicesModule, TenancyModule, EvidenceModule, NotificationsModule],
   controllers: [AssessmentsController, AssessmentsPagesController],
-  providers: [AssessmentsService, AnswerBook, AnswersImport, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel, ReviewFeedback],
-  exports: [AssessmentsService, AssessmentLifecycle, ReviewFeedback],
+  providers: [AssessmentsService, AssessmentStart, AssessmentSigning, AnswerSaving, SubmittedAssessments, AnswerBook, AnswersImport, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel, ReviewFeedback],
+  exports: [SubmittedAssessments, AssessmentLifecycle, ReviewFeedback],
 })
 export class AssessmentsModule {}

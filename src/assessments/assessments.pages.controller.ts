@@ -8,8 +8,10 @@ import { validateInput } from '../common/validation/validation.pipe';
 import { FormView } from '../common/web/form-view.decorator';
 import { setFlash } from '../common/web/page-locals.middleware';
 import type { Role } from '../tenancy/roles';
-import { AnswerBook } from './answer-book';
+import { AnswerSaving } from './answer-saving';
 import { AnswersImport } from './answers-import';
+import { AssessmentSigning } from './assessment-signing';
+import { AssessmentStart } from './assessment-start';
 import { words } from './assessment-lifecycle';
 import { AssessmentsService } from './assessments.service';
 import { percent } from './readiness';
@@ -30,7 +32,9 @@ export class AssessmentsPagesController {
   constructor(
     private readonly context: TenantContext,
     private readonly assessments: AssessmentsService,
-    private readonly answers: AnswerBook,
+    private readonly starting: AssessmentStart,
+    private readonly signing: AssessmentSigning,
+    private readonly answers: AnswerSaving,
     private readonly answersImport: AnswersImport,
     private readonly startForm: StartFormModel,
     private readonly workspace: WorkspaceFormModel,
@@ -63,7 +67,7 @@ export class AssessmentsPagesController {
   @FormView('assessments/new', StartFormModel)
   @Redirect()
   async start(@Body() dto: StartAssessmentDto, @Req() request: Request) {
-    const detail = await this.assessments.start(dto);
+    const detail = await this.starting.start(dto);
     setFlash(request, 'success', `The assessment of ${detail.service.name} is started: ${detail.answers.length} requirements apply.`);
     return { url: `/app/${this.context.organization.slug}/assessments/${detail.assessment.id}`, statusCode: 303 };
   }
@@ -92,8 +96,7 @@ export class AssessmentsPagesController {
         version: answer.version,
       })),
     });
-    const assessment = await this.assessments.find(id, { lock: 'share' });
-    const saved = await this.answers.saveMany(assessment, input.answers);
+    const { saved } = await this.answers.saveMany(id, input.answers);
     setFlash(request, 'success', saved.length === 0 ? 'Nothing had changed.' : `Saved ${saved.map((answer) => answer.requirementKey).join(', ')}.`);
     return { url: `/app/${this.context.organization.slug}/assessments/${id}?section=${encodeURIComponent(section)}`, statusCode: 303 };
   }
@@ -110,7 +113,7 @@ export class AssessmentsPagesController {
   @FormView('assessments/submit', SubmitFormModel)
   @Redirect()
   async submit(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SubmitAssessmentDto, @Req() request: Request) {
-    const detail = await this.assessments.submit(id, dto);
+    const detail = await this.signing.submit(id, dto);
     setFlash(request, 'success', `Submitted to ${detail.monitoringBody.name}, signed by ${dto.signatory.name}. Answers can no longer change unless the monitoring body asks for changes.`);
     return { url: `/app/${this.context.organization.slug}/assessments/${id}`, statusCode: 303 };
   }
@@ -119,7 +122,7 @@ export class AssessmentsPagesController {
   @OrgAccess(Permission.AssessmentsSign)
   @Redirect()
   async withdraw(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
-    const detail = await this.assessments.withdraw(id);
+    const detail = await this.signing.withdraw(id);
     setFlash(request, 'success', `The assessment of ${detail.service.name} is withdrawn.`);
     return { url: `/app/${this.context.organization.slug}/assessments/${id}`, statusCode: 303 };
   }
@@ -131,8 +134,7 @@ export class AssessmentsPagesController {
   @Render('assessments/import-report')
   async import(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const file = await readAnswersFile(request, response);
-    const assessment = await this.assessments.find(id, { lock: 'share' });
-    const report = await this.answersImport.apply(assessment, file);
+    const report = await this.answersImport.apply(id, file);
     const unlisted = report.counts.rejected - report.rejected.length;
     return { title: 'Import report', org: this.context.organization, base: `/app/${this.context.organization.slug}/assessments/${id}`, report, unlisted };
   }

@@ -6,7 +6,7 @@ import semver from 'semver';
 import { projectRoot } from '../common/project-root';
 import { TransactionHost } from '../database/transaction-host';
 import { CodesErrorCode, CodesException } from './codes.exception';
-import { CodesService } from './codes.service';
+import { CodeImport } from './code-import';
 
 export const BUNDLED_CODES_DIRECTORY = join(projectRoot(), 'src', 'codes', 'bundled');
 
@@ -25,7 +25,7 @@ export class BundledCodesLoader implements OnApplicationBootstrap {
 
   constructor(
     private readonly tx: TransactionHost,
-    private readonly codes: CodesService,
+    private readonly codes: CodeImport,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

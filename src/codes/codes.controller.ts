@@ -3,6 +3,8 @@ import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Operator, Public } from '../auth/access.decorator';
 import { AccreditationsService } from './accreditations.service';
+import { CodeImport } from './code-import';
+import { CodeVersionLife } from './code-version-life';
 import { CodesService } from './codes.service';
 import { accreditationView, codeSummaryView, codeVersionView, importedView, monitoringBodyView } from './codes.views';
 import { AccreditDto } from './dto/accredit.dto';
@@ -18,6 +20,8 @@ const YAML_BODY = { schema: { type: 'string', example: 'code: my-code\ntitle: â€
 export class CodesController {
   constructor(
     private readonly codes: CodesService,
+    private readonly codeImport: CodeImport,
+    private readonly life: CodeVersionLife,
     private readonly accreditations: AccreditationsService,
   ) {}
 
@@ -34,7 +38,7 @@ export class CodesController {
   @ApiConsumes(...YAML_TYPES)
   @ApiBody(YAML_BODY)
   async import(@Body() source: unknown, @Res({ passthrough: true }) response: Response) {
-    const { version, document, created } = await this.codes.import(yamlText(source));
+    const { version, document, created } = await this.codeImport.import(yamlText(source));
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
     return importedView(version, document);
   }
@@ -46,7 +50,7 @@ export class CodesController {
   @ApiConsumes(...YAML_TYPES)
   @ApiBody(YAML_BODY)
   async validate(@Body() source: unknown) {
-    const { document, contentHash } = await this.codes.validate(yamlText(source));
+    const { document, contentHash } = await this.codeImport.validate(yamlText(source));
     return { valid: true, slug: document.slug, version: document.version, contentHash, sections: document.sections.length, requirements: document.sections.flatMap((s) => s.requirements).length };
   }
 
@@ -78,7 +82,7 @@ export class CodesController {
   @Operator()
   @HttpCode(200)
   async publish(@Param('code') slug: string, @Param('version') version: string) {
-    const published = await this.codes.publish(slug, version);
+    const published = await this.life.publish(slug, version);
     return codeVersionView(published, await this.codes.documentOf(published));
   }
 
@@ -86,7 +90,7 @@ export class CodesController {
   @Operator()
   @HttpCode(200)
   async retire(@Param('code') slug: string, @Param('version') version: string) {
-    const retired = await this.codes.retire(slug, version);
+    const retired = await this.life.retire(slug, version);
     return codeVersionView(retired, await this.codes.documentOf(retired));
   }
 

@@ -8,6 +8,8 @@ import { BundledCodesLoader } from './bundled-codes.loader';
 import { codeUpload } from './code-upload.middleware';
 import { CodesPagesController } from './codes.pages.controller';
 import { CodesController } from './codes.controller';
+import { CodeImport } from './code-import';
+import { CodeVersionLife } from './code-version-life';
 import { CodesService } from './codes.service';
 import { Accreditation } from './entities/accreditation.entity';
 import { EvidencePolicies } from './evidence-policies';
@@ -21,7 +23,7 @@ import { OrganizationAccreditationsController } from './organization-accreditati
 @Module({
   imports: [TypeOrmModule.forFeature([Code, CodeVersion, CodeSection, CodeRequirement, Accreditation]), AuditModule, TenancyModule],
   controllers: [CodesController, CodesPagesController, OperatorCodesPagesController, OrganizationAccreditationsController],
-  providers: [CodesService, AccreditationsService, BundledCodesLoader, AccreditationFormModel, EvidencePolicies],
+  providers: [CodesService, CodeImport, CodeVersionLife, AccreditationsService, BundledCodesLoader, AccreditationFormModel, EvidencePolicies],
   exports: [CodesService, AccreditationsService, EvidencePolicies],
 })
 export class CodesModule implements NestModule {

@@ -8,6 +8,8 @@ import { setFlash } from '../common/web/page-locals.middleware';
 import { AccreditationsService } from './accreditations.service';
 import { AccreditationFormModel } from './accreditation-form.model';
 import { requirementCount } from './code-pages.views';
+import { CodeImport } from './code-import';
+import { CodeVersionLife } from './code-version-life';
 import { CodesService } from './codes.service';
 import { AccreditDto } from './dto/accredit.dto';
 import { EndAccreditationDto } from './dto/end-accreditation.dto';
@@ -19,6 +21,8 @@ import { ImportCodeFormDto } from './dto/import-code-form.dto';
 export class OperatorCodesPagesController {
   constructor(
     private readonly codes: CodesService,
+    private readonly codeImport: CodeImport,
+    private readonly life: CodeVersionLife,
     private readonly accreditations: AccreditationsService,
     private readonly accreditationForm: AccreditationFormModel,
   ) {}
@@ -46,7 +50,7 @@ export class OperatorCodesPagesController {
   @Render('operator/import')
   async check(@Body() form: ImportCodeFormDto, @Req() request: Request) {
     const source = uploadedSource(form, request);
-    const { document, contentHash } = await this.codes.validate(source);
+    const { document, contentHash } = await this.codeImport.validate(source);
     return { title: 'Import a code version', values: { source }, checked: { document, contentHash, requirements: requirementCount(document) } };
   }
 
@@ -56,7 +60,7 @@ export class OperatorCodesPagesController {
   @FormView('operator/import')
   @Redirect()
   async import(@Body() form: ImportCodeFormDto, @Req() request: Request) {
-    const { version, document, created } = await this.codes.import(uploadedSource(form, request));
+    const { version, document, created } = await this.codeImport.import(uploadedSource(form, request));
     setFlash(request, 'success', created ? `Imported ${document.title} ${version.version} as a draft.` : `${document.title} ${version.version} is already here with exactly this content.`);
     return { url: `/codes/${document.slug}/${version.version}`, statusCode: 303 };
   }
@@ -65,7 +69,7 @@ export class OperatorCodesPagesController {
   @Operator()
   @Redirect()
   async publish(@Param('code') slug: string, @Param('version') version: string, @Req() request: Request) {
-    await this.codes.publish(slug, version);
+    await this.life.publish(slug, version);
     setFlash(request, 'success', `Version ${version} is published: it can no longer change.`);
     return { url: `/codes/${slug}/${version}`, statusCode: 303 };
   }
@@ -74,7 +78,7 @@ export class OperatorCodesPagesController {
   @Operator()
   @Redirect()
   async retire(@Param('code') slug: string, @Param('version') version: string, @Req() request: Request) {
-    await this.codes.retire(slug, version);
+    await this.life.retire(slug, version);
     setFlash(request, 'success', `Version ${version} is retired.`);
     return { url: `/codes/${slug}/${version}`, statusCode: 303 };
   }

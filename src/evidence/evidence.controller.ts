@@ -10,6 +10,7 @@ import { CreateEvidenceDto } from './dto/create-evidence.dto';
 import { EvidenceListQueryDto } from './dto/evidence-list-query.dto';
 import { NewRevisionDto } from './dto/new-revision.dto';
 import { UpdateEvidenceDto } from './dto/update-evidence.dto';
+import { EvidenceContent } from './evidence-content';
 import { EvidenceLibrary } from './evidence-library';
 import { evidenceDetailView, evidenceView, revisionView } from './evidence.views';
 import { download } from './revision-download';
@@ -40,6 +41,7 @@ const UPLOAD_SCHEMA = {
 export class EvidenceController {
   constructor(
     private readonly library: EvidenceLibrary,
+    private readonly revisions: EvidenceContent,
     private readonly intake: EvidenceIntake,
   ) {}
 
@@ -87,12 +89,12 @@ export class EvidenceController {
   @Get(':id/revisions/:number')
   @OrgAccess(Permission.EvidenceRead)
   async revision(@Param('id', ParseUUIDPipe) id: string, @Param('number', PositiveIntPipe) number: number) {
-    return revisionView((await this.library.revision(id, number)).revision);
+    return revisionView((await this.revisions.revision(id, number)).revision);
   }
 
   @Get(':id/revisions/:number/content')
   @OrgAccess(Permission.EvidenceRead)
   async content(@Param('id', ParseUUIDPipe) id: string, @Param('number', PositiveIntPipe) number: number, @Res({ passthrough: true }) response: Response) {
-    return download(response, await this.library.content(id, number), `evidence-${number}.txt`);
+    return download(response, await this.revisions.content(id, number), `evidence-${number}.txt`);
   }
 }

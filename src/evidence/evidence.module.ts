@@ -7,6 +7,7 @@ import { EvidenceRevision } from './entities/evidence-revision.entity';
 import { Evidence } from './entities/evidence.entity';
 import { EvidenceFormModel } from './evidence-form.model';
 import { EvidenceAcceptance } from './evidence-acceptance';
+import { EvidenceContent } from './evidence-content';
 import { EvidenceIntake } from './evidence-intake';
 import { EvidenceLibrary } from './evidence-library';
 import { EvidenceUsage } from './evidence-usage';
@@ -17,7 +18,7 @@ import { EvidenceStorageModule } from './storage/evidence-storage.module';
 @Module({
   imports: [TypeOrmModule.forFeature([Evidence, EvidenceRevision]), AuditModule, EvidenceStorageModule, CodesModule, ScreeningModule],
   controllers: [EvidenceController, EvidencePagesController],
-  providers: [EvidenceLibrary, EvidenceUsage, EvidenceFormModel, EvidenceIntake, EvidenceAcceptance],
-  exports: [EvidenceLibrary, EvidenceUsage, EvidenceAcceptance],
+  providers: [EvidenceLibrary, EvidenceContent, EvidenceUsage, EvidenceFormModel, EvidenceIntake, EvidenceAcceptance],
+  exports: [EvidenceLibrary, EvidenceContent, EvidenceUsage, EvidenceAcceptance],
 })
 export class EvidenceModule {}

@@ -1,6 +1,6 @@
 import { StreamableFile } from '@nestjs/common';
 import type { Response } from 'express';
-import type { RevisionContent } from './evidence-library';
+import type { RevisionContent } from './evidence-content';
 
 /**
  * Sends a revision as an attachment of its stored type, which the browser may not second-guess: an

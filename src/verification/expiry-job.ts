@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { AssessmentsService } from '../assessments/assessments.service';
+import { SubmittedAssessments } from '../assessments/submitted-assessments';
 import { AssessmentLifecycle } from '../assessments/assessment-lifecycle';
 import { TenantContext } from '../common/tenant-context';
 import { AppConfig } from '../config/app-config.service';
@@ -39,7 +39,7 @@ export class ExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly context: TenantContext,
     private readonly config: AppConfig,
     private readonly scheduler: SchedulerRegistry,
-    private readonly assessments: AssessmentsService,
+    private readonly assessments: SubmittedAssessments,
     private readonly lifecycle: AssessmentLifecycle,
     private readonly register: Register,
     private readonly organizations: OrganizationsService,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssessmentsService } from '../assessments/assessments.service';
+import { SubmittedAssessments } from '../assessments/submitted-assessments';
 import { AssessmentLifecycle, words } from '../assessments/assessment-lifecycle';
 import type { Assessment } from '../assessments/entities/assessment.entity';
 import { AuditService } from '../audit/audit.service';
@@ -29,7 +29,7 @@ export class ReviewAssignments {
     private readonly tx: TransactionHost,
     private readonly context: TenantContext,
     private readonly audit: AuditService,
-    private readonly assessments: AssessmentsService,
+    private readonly assessments: SubmittedAssessments,
     private readonly lifecycle: AssessmentLifecycle,
     private readonly members: MembershipsService,
     private readonly notifications: Notifications,

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssessmentsService } from '../assessments/assessments.service';
+import { SubmittedAssessments } from '../assessments/submitted-assessments';
 import { AssessmentLifecycle, words } from '../assessments/assessment-lifecycle';
 import type { Assessment } from '../assessments/entities/assessment.entity';
 import { TenantContext } from '../common/tenant-context';
@@ -20,7 +20,7 @@ export interface UnderReview {
 @Injectable()
 export class ReviewFloor {
   constructor(
-    private readonly assessments: AssessmentsService,
+    private readonly assessments: SubmittedAssessments,
     private readonly lifecycle: AssessmentLifecycle,
     private readonly workspace: ReviewWorkspace,
     private readonly context: TenantContext,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { AssessmentsService } from '../assessments/assessments.service';
+import { SubmittedAssessments } from '../assessments/submitted-assessments';
 import type { Assessment } from '../assessments/entities/assessment.entity';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
@@ -39,7 +39,7 @@ export class ReviewQueue {
   constructor(
     private readonly tx: TransactionHost,
     private readonly context: TenantContext,
-    private readonly assessments: AssessmentsService,
+    private readonly assessments: SubmittedAssessments,
     private readonly users: UsersService,
   ) {}
 

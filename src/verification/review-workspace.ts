@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { AssessmentsService } from '../assessments/assessments.service';
+import { SubmittedAssessments } from '../assessments/submitted-assessments';
 import type { AssessmentSubmission, SubmittedAnswer } from '../assessments/entities/assessment-submission.entity';
 import type { Assessment } from '../assessments/entities/assessment.entity';
 import { CodesService, type FrozenVersion } from '../codes/codes.service';
@@ -9,7 +9,7 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import type { RegisterEntry } from '../register/entities/register-entry.entity';
 import { Register } from '../register/register';
-import { EvidenceLibrary } from '../evidence/evidence-library';
+import { EvidenceContent } from '../evidence/evidence-content';
 import { ServiceRegistry } from '../services/service-registry';
 import type { Organization } from '../tenancy/entities/organization.entity';
 import { OrganizationsService } from '../tenancy/organizations.service';
@@ -82,14 +82,14 @@ export class ReviewWorkspace {
   constructor(
     private readonly tx: TransactionHost,
     private readonly context: TenantContext,
-    private readonly assessments: AssessmentsService,
+    private readonly assessments: SubmittedAssessments,
     private readonly assignments: ReviewAssignments,
     private readonly codes: CodesService,
     private readonly organizations: OrganizationsService,
     private readonly services: ServiceRegistry,
     private readonly users: UsersService,
     private readonly register: Register,
-    private readonly library: EvidenceLibrary,
+    private readonly evidenceContent: EvidenceContent,
   ) {}
 
   async detail(id: string, preloaded?: Assessment): Promise<ReviewDetail> {
@@ -170,7 +170,7 @@ export class ReviewWorkspace {
       })
       .filter((section) => section.requirements.length > 0);
     const links = [...(previous?.snapshot.answers ?? []), ...submission.snapshot.answers].flatMap((answer) => answer.evidence.filter((item) => item.kind === 'link'));
-    const linkAddresses = overview.own.role ? await this.library.reviewedLinks(assessment.organizationId, links) : new Map<string, string>();
+    const linkAddresses = overview.own.role ? await this.evidenceContent.reviewedLinks(assessment.organizationId, links) : new Map<string, string>();
     return {
       linkAddresses,
       submission,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { AssessmentsService } from '../assessments/assessments.service';
-import { EvidenceLibrary, type RevisionContent } from '../evidence/evidence-library';
+import { SubmittedAssessments } from '../assessments/submitted-assessments';
+import { EvidenceContent, type RevisionContent } from '../evidence/evidence-content';
 import { ReviewAssignments } from './review-assignments';
 import { VerificationErrorCode, VerificationException } from './verification.exception';
 
@@ -8,9 +8,9 @@ import { VerificationErrorCode, VerificationException } from './verification.exc
 @Injectable()
 export class ReviewerEvidence {
   constructor(
-    private readonly assessments: AssessmentsService,
+    private readonly assessments: SubmittedAssessments,
     private readonly assignments: ReviewAssignments,
-    private readonly library: EvidenceLibrary,
+    private readonly evidence: EvidenceContent,
   ) {}
 
   async content(id: string, evidenceId: string, number: number): Promise<RevisionContent & { title: string }> {
@@ -21,6 +21,6 @@ export class ReviewerEvidence {
       .flatMap((submission) => submission.snapshot.answers.flatMap((answer) => answer.evidence))
       .find((evidence) => evidence.id === evidenceId && evidence.revision === number);
     if (!named) throw new VerificationException(VerificationErrorCode.EvidenceNotFound, `No submission of this assessment names revision ${number} of that evidence.`);
-    return { ...(await this.library.reviewedContent(assessment.organizationId, named, number)), title: named.title };
+    return { ...(await this.evidence.reviewedContent(assessment.organizationId, named, number)), title: named.title };
   }
 }

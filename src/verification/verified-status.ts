@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AssessmentsService } from '../assessments/assessments.service';
+import { SubmittedAssessments } from '../assessments/submitted-assessments';
 import { AssessmentLifecycle } from '../assessments/assessment-lifecycle';
 import type { Assessment } from '../assessments/entities/assessment.entity';
 import { TenantContext } from '../common/tenant-context';
@@ -22,7 +22,7 @@ const EFFECT = {
 export class VerifiedStatus {
   constructor(
     private readonly context: TenantContext,
-    private readonly assessments: AssessmentsService,
+    private readonly assessments: SubmittedAssessments,
     private readonly lifecycle: AssessmentLifecycle,
     private readonly register: Register,
     private readonly notifications: Notifications,

@@ -4,6 +4,7 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { CodesErrorCode, CodesException } from './codes.exception';
 import { CodesService } from './codes.service';
+import type { CodeDocument } from './document/code-document';
 import { CodeVersion, CodeVersionStatus } from './entities/code-version.entity';
 
 /** A code version's life: draft → published, draft or published → retired. */
@@ -16,12 +17,17 @@ export class CodeVersionLife {
     private readonly codes: CodesService,
   ) {}
 
-  async publish(slug: string, version: string): Promise<CodeVersion> {
-    return this.transition(await this.codes.findVersion(slug, version), 'published');
+  /** Publishes a draft; the version as it now stands, with its content. */
+  async publish(slug: string, version: string): Promise<{ version: CodeVersion; document: CodeDocument }> {
+    return this.withDocument(await this.transition(await this.codes.findVersion(slug, version), 'published'));
   }
 
-  async retire(slug: string, version: string): Promise<CodeVersion> {
-    return this.transition(await this.codes.findVersion(slug, version), 'retired');
+  async retire(slug: string, version: string): Promise<{ version: CodeVersion; document: CodeDocument }> {
+    return this.withDocument(await this.transition(await this.codes.findVersion(slug, version), 'retired'));
+  }
+
+  private async withDocument(version: CodeVersion): Promise<{ version: CodeVersion; document: CodeDocument }> {
+    return { version, document: await this.codes.documentOf(version) };
   }
 
   /** The one place a version changes state: draft → published, draft or published → retired. */

@@ -83,7 +83,7 @@ export class CodesController {
   @HttpCode(200)
   async publish(@Param('code') slug: string, @Param('version') version: string) {
     const published = await this.life.publish(slug, version);
-    return codeVersionView(published, await this.codes.documentOf(published));
+    return codeVersionView(published.version, published.document);
   }
 
   @Post(':code/versions/:version/retire')
@@ -91,7 +91,7 @@ export class CodesController {
   @HttpCode(200)
   async retire(@Param('code') slug: string, @Param('version') version: string) {
     const retired = await this.life.retire(slug, version);
-    return codeVersionView(retired, await this.codes.documentOf(retired));
+    return codeVersionView(retired.version, retired.document);
   }
 
   /** Requirements added, removed and changed between two versions, matched by key. */

@@ -100,10 +100,12 @@ export class ServiceRegistry {
     return service;
   }
 
-  async remove(id: string): Promise<void> {
+  /** Deletes the service; what it was, for saying so. */
+  async remove(id: string): Promise<ProviderService> {
     const service = await this.get(id);
     await this.repository.delete({ id: service.id });
     await this.audit.record({ action: 'service.deleted', targetType: 'service', targetId: id, data: { name: service.name } });
+    return service;
   }
 
   /** Which requirements of a code version apply to the service; the code's current version by default. */

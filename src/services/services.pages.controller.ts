@@ -100,8 +100,7 @@ export class ServicesPagesController {
   @OrgAccess(Permission.ServicesManage)
   @Redirect()
   async remove(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
-    const service = await this.services.get(id);
-    await this.services.remove(id);
+    const service = await this.services.remove(id);
     setFlash(request, 'success', `${service.name} was deleted.`);
     return { url: `/app/${this.context.organization.slug}/services`, statusCode: 303 };
   }

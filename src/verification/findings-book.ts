@@ -11,7 +11,7 @@ import { FindingNote } from './entities/finding-note.entity';
 import { Finding } from './entities/finding.entity';
 import { SectionSummary } from './entities/section-summary.entity';
 import { ReviewFloor } from './review-floor';
-import type { NotedFinding } from './review-workspace';
+import { ReviewWorkspace, type NotedFinding, type ReviewDetail } from './review-workspace';
 import { VerificationErrorCode, VerificationException } from './verification.exception';
 
 /** The reviewers' findings per requirement, their public section summaries, and sending findings back. */
@@ -22,6 +22,7 @@ export class FindingsBook {
     private readonly context: TenantContext,
     private readonly audit: AuditService,
     private readonly floor: ReviewFloor,
+    private readonly workspace: ReviewWorkspace,
     private readonly lifecycle: AssessmentLifecycle,
     private readonly notifications: Notifications,
   ) {}
@@ -81,7 +82,8 @@ export class FindingsBook {
   }
 
   /** Sends the round's findings to the provider and the assessment back to it. */
-  async requestChanges(id: string): Promise<void> {
+  /** Releases the round's findings to the provider and hands the declaration back; the review as it now stands. */
+  async requestChanges(id: string): Promise<ReviewDetail> {
     const { assessment, detail } = await this.floor.enter(id, 'lead');
     const requested = detail.opened.requirements.filter((item) => item.verdict === 'changes_requested' || item.verdict === 'rejected');
     if (requested.length === 0) {
@@ -98,6 +100,7 @@ export class FindingsBook {
       link: `/app/${detail.provider.slug}/assessments/${id}`,
       key: `changes_requested:${id}:${assessment.round}`,
     });
+    return this.workspace.detail(id);
   }
 
   private async keepNote(findingId: string, note: string | null | undefined): Promise<void> {

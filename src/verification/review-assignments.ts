@@ -18,6 +18,12 @@ const ASSIGNABLE: readonly Assessment['state'][] = ['submitted', 'in_review', 'c
 
 export type ReviewerRole = 'lead' | 'second';
 
+/** An assignment as made, with the names of the two people it names. */
+export interface MadeAssignment {
+  review: Review;
+  names: Record<ReviewerRole, string>;
+}
+
 /**
  * Who reviews what: an admin assigns two different people, each of whom declares, once per
  * assessment, whether they have a conflict of interest. A conflict rules the person out, and
@@ -43,7 +49,7 @@ export class ReviewAssignments {
     return this.tx.manager.getRepository(ReviewDeclaration).find({ where: { assessmentId, organizationId: this.context.organizationId }, order: { declaredAt: 'ASC' } });
   }
 
-  async assign(id: string, input: AssignReviewersDto): Promise<Review> {
+  async assign(id: string, input: AssignReviewersDto): Promise<MadeAssignment> {
     const assessment = await this.assessments.addressed(id, { lock: 'update' });
     if (!ASSIGNABLE.includes(assessment.state)) {
       throw new VerificationException(VerificationErrorCode.NotUnderReview, `Reviewers cannot be assigned: the assessment is ${words(assessment.state)}; they can be while it is submitted, in review or waiting for changes.`, { state: assessment.state });
@@ -90,7 +96,7 @@ export class ReviewAssignments {
       link: `/app/${this.context.organization.slug}/reviews/${id}`,
       key: `assigned:${id}:${review.version}`,
     });
-    return review;
+    return { review, names: { lead: members.get(input.lead)!.name, second: members.get(input.second)!.name } };
   }
 
   /** The caller's statement. With a conflict, the caller can never be assigned, and leaves the review if assigned. */

@@ -52,7 +52,7 @@ export class ReviewsController {
   @HttpCode(200)
   @OrgAccess(Permission.ReviewsAssign)
   async assign(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AssignReviewersDto) {
-    return reviewJson(await this.assignments.assign(id, dto));
+    return reviewJson((await this.assignments.assign(id, dto)).review);
   }
 
   @Post(':id/declaration')
@@ -88,8 +88,7 @@ export class ReviewsController {
   @HttpCode(200)
   @OrgAccess(Permission.ReviewsConduct)
   async requestChanges(@Param('id', ParseUUIDPipe) id: string) {
-    await this.findings.requestChanges(id);
-    return reviewDetailJson(await this.workspace.detail(id));
+    return reviewDetailJson(await this.findings.requestChanges(id));
   }
 
   @Post(':id/decision')

@@ -7,7 +7,6 @@ import { Permission } from '../auth/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { FormView } from '../common/web/form-view.decorator';
 import { setFlash } from '../common/web/page-locals.middleware';
-import { UsersService } from '../tenancy/users.service';
 import { Decisions } from './decisions';
 import { AssignReviewersDto } from './dto/assign-reviewers.dto';
 import { DeclarationDto } from './dto/declaration.dto';
@@ -42,7 +41,6 @@ export class ReviewsPagesController {
     private readonly decisions: Decisions,
     private readonly status: VerifiedStatus,
     private readonly reports: VerificationReports,
-    private readonly users: UsersService,
     private readonly queuePage: QueuePageModel,
     private readonly reviewPage: ReviewPageModel,
     private readonly reportsPage: ReportsPageModel,
@@ -88,9 +86,8 @@ export class ReviewsPagesController {
   @FormView('reviews/show', ReviewPageModel)
   @Redirect()
   async assign(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AssignReviewersDto, @Req() request: Request) {
-    const review = await this.assignments.assign(id, dto);
-    const names = await this.users.namesByIds([review.leadReviewerId, review.secondReviewerId]);
-    setFlash(request, 'success', `${names.get(review.leadReviewerId)} leads the review and ${names.get(review.secondReviewerId)} approves its decision. Each declares any conflict of interest before opening the submission.`);
+    const { names } = await this.assignments.assign(id, dto);
+    setFlash(request, 'success', `${names.lead} leads the review and ${names.second} approves its decision. Each declares any conflict of interest before opening the submission.`);
     return this.back(id);
   }
 

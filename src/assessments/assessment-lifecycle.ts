@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { Permission, roleAllows, tokenAllows } from '../auth/permissions';
+import { mayMake, movesFrom, type Move } from '../auth/moves';
+import { Permission } from '../auth/permissions';
 import type { OrganizationKind } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
+import { moveRow } from '../database/move-row';
 import { TransactionHost } from '../database/transaction-host';
-import type { Role } from '../tenancy/roles';
 import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
 import { Assessment } from './entities/assessment.entity';
 
@@ -28,14 +29,9 @@ export const OPEN_STATES: readonly AssessmentState[] = ['draft', 'submitted', 'i
 /** The states in which the provider may still change its answers. */
 export const EDITABLE_STATES: readonly AssessmentState[] = ['draft', 'changes_requested'];
 
-export interface Transition {
-  from: readonly AssessmentState[];
-  to: AssessmentState;
+export interface Transition extends Move<AssessmentState> {
   /** Which side of the declaration makes this move; `system` is the scheduled job, with no caller. */
   by: OrganizationKind | 'system';
-  permission?: Permission;
-  /** The move in words, for messages: "submit", "withdraw". */
-  verb: string;
 }
 
 /** Every move an assessment can make. Nothing else changes an assessment's state. */
@@ -62,10 +58,7 @@ export function submitMove(assessment: Pick<Assessment, 'state'>): 'submit' | 'r
 
 /** The moves open from a state, to one side if given, e.g. to tell the provider what it can do next. */
 export function transitionsFrom(state: AssessmentState, by?: Transition['by']): TransitionName[] {
-  return (Object.keys(TRANSITIONS) as TransitionName[]).filter((name) => {
-    const transition: Transition = TRANSITIONS[name];
-    return transition.from.includes(state) && (by === undefined || transition.by === by);
-  });
+  return movesFrom<AssessmentState, TransitionName>(TRANSITIONS, state, by);
 }
 
 /**
@@ -84,13 +77,13 @@ export class AssessmentLifecycle {
   /** Whether the caller could make this move now (for showing or hiding a button). */
   allows(assessment: Assessment, name: TransitionName): boolean {
     const transition: Transition = TRANSITIONS[name];
-    return transition.from.includes(assessment.state) && this.mayMake(transition);
+    return transition.from.includes(assessment.state) && mayMake(this.context, transition);
   }
 
   /** Refuses the move, as `apply` would, before any work that precedes it. */
   check(assessment: Assessment, name: TransitionName): void {
     const transition: Transition = TRANSITIONS[name];
-    if (!this.mayMake(transition)) {
+    if (!mayMake(this.context, transition)) {
       throw new AssessmentsException(AssessmentsErrorCode.Forbidden, `Your role does not allow you to ${transition.verb} this assessment.`);
     }
     if (!transition.from.includes(assessment.state)) throw invalidMove(assessment.state, transition, this.side);
@@ -99,13 +92,8 @@ export class AssessmentLifecycle {
   async apply(assessment: Assessment, name: TransitionName, changes: Partial<Assessment> = {}, data: Record<string, unknown> = {}): Promise<Assessment> {
     this.check(assessment, name);
     const transition: Transition = TRANSITIONS[name];
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .update(Assessment)
-      .set({ ...changes, state: transition.to, version: () => 'version + 1', updatedAt: () => 'now()' })
-      .where('id = :id AND state = :state AND version = :version', { id: assessment.id, state: assessment.state, version: assessment.version })
-      .execute();
-    if (!result.affected) {
+    const moved = await moveRow(this.tx.manager, Assessment, assessment.id, { state: assessment.state, version: assessment.version }, { ...changes, state: transition.to, version: () => 'version + 1', updatedAt: () => 'now()' });
+    if (!moved) {
       const now = await this.tx.manager.getRepository(Assessment).findOneByOrFail({ id: assessment.id });
       throw new AssessmentsException(
         AssessmentsErrorCode.InvalidTransition,
@@ -125,15 +113,6 @@ export class AssessmentLifecycle {
   /** The caller's side of the declaration; none for the scheduled job. */
   private get side(): Transition['by'] {
     return this.context.hasOrganization && this.context.caller ? this.context.organization.kind : 'system';
-  }
-
-  private mayMake(transition: Transition): boolean {
-    const caller = this.context.caller;
-    if (transition.by === 'system' || !transition.permission) return transition.by === 'system' && caller === undefined;
-    const organization = this.context.organization;
-    if (organization.kind !== transition.by) return false;
-    if (caller?.tokenId) return tokenAllows(caller.tokenScopes ?? [], transition.permission, organization.kind);
-    return roleAllows(organization.role as Role | undefined, transition.permission);
   }
 }
 

@@ -4,7 +4,7 @@ import semver from 'semver';
 import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
-import { CodeVersionLife } from './code-version-life';
+import { CodeVersionLifecycle } from './code-version-lifecycle';
 import { CodesErrorCode, CodesException } from './codes.exception';
 import { CodesService } from './codes.service';
 import { CodeDocument, DocumentProblem } from './document/code-document';
@@ -32,7 +32,7 @@ export class CodeImport {
     private readonly context: TenantContext,
     private readonly audit: AuditService,
     private readonly codes: CodesService,
-    private readonly life: CodeVersionLife,
+    private readonly life: CodeVersionLifecycle,
   ) {}
 
   /**
@@ -48,7 +48,7 @@ export class CodeImport {
     const existing = await manager.getRepository(CodeVersion).findOneBy({ codeId: code.id, version: document.version });
     if (existing?.contentHash === contentHash) {
       const publishNow = options.publish && existing.status === 'draft';
-      return { version: publishNow ? await this.life.transition(existing, 'published') : existing, document, created: false };
+      return { version: publishNow ? await this.life.apply(existing, 'publish') : existing, document, created: false };
     }
     if (existing && existing.status !== 'draft') {
       throw new CodesException(
@@ -66,7 +66,7 @@ export class CodeImport {
       targetId: version.id,
       data: { code: document.slug, version: document.version, contentHash },
     });
-    if (options.publish) return { version: await this.life.transition(version, 'published'), document, created: true };
+    if (options.publish) return { version: await this.life.apply(version, 'publish'), document, created: true };
     return { version, document, created: true };
   }
 

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { Operator, Public } from '../auth/access.decorator';
 import { AccreditationsService } from './accreditations.service';
 import { CodeImport } from './code-import';
-import { CodeVersionLife } from './code-version-life';
+import { CodeVersionLifecycle } from './code-version-lifecycle';
 import { CodesService } from './codes.service';
 import { accreditationView, codeSummaryView, codeVersionView, importedView, monitoringBodyView } from './codes.views';
 import { AccreditDto } from './dto/accredit.dto';
@@ -21,7 +21,7 @@ export class CodesController {
   constructor(
     private readonly codes: CodesService,
     private readonly codeImport: CodeImport,
-    private readonly life: CodeVersionLife,
+    private readonly life: CodeVersionLifecycle,
     private readonly accreditations: AccreditationsService,
   ) {}
 

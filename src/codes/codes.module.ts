@@ -9,7 +9,7 @@ import { codeUpload } from './code-upload.middleware';
 import { CodesPagesController } from './codes.pages.controller';
 import { CodesController } from './codes.controller';
 import { CodeImport } from './code-import';
-import { CodeVersionLife } from './code-version-life';
+import { CodeVersionLifecycle } from './code-version-lifecycle';
 import { CodesService } from './codes.service';
 import { Accreditation } from './entities/accreditation.entity';
 import { EvidencePolicies } from './evidence-policies';
@@ -23,7 +23,7 @@ import { OrganizationAccreditationsController } from './organization-accreditati
 @Module({
   imports: [TypeOrmModule.forFeature([Code, CodeVersion, CodeSection, CodeRequirement, Accreditation]), AuditModule, TenancyModule],
   controllers: [CodesController, CodesPagesController, OperatorCodesPagesController, OrganizationAccreditationsController],
-  providers: [CodesService, CodeImport, CodeVersionLife, AccreditationsService, BundledCodesLoader, AccreditationFormModel, EvidencePolicies],
+  providers: [CodesService, CodeImport, CodeVersionLifecycle, AccreditationsService, BundledCodesLoader, AccreditationFormModel, EvidencePolicies],
   exports: [CodesService, AccreditationsService, EvidencePolicies],
 })
 export class CodesModule implements NestModule {

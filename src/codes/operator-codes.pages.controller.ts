@@ -9,7 +9,7 @@ import { AccreditationsService } from './accreditations.service';
 import { AccreditationFormModel } from './accreditation-form.model';
 import { requirementCount } from './code-pages.views';
 import { CodeImport } from './code-import';
-import { CodeVersionLife } from './code-version-life';
+import { CodeVersionLifecycle } from './code-version-lifecycle';
 import { CodesService } from './codes.service';
 import { AccreditDto } from './dto/accredit.dto';
 import { EndAccreditationDto } from './dto/end-accreditation.dto';
@@ -22,7 +22,7 @@ export class OperatorCodesPagesController {
   constructor(
     private readonly codes: CodesService,
     private readonly codeImport: CodeImport,
-    private readonly life: CodeVersionLife,
+    private readonly life: CodeVersionLifecycle,
     private readonly accreditations: AccreditationsService,
     private readonly accreditationForm: AccreditationFormModel,
   ) {}

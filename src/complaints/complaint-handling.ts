@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '../audit/audit.service';
 import { TenantContext } from '../common/tenant-context';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { TransactionHost } from '../database/transaction-host';
@@ -9,7 +8,7 @@ import type { PublicEvent } from '../register/public-entry';
 import { Register } from '../register/register';
 import { RegisterDirectory } from '../register/register-directory';
 import { VerifiedStatus } from '../verification/verified-status';
-import { checkMove, isClosed, nextStatuses, STATUS_LABELS, type ComplaintAction, type HandlingStatus } from './complaint-lifecycle';
+import { ComplaintLifecycle, isClosed, nextStatuses, staleComplaint, STATUS_LABELS, type ComplaintAction, type HandlingStatus } from './complaint-lifecycle';
 import { complaintNotFound, ComplaintsErrorCode, ComplaintsException } from './complaints.exception';
 import { statusChangeProblems, type ComplaintStatusDto } from './dto/complaint-status.dto';
 import type { ComplaintFilter } from './dto/complaint-list-query.dto';
@@ -55,11 +54,11 @@ export class ComplaintHandling {
   constructor(
     private readonly tx: TransactionHost,
     private readonly context: TenantContext,
-    private readonly audit: AuditService,
     private readonly notifications: Notifications,
     private readonly register: Register,
     private readonly directory: RegisterDirectory,
     private readonly verifiedStatus: VerifiedStatus,
+    private readonly lifecycle: ComplaintLifecycle,
   ) {}
 
   /** Newest first; `open` is received or under investigation. */
@@ -89,38 +88,14 @@ export class ComplaintHandling {
     const problems = statusChangeProblems(input);
     if (Object.keys(problems).length > 0) throw new InvalidInputException(problems);
     const complaint = await this.locked(id);
-    if (input.version !== complaint.version) throw stale(complaint);
-    checkMove(complaint.status, input.status);
+    if (input.version !== complaint.version) throw staleComplaint(complaint);
+    this.lifecycle.check(complaint, input.status);
 
     const registerEventId = input.action ? await this.act(complaint, input.action, input.reason ?? input.publicOutcome!) : null;
     const closing = isClosed(input.status);
-    const result = await this.tx.manager
-      .createQueryBuilder()
-      .update(Complaint)
-      .set({
-        status: input.status,
-        publicOutcome: closing ? input.publicOutcome! : null,
-        registerEventId,
-        version: complaint.version + 1,
-        updatedAt: () => 'now()',
-        closedAt: closing ? () => 'now()' : null,
-      })
-      .where('id = :id AND version = :version', { id, version: complaint.version })
-      .execute();
-    if (!result.affected) throw stale(complaint);
-
-    await this.audit.record({
-      action: `complaint.${input.status}`,
-      targetType: 'complaint',
-      targetId: id,
-      data: {
-        reference: complaint.reference,
-        entryId: complaint.entryId,
-        from: complaint.status,
-        to: input.status,
-        ...(closing ? { publicOutcome: input.publicOutcome } : {}),
-        ...(input.action ? { action: input.action, registerEventId } : {}),
-      },
+    await this.lifecycle.apply(complaint, input.status, { publicOutcome: closing ? input.publicOutcome! : null, registerEventId }, {
+      ...(closing ? { publicOutcome: input.publicOutcome } : {}),
+      ...(input.action ? { action: input.action, registerEventId } : {}),
     });
     const detail = await this.detail(id);
     await this.tellComplainant(detail, input.action);
@@ -187,12 +162,4 @@ function entryOf(entry: RegisterEntry): ComplaintEntry {
     monitoringBodyId: entry.monitoringBodyId,
     monitoringBodyName: entry.monitoringBodyName,
   };
-}
-
-function stale(complaint: Complaint): ComplaintsException {
-  return new ComplaintsException(
-    ComplaintsErrorCode.Stale,
-    `Someone changed this complaint at ${complaint.updatedAt.toISOString()} (it is now ${STATUS_LABELS[complaint.status].toLowerCase()}, version ${complaint.version}); reload it before you change it.`,
-    { current: { status: complaint.status, version: complaint.version } },
-  );
 }

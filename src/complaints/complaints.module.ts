@@ -7,6 +7,7 @@ import { TenancyModule } from '../tenancy/tenancy.module';
 import { VerificationModule } from '../verification/verification.module';
 import { ComplaintFiling } from './complaint-filing';
 import { ComplaintFollowing } from './complaint-following';
+import { ComplaintLifecycle } from './complaint-lifecycle';
 import { ComplaintFormModel } from './complaint-form.model';
 import { ComplaintHandling } from './complaint-handling';
 import { ComplaintHandlingController } from './complaint-handling.controller';
@@ -24,7 +25,7 @@ import { PublicComplaints } from './public-complaints';
 @Module({
   imports: [TypeOrmModule.forFeature([Complaint]), AuditModule, NotificationsModule, RegisterModule, TenancyModule, VerificationModule],
   controllers: [ComplaintsController, ComplaintHandlingController, ComplaintsPagesController, ComplaintHandlingPagesController],
-  providers: [ComplaintFiling, ComplaintFollowing, ComplaintHandling, PublicComplaints, ComplaintFormModel, ComplaintPageModel, ComplaintListPageModel],
+  providers: [ComplaintFiling, ComplaintFollowing, ComplaintHandling, ComplaintLifecycle, PublicComplaints, ComplaintFormModel, ComplaintPageModel, ComplaintListPageModel],
   exports: [PublicComplaints],
 })
 export class ComplaintsModule {}

@@ -1,19 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { AssessmentLifecycle, words } from '../assessments/assessment-lifecycle';
 import { AuditService } from '../audit/audit.service';
+import { AuthErrorCode, AuthException } from '../auth/auth.exception';
+import { mayMake, type Move } from '../auth/moves';
+import { Permission } from '../auth/permissions';
 import { CodesService } from '../codes/codes.service';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { TenantContext } from '../common/tenant-context';
+import { moveRow } from '../database/move-row';
 import { TransactionHost } from '../database/transaction-host';
 import { Notifications } from '../notifications/notifications';
 import { Register } from '../register/register';
 import type { ProposeDecisionDto } from './dto/propose-decision.dto';
-import { Decision, type DecisionSnapshot } from './entities/decision.entity';
+import { Decision, type DecisionSnapshot, type DecisionStatus } from './entities/decision.entity';
 import { Finding } from './entities/finding.entity';
 import { ReviewFloor, type UnderReview } from './review-floor';
 import { formatVerificationId } from './verification-id';
 import { VerificationErrorCode, VerificationException } from './verification.exception';
 import { addMonths, DEFAULT_VALIDITY_MONTHS, MAX_VALIDITY_MONTHS, todayUtc } from './validity';
+
+/**
+ * The moves of a proposed decision: the second reviewer approves it or returns it to the lead. The
+ * four-eyes rule (not the proposer) is checked before, by whoever settles it.
+ */
+export const DECISION_MOVES = {
+  approve: { from: ['proposed'], to: 'approved', by: 'monitoring_body', permission: Permission.ReviewsConduct, verb: 'approve' },
+  return: { from: ['proposed'], to: 'returned', by: 'monitoring_body', permission: Permission.ReviewsConduct, verb: 'return' },
+} as const satisfies Record<string, Move<DecisionStatus>>;
 
 /**
  * Decisions with four eyes: the lead reviewer proposes, the second approves or returns. Only approval
@@ -64,7 +77,7 @@ export class Decisions {
     const { assessment, detail } = under;
     const verificationId = decision.outcome === 'verified' ? await this.nextVerificationId(decision.level!) : null;
     const reviewedAt = new Date();
-    await this.settle(decision, { status: 'approved', reviewedBy: this.context.userId!, reviewedAt, verificationId, snapshot: snapshotOf(under) });
+    await this.settle(decision, 'approve', { reviewedBy: this.context.userId!, reviewedAt, verificationId, snapshot: snapshotOf(under) });
     await this.tx.manager.getRepository(Finding).update({ assessmentId: id, round: assessment.round }, { released: true });
     await this.lifecycle.apply(assessment, decision.outcome === 'verified' ? 'verify' : 'reject', {}, { decision: decision.id, verificationId, level: decision.level });
     if (decision.outcome === 'verified') {
@@ -111,7 +124,7 @@ export class Decisions {
   async giveBack(id: string, reason: string): Promise<Decision> {
     const under = await this.floor.enter(id, 'second', { allowPending: true });
     const decision = this.pendingOf(under);
-    await this.settle(decision, { status: 'returned', reviewedBy: this.context.userId!, reviewedAt: new Date(), returnReason: reason });
+    await this.settle(decision, 'return', { reviewedBy: this.context.userId!, reviewedAt: new Date(), returnReason: reason });
     await this.audit.record({ action: 'decision.returned', targetType: 'assessment', targetId: id, data: { decision: decision.id, reason } });
     return this.tx.manager.getRepository(Decision).findOneByOrFail({ id: decision.id });
   }
@@ -127,9 +140,12 @@ export class Decisions {
     return decision;
   }
 
-  private async settle(decision: Decision, changes: Partial<Decision>): Promise<void> {
-    const result = await this.tx.manager.getRepository(Decision).update({ id: decision.id, status: 'proposed', version: decision.version }, { ...changes, version: decision.version + 1 });
-    if (!result.affected) throw new VerificationException(VerificationErrorCode.Stale, 'Someone settled this decision meanwhile; reload the review.');
+  /** Applies a move of the table, only if no one settled the decision meanwhile. */
+  private async settle(decision: Decision, name: keyof typeof DECISION_MOVES, changes: Partial<Decision>): Promise<void> {
+    const move: Move<DecisionStatus> = DECISION_MOVES[name];
+    if (!mayMake(this.context, move)) throw new AuthException(AuthErrorCode.Forbidden, `Your role does not allow you to ${move.verb} decisions.`);
+    const unchanged = move.from.includes(decision.status) && (await moveRow(this.tx.manager, Decision, decision.id, { status: decision.status, version: decision.version }, { ...changes, status: move.to, version: decision.version + 1 }));
+    if (!unchanged) throw new VerificationException(VerificationErrorCode.Stale, 'Someone settled this decision meanwhile; reload the review.');
   }
 
   private verifiedTerms({ detail }: UnderReview, input: ProposeDecisionDto): Pick<Decision, 'level' | 'validUntil' | 'conditions'> {

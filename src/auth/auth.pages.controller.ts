@@ -3,7 +3,6 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { FormView } from '../common/web/form-view.decorator';
 import { setFlash } from '../common/web/page-locals.middleware';
-import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
 import { Public, SignedIn } from './access.decorator';
@@ -30,7 +29,6 @@ function safeNext(next: unknown): string | undefined {
 @Controller()
 export class AuthPagesController {
   constructor(
-    private readonly tx: TransactionHost,
     private readonly signUps: SignUpService,
     private readonly accounts: AccountService,
     private readonly invitations: InvitationsService,
@@ -134,7 +132,7 @@ export class AuthPagesController {
   @FormView('auth/setup')
   @Redirect('/', 303)
   async createOperator(@Param('token') token: string, @Body() dto: SetupOperatorDto, @Req() request: Request) {
-    const user = await this.tx.runScoped({}, () => this.setup.createOperator(token, dto));
+    const user = await this.setup.createOperator(token, dto);
     await startSession(request, user);
     setFlash(request, 'success', 'The operator account is ready, and you are signed in with it.');
   }
@@ -155,9 +153,7 @@ export class AuthPagesController {
   @Redirect()
   async acceptInvitation(@Param('token') token: string, @Body() dto: AcceptInvitationDto, @Req() request: Request) {
     const signedIn = request.user as SessionUser | undefined;
-    const { user, organization } = await this.tx.runScoped({ userId: signedIn?.id }, () =>
-      this.invitations.accept(token, signedIn?.id, signedIn ? undefined : { name: dto.name ?? '', password: dto.password ?? '' }),
-    );
+    const { user, organization } = await this.invitations.accept(token, signedIn?.id, signedIn ? undefined : { name: dto.name ?? '', password: dto.password ?? '' });
     if (!signedIn) await startSession(request, user);
     setFlash(request, 'success', `You joined ${organization.name}.`);
     return { url: `/app/${organization.slug}`, statusCode: 303 };

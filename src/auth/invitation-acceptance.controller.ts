@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Req } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
 import { organizationView, userView } from '../tenancy/tenancy.views';
@@ -15,7 +14,6 @@ import { SessionUser } from './session-user';
 @Controller('api/v1/invitations/:token')
 export class InvitationAcceptanceController {
   constructor(
-    private readonly tx: TransactionHost,
     private readonly invitations: InvitationsService,
   ) {}
 
@@ -33,9 +31,7 @@ export class InvitationAcceptanceController {
   @WithoutTransaction()
   async accept(@Param('token') token: string, @Body() dto: AcceptInvitationDto, @Req() request: Request) {
     const signedIn = request.user as SessionUser | undefined;
-    const { user, organization } = await this.tx.runScoped({ userId: signedIn?.id }, () =>
-      this.invitations.accept(token, signedIn?.id, dto.name || dto.password ? { name: dto.name ?? '', password: dto.password ?? '' } : undefined),
-    );
+    const { user, organization } = await this.invitations.accept(token, signedIn?.id, dto.name || dto.password ? { name: dto.name ?? '', password: dto.password ?? '' } : undefined);
     if (!signedIn) await startSession(request, user);
     return { user: userView(user), organization: organizationView(organization) };
   }

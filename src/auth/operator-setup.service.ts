@@ -75,17 +75,20 @@ export class OperatorSetupService implements OnApplicationBootstrap {
     }
   }
 
-  async createOperator(token: string, input: { email: string; name: string; password: string }): Promise<User> {
-    await this.lockSetup();
-    await this.checkLink(token);
-    const user = await this.users.create({ ...input, isOperator: true });
-    // The use itself, conditional like the check: the link is used once, and only while it is valid.
-    const [used] = (await this.tx.manager.query(`UPDATE setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING 1`, [
-      hashSecretToken(token),
-    ])) as [unknown[], number];
-    if (used.length === 0) throw new AuthException(AuthErrorCode.SetupUnavailable, LINK_UNAVAILABLE);
-    await this.audit.record({ organizationId: null, actorUserId: user.id, action: 'account.operator_created', targetType: 'user', targetId: user.id });
-    return user;
+  /** Creates the operator's account, in a transaction of its own: the route signs the new account in once it is committed. */
+  createOperator(token: string, input: { email: string; name: string; password: string }): Promise<User> {
+    return this.tx.runScoped({}, async () => {
+      await this.lockSetup();
+      await this.checkLink(token);
+      const user = await this.users.create({ ...input, isOperator: true });
+      // The use itself, conditional like the check: the link is used once, and only while it is valid.
+      const [used] = (await this.tx.manager.query(`UPDATE setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING 1`, [
+        hashSecretToken(token),
+      ])) as [unknown[], number];
+      if (used.length === 0) throw new AuthException(AuthErrorCode.SetupUnavailable, LINK_UNAVAILABLE);
+      await this.audit.record({ organizationId: null, actorUserId: user.id, action: 'account.operator_created', targetType: 'user', targetId: user.id });
+      return user;
+    });
   }
 
   /** Held until the transaction ends: one instance or request at a time creates the operator or its link. */

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import type { AppliedEvidencePolicy, EvidenceKindName } from '../codes/document/evidence-policy';
 import { EvidencePolicies } from '../codes/evidence-policies';
 import { TenantContext } from '../common/tenant-context';
+import { TransactionHost, type RowScope } from '../database/transaction-host';
 import { HashLists } from '../screening/hash-lists';
 import { UploadIncidents } from '../screening/upload-incidents';
 import type { CreateEvidenceDto } from './dto/create-evidence.dto';
@@ -36,6 +37,7 @@ export class EvidenceIntake {
     private readonly hashLists: HashLists,
     private readonly incidents: UploadIncidents,
     private readonly context: TenantContext,
+    private readonly tx: TransactionHost,
   ) {}
 
   async addFile(request: Request): Promise<EvidenceDetail> {
@@ -47,14 +49,14 @@ export class EvidenceIntake {
   }
 
   async addRecord(input: CreateEvidenceDto): Promise<EvidenceDetail> {
-    return this.library.inScope(async () => {
+    return this.tx.runScoped(this.scope, async () => {
       requireKind(await this.uploadPolicy(), input.kind);
       return this.library.addRecord(input);
     });
   }
 
   async addRecordRevision(id: string, input: NewRevisionDto): Promise<EvidenceDetail> {
-    return this.library.inScope(async () => {
+    return this.tx.runScoped(this.scope, async () => {
       const policy = await this.uploadPolicy();
       const { evidence } = await this.library.get(id);
       if (evidence.kind !== 'file') requireKind(policy, evidence.kind);
@@ -80,8 +82,13 @@ export class EvidenceIntake {
     return this.policies.forUploads();
   }
 
+  /** The routes that stream a file run outside the request transaction: each step opens its own, for the caller's organization. */
+  private get scope(): RowScope {
+    return { organizationId: this.context.organizationId, userId: this.context.userId };
+  }
+
   private async receive(request: Request): Promise<CheckedUpload> {
-    const policy = await this.library.inScope(() => this.uploadPolicy());
+    const policy = await this.tx.runScoped(this.scope, () => this.uploadPolicy());
     requireKind(policy, 'file');
     const upload = await this.receiver.receive(request, policy);
     const { path, contentType } = upload.file;
@@ -109,10 +116,10 @@ export class EvidenceIntake {
    */
   private async screen(digests: ReadonlyArray<{ sha256: string; md5: string }>, path: string): Promise<void> {
     if (digests.length === 0) return;
-    const [match] = await this.library.inScope(() => this.hashLists.matches(digests.flatMap((digest) => [digest.sha256, digest.md5])));
+    const [match] = await this.tx.runScoped(this.scope, () => this.hashLists.matches(digests.flatMap((digest) => [digest.sha256, digest.md5])));
     if (!match) return;
     await rm(path, { force: true });
-    await this.library.inScope(() => this.incidents.report(match));
+    await this.tx.runScoped(this.scope, () => this.incidents.report(match));
     throw paused();
   }
 }

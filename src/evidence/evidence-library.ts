@@ -80,11 +80,6 @@ export class EvidenceLibrary {
     if (Object.keys(problems).length > 0) throw new InvalidInputException(problems);
   }
 
-  /** Runs `work` in a transaction of the request's organization and caller, for routes that stream first. */
-  inScope<T>(work: () => Promise<T>): Promise<T> {
-    return this.tx.runScoped({ organizationId: this.context.organizationId, userId: this.context.userId }, work);
-  }
-
   async addRecord(input: CreateEvidenceDto): Promise<EvidenceDetail> {
     this.requireProvider();
     const evidence = await this.insertEvidence(input.kind, input);

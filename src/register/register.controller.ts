@@ -4,7 +4,6 @@ import type { Request, Response } from 'express';
 import { Public } from '../auth/access.decorator';
 import { PublicComplaints } from '../complaints/public-complaints';
 import { AppConfig } from '../config/app-config.service';
-import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { RegisterEventsQueryDto } from './dto/register-events-query.dto';
 import { RegisterListQueryDto } from './dto/register-query.dto';
@@ -22,7 +21,6 @@ export class RegisterController {
     private readonly directory: RegisterDirectory,
     private readonly statistics: RegisterStatistics,
     private readonly csv: RegisterCsv,
-    private readonly tx: TransactionHost,
     private readonly config: AppConfig,
     private readonly complaints: PublicComplaints,
   ) {}

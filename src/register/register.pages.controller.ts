@@ -5,7 +5,6 @@ import { Public } from '../auth/access.decorator';
 import { PublicComplaints } from '../complaints/public-complaints';
 import { openToOtherSites } from '../common/web/open-to-other-sites';
 import { AppConfig } from '../config/app-config.service';
-import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { badgeSvg } from './badge';
 import { RegisterPageQueryDto } from './dto/register-query.dto';
@@ -32,7 +31,6 @@ export class RegisterPagesController {
     private readonly config: AppConfig,
     private readonly pages: RenderedPages,
     private readonly complaints: PublicComplaints,
-    private readonly tx: TransactionHost,
     private readonly register: Register,
   ) {}
 
@@ -79,7 +77,7 @@ export class RegisterPagesController {
     // Meant to be embedded: fresh within a minute, revalidated cheaply with the ETag after that.
     response.setHeader('Cache-Control', 'public, max-age=60');
     openToOtherSites(response);
-    const entry = await this.tx.runScoped({}, () => this.register.entry(id));
+    const entry = await this.register.badgeEntry(id);
     if (entry) return badgeSvg(entry.status, `level ${entry.level}`);
     response.status(404);
     return badgeSvg('unknown', '');

@@ -77,6 +77,11 @@ export class Register {
     return this.tx.manager.getRepository(RegisterEntry).findOne({ where: { id }, ...(options.lock ? { lock: { mode: 'pessimistic_read' as const } } : {}) });
   }
 
+  /** An entry for its badge, in a transaction of its own: the register's pages open one only when they must. */
+  badgeEntry(id: string): Promise<RegisterEntry | null> {
+    return this.tx.runScoped({}, () => this.entry(id));
+  }
+
   async entriesByIds(ids: string[]): Promise<Map<string, RegisterEntry>> {
     const entries = ids.length ? await this.tx.manager.getRepository(RegisterEntry).find({ where: { id: In([...new Set(ids)]) } }) : [];
     return new Map(entries.map((entry) => [entry.id, entry]));

@@ -94,28 +94,31 @@ export class InvitationsService {
   }
 
   /**
-   * Accepts an invitation as the signed-in user, or creates the invited person's account. Returns the
-   * user who became a member, so that the caller can sign them in.
+   * Accepts an invitation as the signed-in user, or creates the invited person's account, in a
+   * transaction of its own. Returns the user who became a member, so that the route can sign them in
+   * once it is committed.
    */
-  async accept(token: string, signedInUserId: string | undefined, newAccount: NewAccount | undefined): Promise<{ user: User; organization: Organization }> {
-    const { invitation, organization } = await this.usable(token, true);
-    const user = signedInUserId ? await this.invitedSignedInUser(invitation, signedInUserId) : await this.newInvitedUser(invitation, newAccount);
-    await this.tx.changeScope({ organizationId: organization.id, userId: user.id });
-    this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind });
-    await this.memberships.add(organization, user.id, invitation.role);
-    // The use itself, in one conditional statement: a revocation that came while the account was made
-    // (hashing a password takes a while) wins, and nothing of this acceptance is kept.
-    const [accepted] = (await this.tx.manager.query(
-      `UPDATE invitations SET accepted_at = now(), accepted_by = $2
-        WHERE id = $1 AND organization_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
-      [invitation.id, user.id, organization.id],
-    )) as [unknown[], number];
-    if (accepted.length === 0) {
-      await this.usable(token);
-      throw new TenancyException(TenancyErrorCode.InvitationNotFound, 'This invitation link is not valid.');
-    }
-    await this.audit.record({ actorUserId: user.id, action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id });
-    return { user, organization };
+  accept(token: string, signedInUserId: string | undefined, newAccount: NewAccount | undefined): Promise<{ user: User; organization: Organization }> {
+    return this.tx.runScoped({ userId: signedInUserId }, async () => {
+      const { invitation, organization } = await this.usable(token, true);
+      const user = signedInUserId ? await this.invitedSignedInUser(invitation, signedInUserId) : await this.newInvitedUser(invitation, newAccount);
+      await this.tx.changeScope({ organizationId: organization.id, userId: user.id });
+      this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind });
+      await this.memberships.add(organization, user.id, invitation.role);
+      // The use itself, in one conditional statement: a revocation that came while the account was made
+      // (hashing a password takes a while) wins, and nothing of this acceptance is kept.
+      const [accepted] = (await this.tx.manager.query(
+        `UPDATE invitations SET accepted_at = now(), accepted_by = $2
+          WHERE id = $1 AND organization_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+        [invitation.id, user.id, organization.id],
+      )) as [unknown[], number];
+      if (accepted.length === 0) {
+        await this.usable(token);
+        throw new TenancyException(TenancyErrorCode.InvitationNotFound, 'This invitation link is not valid.');
+      }
+      await this.audit.record({ actorUserId: user.id, action: 'invitation.accepted', targetType: 'invitation', targetId: invitation.id });
+      return { user, organization };
+    });
   }
 
   private async invitedSignedInUser(invitation: Invitation, userId: string): Promise<User> {

@@ -53,16 +53,14 @@ export class AssessmentsService implements OnModuleInit {
     this.usage.answeredBy((ids) => this.usesOfEvidence(ids));
   }
 
+  /** The organization's assessments, newest first, narrowed in SQL by state, service and code. */
   async list(query: AssessmentListQueryDto = {}): Promise<AssessmentSummary[]> {
-    const where: Record<string, unknown> = { organizationId: this.context.organizationId };
-    if (query.state) where.state = query.state;
-    if (query.service) where.serviceId = query.service;
-    const assessments = await this.repository.find({ where, order: { createdAt: 'DESC' } });
-    const versions = await this.versionsOf(assessments);
-    return this.summarize(
-      assessments.filter((assessment) => !query.code || versions.get(assessment.codeVersionId)!.slug === query.code),
-      versions,
-    );
+    const builder = this.repository.createQueryBuilder('assessment').where('assessment.organizationId = :organizationId', { organizationId: this.context.organizationId });
+    if (query.state) builder.andWhere('assessment.state = :state', { state: query.state });
+    if (query.service) builder.andWhere('assessment.serviceId = :service', { service: query.service });
+    if (query.code) builder.andWhere('assessment.codeVersionId IN (SELECT v.id FROM code_versions v JOIN codes c ON c.id = v.code_id WHERE c.slug = :code)', { code: query.code });
+    const assessments = await builder.orderBy('assessment.createdAt', 'DESC').addOrderBy('assessment.id', 'DESC').getMany();
+    return this.summarize(assessments, await this.versionsOf(assessments));
   }
 
   async find(id: string, options: { lock?: 'share' | 'update' } = {}): Promise<Assessment> {

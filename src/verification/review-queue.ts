@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
-import { SubmittedAssessments } from '../assessments/submitted-assessments';
 import type { Assessment } from '../assessments/entities/assessment.entity';
+import { SubmittedAssessments, type SubmittedFilter } from '../assessments/submitted-assessments';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { UsersService } from '../tenancy/users.service';
@@ -24,14 +24,8 @@ export interface QueueItem {
   decisionPending: boolean;
 }
 
-const SORTS: Record<QueueSort, (a: QueueItem, b: QueueItem) => number> = {
-  age: (a, b) => b.ageDays - a.ageDays || a.assessment.submittedAt!.getTime() - b.assessment.submittedAt!.getTime(),
-  submitted: (a, b) => a.assessment.submittedAt!.getTime() - b.assessment.submittedAt!.getTime(),
-  provider: (a, b) => a.provider.name.localeCompare(b.provider.name) || a.service.localeCompare(b.service),
-  code: (a, b) => a.code.slug.localeCompare(b.code.slug) || a.code.version.localeCompare(b.code.version),
-  state: (a, b) => a.assessment.state.localeCompare(b.assessment.state),
-  level: (a, b) => a.assessment.targetLevel - b.assessment.targetLevel,
-};
+/** The queue's orders in SQL: by age is oldest submission first, as by submission. */
+const SORTS: Record<QueueSort, SubmittedFilter['sort']> = { age: 'submitted', submitted: 'submitted', provider: 'provider', code: 'code', state: 'state', level: 'level' };
 
 /** The monitoring body's queue: every submission addressed to it, with who reviews it. */
 @Injectable()
@@ -44,12 +38,14 @@ export class ReviewQueue {
   ) {}
 
   async list(query: ReviewQueueQueryDto = {}, now = new Date()): Promise<QueueItem[]> {
-    const addressed = (await this.assessments.addressedList()).filter(
-      ({ assessment, code }) =>
-        (query.state === 'all' || (query.state ? assessment.state === query.state : UNDECIDED.includes(assessment.state))) &&
-        (!query.code || code.slug === query.code) &&
-        (!query.level || assessment.targetLevel === query.level),
-    );
+    const addressed = await this.assessments.list({
+      states: query.state === 'all' ? undefined : query.state ? [query.state] : UNDECIDED,
+      code: query.code,
+      level: query.level,
+      among: query.mine ? await this.reviewedByMe() : undefined,
+      sort: SORTS[query.sort ?? 'age'],
+      order: query.order,
+    });
     const ids = addressed.map(({ assessment }) => assessment.id);
     const [reviews, pending] = ids.length === 0 ? [[], []] : await Promise.all([
       this.tx.manager.getRepository(Review).findBy({ assessmentId: In(ids), organizationId: this.context.organizationId }),
@@ -58,19 +54,29 @@ export class ReviewQueue {
     const reviewOf = new Map(reviews.map((review) => [review.assessmentId, review]));
     const names = await this.users.namesByIds(reviews.flatMap((review) => [review.leadReviewerId, review.secondReviewerId]));
     const person = (id: string | undefined) => (id ? { id, name: names.get(id) ?? '' } : null);
-    const items = addressed
-      .map((item): QueueItem => {
-        const review = reviewOf.get(item.assessment.id);
-        return {
-          ...item,
-          ageDays: Math.floor((now.getTime() - item.assessment.submittedAt!.getTime()) / 86_400_000),
-          lead: person(review?.leadReviewerId),
-          second: person(review?.secondReviewerId),
-          decisionPending: pending.some((decision) => decision.assessmentId === item.assessment.id),
-        };
-      })
-      .filter((item) => !query.mine || item.lead?.id === this.context.userId || item.second?.id === this.context.userId);
-    const sorted = items.sort(SORTS[query.sort ?? 'age']);
-    return query.order === 'desc' ? sorted.reverse() : sorted;
+    return addressed.map((item): QueueItem => {
+      const review = reviewOf.get(item.assessment.id);
+      return {
+        ...item,
+        ageDays: Math.floor((now.getTime() - item.assessment.submittedAt!.getTime()) / 86_400_000),
+        lead: person(review?.leadReviewerId),
+        second: person(review?.secondReviewerId),
+        decisionPending: pending.some((decision) => decision.assessmentId === item.assessment.id),
+      };
+    });
+  }
+
+  /** The assessments the caller reviews, as lead or second. */
+  private async reviewedByMe(): Promise<string[]> {
+    // An API token is no reviewer: nothing is assigned to it.
+    if (!this.context.userId) return [];
+    const reviews = await this.tx.manager.getRepository(Review).find({
+      where: [
+        { organizationId: this.context.organizationId, leadReviewerId: this.context.userId },
+        { organizationId: this.context.organizationId, secondReviewerId: this.context.userId },
+      ],
+      select: { assessmentId: true },
+    });
+    return reviews.map((review) => review.assessmentId);
   }
 }

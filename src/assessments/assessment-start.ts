@@ -38,9 +38,6 @@ export class AssessmentStart {
   ) {}
 
   async start(input: StartAssessmentDto): Promise<AssessmentDetail> {
-    if (this.context.organization.kind !== 'provider') {
-      throw new AssessmentsException(AssessmentsErrorCode.ProvidersOnly, 'Only providers declare adherence; this organization is a monitoring body.');
-    }
     const service = await this.services.get(input.serviceId);
     const { version, document } = await this.codes.version(input.code, input.version);
     if (version.status !== 'published') {

@@ -81,7 +81,6 @@ export class EvidenceLibrary {
   }
 
   async addRecord(input: CreateEvidenceDto): Promise<EvidenceDetail> {
-    this.requireProvider();
     const evidence = await this.insertEvidence(input.kind, input);
     await this.insertRevision(evidence, 1, recordContent(input), input);
     await this.audit.record({ action: 'evidence.created', targetType: 'evidence', targetId: evidence.id, data: { kind: input.kind, title: evidence.title } });
@@ -162,8 +161,7 @@ export class EvidenceLibrary {
   private async storeUpload<T extends object>(upload: CheckedUpload, fieldsType: new () => T, write: (fields: T) => Promise<string>): Promise<EvidenceDetail> {
     const organizationId = this.context.organizationId;
     try {
-      this.requireProvider();
-      const fields = await validateUploadFields(fieldsType, upload);
+        const fields = await validateUploadFields(fieldsType, upload);
       return await this.tx.runScoped({ organizationId, userId: this.context.userId }, async () => {
         await this.tx.manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`evidence-object:${organizationId}:${upload.file.sha256}`]);
         const { created } = await this.storage.put(organizationId, upload.file);
@@ -226,7 +224,6 @@ export class EvidenceLibrary {
 
   /** The evidence, locked so that two new revisions never take the same number. */
   private async findForRevision(id: string): Promise<Evidence> {
-    this.requireProvider();
     const evidence = await this.evidence
       .createQueryBuilder('evidence')
       .setLock('pessimistic_write')
@@ -249,12 +246,6 @@ export class EvidenceLibrary {
       current: current as EvidenceRevision,
       status: evidenceStatus(current, today),
     }));
-  }
-
-  private requireProvider(): void {
-    if (this.context.organization.kind !== 'provider') {
-      throw new EvidenceException(EvidenceErrorCode.ProvidersOnly, 'Only providers keep an evidence library; this organization is a monitoring body.');
-    }
   }
 
   private get evidence() {

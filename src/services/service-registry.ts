@@ -43,7 +43,6 @@ export class ServiceRegistry {
   }
 
   async create(input: CreateServiceDto): Promise<ProviderService> {
-    this.requireProvider();
     const { answers } = await this.codes.checkProfileAnswers(input.profile ?? {});
     const nameSkeleton = await this.freeNameSkeleton(input.name);
     const service = await this.refusingLookAlikes(input.name, () =>
@@ -121,12 +120,6 @@ export class ServiceRegistry {
 
   private get repository() {
     return this.tx.manager.getRepository(ProviderService);
-  }
-
-  private requireProvider(): void {
-    if (this.context.organization.kind !== 'provider') {
-      throw new ServicesException(ServicesErrorCode.ProvidersOnly, 'Only providers register services; this organization is a monitoring body.');
-    }
   }
 
   /**

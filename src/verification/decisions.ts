@@ -4,7 +4,6 @@ import { AuditService } from '../audit/audit.service';
 import { AuthErrorCode, AuthException } from '../auth/auth.exception';
 import { mayMake, type Move } from '../auth/moves';
 import { Permission } from '../auth/permissions';
-import { CodesService } from '../codes/codes.service';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { TenantContext } from '../common/tenant-context';
 import { moveRow } from '../database/move-row';
@@ -40,7 +39,6 @@ export class Decisions {
     private readonly audit: AuditService,
     private readonly floor: ReviewFloor,
     private readonly lifecycle: AssessmentLifecycle,
-    private readonly codes: CodesService,
     private readonly register: Register,
     private readonly notifications: Notifications,
   ) {}

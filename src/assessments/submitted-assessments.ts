@@ -28,7 +28,8 @@ export interface SubmittedFilter {
 
 const SUBMITTED_ORDERS: Record<(typeof SUBMITTED_SORTS)[number], string[]> = {
   submitted: ['assessment.submittedAt'],
-  provider: ['provider.name', 'service_name'],
+  // Names as people sort them, whatever their case (the evidence library sorts titles the same way).
+  provider: ['lower(provider.name)', `lower(coalesce(service.name, ''))`],
   code: ['code.slug', 'version.version'],
   state: ['assessment.state'],
   level: ['assessment.targetLevel'],

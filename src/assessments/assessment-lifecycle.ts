@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { Permission, roleAllows, tokenAllows } from '../auth/permissions';
+import { Permission, roleAllows, tokenAllows } from '../access/permissions';
 import type { OrganizationKind } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
-import type { Role } from '../tenancy/roles';
+import type { Role } from '../access/roles';
 import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
 import { Assessment } from './entities/assessment.entity';
 

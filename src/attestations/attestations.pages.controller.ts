@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Injectable, Post, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { FormModel, FormView } from '../common/web/form-view.decorator';
 import { AttestationVerifier } from './attestation-verifier';
 import { verdictOf } from './attestation-verdict';

@@ -6,7 +6,7 @@ import { setFlash } from '../common/web/page-locals.middleware';
 import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
-import { Public, SignedIn } from './access.decorator';
+import { Public, SignedIn } from '../access/access.decorator';
 import { AccountService } from './account.service';
 import { AcceptInvitationDto } from './dto/accept-invitation.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';

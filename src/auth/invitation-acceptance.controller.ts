@@ -5,7 +5,7 @@ import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
 import { organizationView, userView } from '../tenancy/tenancy.views';
-import { Public } from './access.decorator';
+import { Public } from '../access/access.decorator';
 import { AcceptInvitationDto } from './dto/accept-invitation.dto';
 import { startSession } from './session';
 import { SessionUser } from './session-user';

@@ -4,11 +4,11 @@ import type { Request } from 'express';
 import { TenantContext } from '../common/tenant-context';
 import { FormView } from '../common/web/form-view.decorator';
 import { setFlash } from '../common/web/page-locals.middleware';
-import { OrgAccess } from './access.decorator';
+import { OrgAccess } from '../access/access.decorator';
 import { apiTokenView } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
 import { CreateTokenDto } from './dto/create-token.dto';
-import { Permission } from './permissions';
+import { Permission } from '../access/permissions';
 
 @ApiExcludeController()
 @Controller('app/:org/tokens')

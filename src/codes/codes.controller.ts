@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Operator, Public } from '../auth/access.decorator';
+import { Operator, Public } from '../access/access.decorator';
 import { AccreditationsService } from './accreditations.service';
 import { CodesService } from './codes.service';
 import { accreditationView, codeSummaryView, codeVersionView, importedView, monitoringBodyView } from './codes.views';

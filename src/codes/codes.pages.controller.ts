@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Redirect, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { AccreditationsService } from './accreditations.service';
 import { changelogForPage, diffForPage, readerSections, requirementCount } from './code-pages.views';
 import { CodesService } from './codes.service';

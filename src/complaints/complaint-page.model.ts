@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { Permission, roleAllows } from '../auth/permissions';
+import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { FormModel } from '../common/web/form-view.decorator';
-import type { Role } from '../tenancy/roles';
+import type { Role } from '../access/roles';
 import { categoryLabel } from './complaint-categories';
 import { ComplaintHandling } from './complaint-handling';
 import { STATUS_LABELS, type ComplaintStatus } from './complaint-lifecycle';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Render, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { FormView } from '../common/web/form-view.decorator';
 import { RegisterDirectory } from '../register/register-directory';
 import { categoryLabel } from './complaint-categories';

@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { FormModel } from '../common/web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
-import { csrf } from '../auth/csrf';
-import { Permission, roleAllows } from '../auth/permissions';
-import type { Role } from '../tenancy/roles';
+import { csrf } from '../access/csrf';
+import { Permission, roleAllows } from '../access/permissions';
+import type { Role } from '../access/roles';
 import { EvidenceIntake } from './evidence-intake';
 import { EvidenceLibrary } from './evidence-library';
 

@@ -1,4 +1,4 @@
-import { ALL_ROLES } from '../tenancy/roles';
+import { ALL_ROLES } from '../access/roles';
 import { NOTIFICATION_EVENTS } from './notification-event';
 import type { NotificationInput } from './notifications';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../database/transaction-host';
-import type { Role } from '../tenancy/roles';
+import type { Role } from '../access/roles';
 import type { NotificationEvent } from './notification-event';
 import { checkedNotification } from './notification-input.check';
 
@@ -12,7 +12,7 @@ export interface NotificationInput {
    */
   organizationId?: string;
   /**
-   * Who in it: these users, and/or every member with one of these roles (roles from src/tenancy/roles.ts),
+   * Who in it: these users, and/or every member with one of these roles (roles from src/access/roles.ts),
    * and/or these e-mail addresses, which need not be anyone's account (someone who filed a complaint).
    */
   to: { userIds?: string[]; roles?: Role[]; emails?: string[] };

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Operator } from '../auth/access.decorator';
+import { Operator } from '../access/access.decorator';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { NotificationListQueryDto } from './dto/notification-list-query.dto';
 import { NOTIFICATION_LOG_SIZE, NotificationLog } from './notification-log';

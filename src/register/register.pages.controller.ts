@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, Query, Req, Res, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { PublicComplaints } from '../complaints/public-complaints';
 import { openToOtherSites } from '../common/web/open-to-other-sites';
 import { AppConfig } from '../config/app-config.service';

@@ -1,13 +1,13 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission, roleAllows } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission, roleAllows } from '../access/permissions';
 import { CodesService } from '../codes/codes.service';
 import { TenantContext } from '../common/tenant-context';
 import { FormView } from '../common/web/form-view.decorator';
 import { setFlash } from '../common/web/page-locals.middleware';
-import type { Role } from '../tenancy/roles';
+import type { Role } from '../access/roles';
 import { CreateServiceDto } from './dto/create-service.dto';
 import { ServicePageQueryDto } from './dto/applicability-query.dto';
 import { UpdateServiceDto } from './dto/update-service.dto';

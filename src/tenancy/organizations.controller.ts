@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OrgAccess, SignedIn } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess, SignedIn } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { ChangeRoleDto } from './dto/change-role.dto';
 import { CreateInvitationDto } from './dto/create-invitation.dto';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { OrgAccess, SignedIn } from '../auth/access.decorator';
-import { Permission, roleAllows } from '../auth/permissions';
+import { OrgAccess, SignedIn } from '../access/access.decorator';
+import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { AppConfig } from '../config/app-config.service';
 import { FormView } from '../common/web/form-view.decorator';
@@ -15,7 +15,7 @@ import { FoundingService } from './founding.service';
 import { InvitationsService } from './invitations.service';
 import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
-import { Role, rolesFor } from './roles';
+import { Role, rolesFor } from '../access/roles';
 import { invitationView, organizationView } from './tenancy.views';
 
 @ApiExcludeController()

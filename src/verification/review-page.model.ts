@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AssessmentLifecycle, words } from '../assessments/assessment-lifecycle';
-import { Permission, roleAllows } from '../auth/permissions';
+import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { FormModel } from '../common/web/form-view.decorator';
 import { MembershipsService } from '../tenancy/memberships.service';
-import type { Role } from '../tenancy/roles';
+import type { Role } from '../access/roles';
 import type { OpenedReview, ReviewDetail } from './review-workspace';
 import { ReviewWorkspace } from './review-workspace';
 import { addMonths, DEFAULT_VALIDITY_MONTHS, MAX_VALIDITY_MONTHS, todayUtc } from './validity';

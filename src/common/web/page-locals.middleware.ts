@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import { csrf } from '../../auth/csrf';
+import { csrf } from '../../access/csrf';
 import { keepOutOfCaches } from './private-answers.middleware';
 
 export interface Flash {

@@ -1,5 +1,5 @@
 import type { OrganizationKind } from '../common/request-context';
-import { rolesFor, type Role } from '../tenancy/roles';
+import { rolesFor, type Role } from './roles';
 
 export enum Permission {
   OrganizationRead = 'organization.read',

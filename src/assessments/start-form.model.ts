@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { AccreditationsService } from '../codes/accreditations.service';
 import { CodesService } from '../codes/codes.service';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
 import { ServiceRegistry } from '../services/service-registry';
 import { AssessmentsService } from './assessments.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
 import { EvidenceLibrary } from '../evidence/evidence-library';
 import { AssessmentLifecycle, EDITABLE_STATES, submitMove, words } from './assessment-lifecycle';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Injectable, Post, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Public } from '../access/access.decorator';
-import { FormModel, FormView } from '../common/web/form-view.decorator';
+import { FormModel, FormView } from '../web/form-view.decorator';
 import { AttestationVerifier } from './attestation-verifier';
 import { verdictOf } from './attestation-verdict';
 import { VerifyAttestationDto } from './dto/verify-attestation.dto';

@@ -2,8 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { TenantContext } from '../common/tenant-context';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
 import { OrgAccess } from '../access/access.decorator';
 import { apiTokenView } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';

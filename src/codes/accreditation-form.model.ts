@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { AccreditationsService } from './accreditations.service';
 import { CodesService } from './codes.service';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import { RegisterDirectory } from '../register/register-directory';
 import { CATEGORY_LABELS, COMPLAINT_CATEGORIES } from './complaint-categories';
 import { COMPLAINT_TEXT_MAX } from './dto/file-complaint.dto';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import type { Role } from '../access/roles';
 import { categoryLabel } from './complaint-categories';
 import { ComplaintHandling } from './complaint-handling';

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Render, Req, Res,
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Public } from '../access/access.decorator';
-import { FormView } from '../common/web/form-view.decorator';
+import { FormView } from '../web/form-view.decorator';
 import { RegisterDirectory } from '../register/register-directory';
 import { categoryLabel } from './complaint-categories';
 import { ComplaintFiling } from './complaint-filing';

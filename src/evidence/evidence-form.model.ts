@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
 import { csrf } from '../access/csrf';
 import { Permission, roleAllows } from '../access/permissions';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FormModel } from '../common/web/form-view.decorator';
+import type { FormModel } from '../web/form-view.decorator';
 import { HASH_LIST_FILE_LIMIT } from './hash-list-upload.middleware';
 import { HashLists } from './hash-lists';
 import { UploadIncidents } from './upload-incidents';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { CodesService } from '../codes/codes.service';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
 import { questionGroupsOf } from './services.pages.views';
 

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { ASSESSMENT_STATES, words } from '../assessments/assessment-lifecycle';
 import { CodesService } from '../codes/codes.service';
 import { TenantContext } from '../common/tenant-context';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import { QUEUE_SORTS } from './dto/review-queue-query.dto';
 
 const SORT_LABELS: Record<(typeof QUEUE_SORTS)[number], string> = {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import { TenantContext } from '../common/tenant-context';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 
 /** The reports page's period form, filled from the query; a refused period shows it again with the reason. */
 @Injectable()

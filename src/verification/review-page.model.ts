@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { AssessmentLifecycle, words } from '../assessments/assessment-lifecycle';
 import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
-import { FormModel } from '../common/web/form-view.decorator';
+import { FormModel } from '../web/form-view.decorator';
 import { MembershipsService } from '../tenancy/memberships.service';
 import type { Role } from '../access/roles';
 import type { OpenedReview, ReviewDetail } from './review-workspace';

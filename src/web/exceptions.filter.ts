@@ -3,16 +3,16 @@ import { ModuleRef } from '@nestjs/core';
 import { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
-import { TransactionHost } from '../../database/transaction-host';
-import { InvalidInputException } from '../validation/invalid-input.exception';
-import { displayableValues } from '../web/displayable-values';
-import { RequestWithFormView } from '../web/form-view.guard';
-import { isApiRequest } from '../web/is-api-request';
-import { TenantContext } from '../tenant-context';
-import { isDatabaseUnavailable } from './database-unavailable';
-import { isTransactionConflict, TRANSACTION_CONFLICT } from './transaction-conflict';
-import { DomainException } from './domain.exception';
-import { ErrorBody } from './field-errors';
+import { TransactionHost } from '../database/transaction-host';
+import { InvalidInputException } from '../common/validation/invalid-input.exception';
+import { displayableValues } from '../common/web/displayable-values';
+import { RequestWithFormView } from './form-view.guard';
+import { isApiRequest } from '../common/web/is-api-request';
+import { TenantContext } from '../common/tenant-context';
+import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
+import { isTransactionConflict, TRANSACTION_CONFLICT } from '../common/errors/transaction-conflict';
+import { DomainException } from '../common/errors/domain.exception';
+import { ErrorBody } from '../common/errors/field-errors';
 
 /**
  * Statuses after which a form is shown again with what the person typed and the message: a refused

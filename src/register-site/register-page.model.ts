@@ -1,6 +1,6 @@
-import { REGISTER_STATUSES } from './entities/register-entry.entity';
-import type { RegisterPageQueryDto, RegisterSort } from './dto/register-query.dto';
-import type { RegisterFacets, RegisterPage } from './register-directory';
+import { REGISTER_STATUSES } from '../register/entities/register-entry.entity';
+import type { RegisterPageQueryDto, RegisterSort } from '../register/dto/register-query.dto';
+import type { RegisterFacets, RegisterPage } from '../register/register-directory';
 
 const SORT_LABELS: Record<RegisterSort, string> = {
   relevance: 'Best match',

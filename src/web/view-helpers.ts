@@ -1,7 +1,7 @@
 import hbs from 'hbs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { rolesFor } from '../../access/roles';
+import { rolesFor } from '../access/roles';
 
 /** Registers the partials under `views/partials` and the few helpers the templates use. */
 export function registerViewHelpers(partialsDirectory: string): void {

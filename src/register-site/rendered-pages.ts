@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { TransactionHost } from '../database/transaction-host';
-import { RevisionMemo } from './revision-memo';
+import { RevisionMemo } from '../register/revision-memo';
 
 const SESSION_COOKIE = /(?:^|;\s*)adhere\.sid=/;
 

@@ -1,4 +1,4 @@
-import type { RegisterStatus } from './entities/register-entry.entity';
+import type { RegisterStatus } from '../register/entities/register-entry.entity';
 
 /** Badge colours, dark enough for white text (WCAG contrast at least 4.5:1). */
 const COLOURS: Record<RegisterStatus | 'unknown', string> = {

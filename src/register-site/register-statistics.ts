@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '../database/transaction-host';
-import { REGISTER_STATUSES, type RegisterStatus } from './entities/register-entry.entity';
+import { REGISTER_STATUSES, type RegisterStatus } from '../register/entities/register-entry.entity';
 
 export interface RegisterFigures {
   entries: {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { csrf } from '../../access/csrf';
-import { keepOutOfCaches } from './private-answers.middleware';
+import { csrf } from '../access/csrf';
+import { keepOutOfCaches } from '../common/web/private-answers.middleware';
 
 export interface Flash {
   kind: 'success' | 'error';

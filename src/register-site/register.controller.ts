@@ -7,9 +7,9 @@ import { AppConfig } from '../config/app-config.service';
 import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { RegisterEventsQueryDto } from './dto/register-events-query.dto';
-import { RegisterListQueryDto } from './dto/register-query.dto';
+import { RegisterListQueryDto } from '../register/dto/register-query.dto';
 import { RegisterCsv } from './register-csv';
-import { RegisterDirectory } from './register-directory';
+import { RegisterDirectory } from '../register/register-directory';
 import { applyFreshness, RegisterFreshness } from './register-freshness.interceptor';
 import { RegisterStatistics } from './register-statistics';
 

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { from, Observable, switchMap } from 'rxjs';
 import { isApiRequest } from '../common/web/is-api-request';
 import { openToOtherSites } from '../common/web/open-to-other-sites';
-import { RegisterDirectory } from './register-directory';
+import { RegisterDirectory } from '../register/register-directory';
 
 /**
  * Conditional requests for the register's public answers. The ETag names the register's revision

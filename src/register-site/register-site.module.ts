@@ -3,7 +3,7 @@ import { ComplaintsModule } from '../complaints/complaints.module';
 import { RegisterController } from './register.controller';
 import { RegisterCsv } from './register-csv';
 import { RegisterFreshness } from './register-freshness.interceptor';
-import { RegisterModule } from './register.module';
+import { RegisterModule } from '../register/register.module';
 import { RegisterPagesController } from './register.pages.controller';
 import { RegisterStatistics } from './register-statistics';
 import { RenderedPages } from './rendered-pages';

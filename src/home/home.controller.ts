@@ -1,6 +1,6 @@
 import { Controller, Get, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../../access/access.decorator';
+import { Public } from '../access/access.decorator';
 
 @ApiExcludeController()
 @Controller()

@@ -30,7 +30,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { RegisterModule } from './register/register.module';
 import { RegisterSiteModule } from './register-site/register-site.module';
 import { ScreeningModule } from './screening/screening.module';
-import { ServicesModule } from './services/services.module';
+import { ProviderServicesModule } from './provider-services/provider-services.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { VerificationModule } from './verification/verification.module';
 
@@ -46,7 +46,7 @@ import { VerificationModule } from './verification/verification.module';
     TenancyModule,
     AuthModule,
     CodesModule,
-    ServicesModule,
+    ProviderServicesModule,
     ScreeningModule,
     EvidenceModule,
     AssessmentsModule,

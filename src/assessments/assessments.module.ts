@@ -4,7 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { CodesModule } from '../codes/codes.module';
 import { EvidenceModule } from '../evidence/evidence.module';
 import { NotificationsModule } from '../notifications/notifications.module';
-import { ServicesModule } from '../services/services.module';
+import { ProviderServicesModule } from '../provider-services/provider-services.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AnswerBook } from './answer-book';
 import { AnswersImport } from './answers-import';
@@ -22,7 +22,7 @@ import { SubmitFormModel } from './submit-form.model';
 import { ReviewFeedback } from './review-feedback';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Assessment, Answer, AnswerEvidence, AssessmentSubmission]), AuditModule, CodesModule, ServicesModule, TenancyModule, EvidenceModule, NotificationsModule],
+  imports: [TypeOrmModule.forFeature([Assessment, Answer, AnswerEvidence, AssessmentSubmission]), AuditModule, CodesModule, ProviderServicesModule, TenancyModule, EvidenceModule, NotificationsModule],
   controllers: [AssessmentsController, AssessmentsPagesController],
   providers: [AssessmentsService, AnswerBook, AnswersImport, AssessmentLifecycle, StartFormModel, WorkspaceFormModel, SubmitFormModel, ReviewFeedback],
   exports: [AssessmentsService, AssessmentLifecycle, ReviewFeedback],

@@ -4,7 +4,7 @@ import { AccreditationsService } from '../codes/accreditations.service';
 import { CodesService } from '../codes/codes.service';
 import { FormModel } from '../web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
-import { ServiceRegistry } from '../services/service-registry';
+import { ServiceRegistry } from '../provider-services/service-registry';
 import { AssessmentsService } from './assessments.service';
 
 /**

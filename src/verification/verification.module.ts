@@ -6,7 +6,7 @@ import { CodesModule } from '../codes/codes.module';
 import { EvidenceModule } from '../evidence/evidence.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { RegisterModule } from '../register/register.module';
-import { ServicesModule } from '../services/services.module';
+import { ProviderServicesModule } from '../provider-services/provider-services.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { Decisions } from './decisions';
 import { Decision } from './entities/decision.entity';
@@ -41,7 +41,7 @@ import { VerifiedStatus } from './verified-status';
     EvidenceModule,
     NotificationsModule,
     RegisterModule,
-    ServicesModule,
+    ProviderServicesModule,
     TenancyModule,
   ],
   controllers: [ReviewsController, ReportsController, ReviewsPagesController],

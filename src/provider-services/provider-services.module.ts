@@ -5,13 +5,13 @@ import { CodesModule } from '../codes/codes.module';
 import { ProviderService } from './provider-service.entity';
 import { ServiceRegistry } from './service-registry';
 import { ServiceFormModel } from './service-form.model';
-import { ServicesController } from './services.controller';
-import { ServicesPagesController } from './services.pages.controller';
+import { ProviderServicesController } from './provider-services.controller';
+import { ProviderServicesPagesController } from './provider-services.pages.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ProviderService]), AuditModule, CodesModule],
-  controllers: [ServicesController, ServicesPagesController],
+  controllers: [ProviderServicesController, ProviderServicesPagesController],
   providers: [ServiceRegistry, ServiceFormModel],
   exports: [ServiceRegistry],
 })
-export class ServicesModule {}
+export class ProviderServicesModule {}

@@ -19,7 +19,7 @@ import { applicabilityForPage, profileForPage, questionGroupsOf } from './servic
 /** A provider's pages for its services: describe each one, and see which requirements apply to it. */
 @ApiExcludeController()
 @Controller('app/:org/services')
-export class ServicesPagesController {
+export class ProviderServicesPagesController {
   constructor(
     private readonly context: TenantContext,
     private readonly services: ServiceRegistry,

@@ -10,7 +10,7 @@ import { serviceView } from './services.views';
 
 @ApiTags('services')
 @Controller('api/v1/orgs/:org/services')
-export class ServicesController {
+export class ProviderServicesController {
   constructor(private readonly services: ServiceRegistry) {}
 
   @Get()

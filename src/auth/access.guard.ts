@@ -11,7 +11,7 @@ import { keepOutOfCaches } from '../common/web/private-answers.middleware';
 import { AppConfig } from '../config/app-config.service';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { ACCESS_RULE, AccessRule } from '../access/access.decorator';
-import { ApiToken } from './api-token.entity';
+import { ApiToken } from './entities/api-token.entity';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { csrf, SAFE_METHODS } from '../access/csrf';
 import { otherSiteOf } from './request-origin';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { OrgAccess } from '../access/access.decorator';
-import { ApiToken } from './api-token.entity';
+import { ApiToken } from './entities/api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
 import { CreateTokenDto } from './dto/create-token.dto';
 import { Permission } from '../access/permissions';

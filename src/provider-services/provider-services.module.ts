@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { CodesModule } from '../codes/codes.module';
-import { ProviderService } from './provider-service.entity';
+import { ProviderService } from './entities/provider-service.entity';
 import { ServiceRegistry } from './service-registry';
 import { ServiceFormModel } from './service-form.model';
 import { ProviderServicesController } from './provider-services.controller';

@@ -9,7 +9,7 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { CreateServiceDto } from './dto/create-service.dto';
 import { UpdateServiceDto } from './dto/update-service.dto';
-import { ProviderService } from './provider-service.entity';
+import { ProviderService } from './entities/provider-service.entity';
 import { ServicesErrorCode, ServicesException } from './services.exception';
 
 /** A provider's services and detection tools, each described once and assessed against any code. */

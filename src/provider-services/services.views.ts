@@ -1,4 +1,4 @@
-import type { ProviderService } from './provider-service.entity';
+import type { ProviderService } from './entities/provider-service.entity';
 
 export function serviceView(service: ProviderService) {
   return {

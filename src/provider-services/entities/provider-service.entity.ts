@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { Profile } from '../codes/document/code-document';
+import type { Profile } from '../../codes/document/code-document';
 
 /** An online service or detection tool a provider declares adherence for, described once by its profile. */
 @Entity('services')

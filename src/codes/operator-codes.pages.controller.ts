@@ -25,7 +25,7 @@ export class OperatorCodesPagesController {
 
   @Get()
   @Operator()
-  @Render('operator/codes')
+  @Render('codes/operator-codes')
   async list() {
     const summaries = await this.codes.list();
     return { title: 'Codes', codes: summaries.map((summary) => ({ slug: summary.code.slug, title: summary.current.title, versions: summary.versions })) };
@@ -33,7 +33,7 @@ export class OperatorCodesPagesController {
 
   @Get('import')
   @Operator()
-  @Render('operator/import')
+  @Render('codes/operator-import')
   importForm() {
     return { title: 'Import a code version', values: {} };
   }
@@ -41,9 +41,9 @@ export class OperatorCodesPagesController {
   /** Checks the file exactly as an import would, and shows what it holds; nothing is saved. */
   @Post('check')
   @Operator()
-  @FormView('operator/import')
+  @FormView('codes/operator-import')
   @HttpCode(200)
-  @Render('operator/import')
+  @Render('codes/operator-import')
   async check(@Body() form: ImportCodeFormDto, @Req() request: Request) {
     const source = uploadedSource(form, request);
     const { document, contentHash } = await this.codes.validate(source);
@@ -53,7 +53,7 @@ export class OperatorCodesPagesController {
   /** Imports the file as a draft and opens it. */
   @Post('import')
   @Operator()
-  @FormView('operator/import')
+  @FormView('codes/operator-import')
   @Redirect()
   async import(@Body() form: ImportCodeFormDto, @Req() request: Request) {
     const { version, document, created } = await this.codes.import(uploadedSource(form, request));
@@ -81,14 +81,14 @@ export class OperatorCodesPagesController {
 
   @Get(':code/accreditations')
   @Operator()
-  @Render('operator/accreditations')
+  @Render('codes/operator-accreditations')
   async accreditationsPage(@Req() request: Request) {
     return { ...(await this.accreditationForm.locals(request)), values: {} };
   }
 
   @Post(':code/accreditations')
   @Operator()
-  @FormView('operator/accreditations', AccreditationFormModel)
+  @FormView('codes/operator-accreditations', AccreditationFormModel)
   @Redirect()
   async accredit(@Param('code') slug: string, @Body() dto: AccreditDto, @Req() request: Request) {
     const { organization } = await this.accreditations.accredit(slug, dto);
@@ -98,7 +98,7 @@ export class OperatorCodesPagesController {
 
   @Post(':code/accreditations/:id/end')
   @Operator()
-  @FormView('operator/accreditations', AccreditationFormModel)
+  @FormView('codes/operator-accreditations', AccreditationFormModel)
   @Redirect()
   async end(@Param('code') slug: string, @Param('id', ParseUUIDPipe) id: string, @Body() dto: EndAccreditationDto, @Req() request: Request) {
     const { organization } = await this.accreditations.end(slug, id, dto.reason);

@@ -7,7 +7,7 @@ import { Public } from '../access/access.decorator';
 export class HomeController {
   @Get()
   @Public()
-  @Render('home')
+  @Render('home/home')
   home() {
     return {
       title: 'Adhere',

@@ -17,7 +17,7 @@ export class OperatorNotificationsPagesController {
   @Get()
   @Operator()
   @WithoutTransaction()
-  @Render('operator/notifications')
+  @Render('notifications/list')
   async list(@Query() query: NotificationListQueryDto) {
     const statuses = NOTIFICATION_STATUSES.map((status) => ({ status, current: status === query.status }));
     return { title: 'Notifications', status: query.status, statuses, size: NOTIFICATION_LOG_SIZE, notifications: await this.log.newest(query.status) };

@@ -29,21 +29,21 @@ export class ProviderServicesPagesController {
 
   @Get()
   @OrgAccess(Permission.ServicesRead)
-  @Render('services/list')
+  @Render('provider-services/list')
   async list() {
     return { title: 'Services', org: this.context.organization, services: await this.services.list(), canManage: this.canManage() };
   }
 
   @Get('new')
   @OrgAccess(Permission.ServicesManage)
-  @Render('services/form')
+  @Render('provider-services/form')
   async newForm(@Req() request: Request) {
     return { ...(await this.form.locals(request)), values: { profile: {} } };
   }
 
   @Post()
   @OrgAccess(Permission.ServicesManage)
-  @FormView('services/form', ServiceFormModel)
+  @FormView('provider-services/form', ServiceFormModel)
   @Redirect()
   async create(@Body() dto: CreateServiceDto, @Req() request: Request) {
     const service = await this.services.create({ ...dto, profile: await this.profileFrom(dto.profile) });
@@ -53,7 +53,7 @@ export class ProviderServicesPagesController {
 
   @Get(':id')
   @OrgAccess(Permission.ServicesRead)
-  @Render('services/show')
+  @Render('provider-services/show')
   async show(@Param('id', ParseUUIDPipe) id: string, @Query() query: ServicePageQueryDto) {
     const service = await this.services.get(id);
     const codes = await this.codes.profileQuestions();
@@ -74,7 +74,7 @@ export class ProviderServicesPagesController {
 
   @Get(':id/edit')
   @OrgAccess(Permission.ServicesManage)
-  @Render('services/form')
+  @Render('provider-services/form')
   async editForm(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const service = await this.services.get(id);
     return { ...(await this.form.locals(request)), values: service };
@@ -82,7 +82,7 @@ export class ProviderServicesPagesController {
 
   @Post(':id')
   @OrgAccess(Permission.ServicesManage)
-  @FormView('services/form', ServiceFormModel)
+  @FormView('provider-services/form', ServiceFormModel)
   @Redirect()
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateServiceDto, @Req() request: Request) {
     // The form always shows every field: one left empty is cleared.

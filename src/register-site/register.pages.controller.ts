@@ -38,7 +38,7 @@ export class RegisterPagesController {
 
   @Get()
   async list(@Query() query: RegisterPageQueryDto, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.pages.send(request, response, 'register/list', async () => {
+    await this.pages.send(request, response, 'register-site/list', async () => {
       const [result, facets] = await Promise.all([this.directory.page(query, query.page ?? 1, PER_PAGE), this.directory.facets()]);
       return {
         title: query.q ? `“${query.q}” in the register` : 'The register',
@@ -50,7 +50,7 @@ export class RegisterPagesController {
 
   @Get('statistics')
   async figures(@Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.pages.send(request, response, 'register/statistics', async () => ({
+    await this.pages.send(request, response, 'register-site/statistics', async () => ({
       title: 'Register statistics',
       description: 'The Adhere register in figures: verified, suspended, revoked and expired entries, levels, monitoring bodies, decision times and complaints.',
       figures: { ...(await this.statistics.figures()), complaints: await this.complaints.byOutcome() },
@@ -59,7 +59,7 @@ export class RegisterPagesController {
 
   @Get(':id')
   async entry(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    await this.pages.send(request, response, 'register/entry', async () => {
+    await this.pages.send(request, response, 'register-site/entry', async () => {
       const entry = await this.directory.entry(id);
       const url = `${this.config.publicUrl}/register/${entry.id}`;
       return {

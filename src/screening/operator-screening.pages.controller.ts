@@ -24,14 +24,14 @@ export class OperatorScreeningPagesController {
 
   @Get()
   @Operator()
-  @Render('operator/screening')
+  @Render('screening/overview')
   async show() {
     return { ...(await this.page.locals()), values: {} };
   }
 
   @Post('hash-lists')
   @Operator()
-  @FormView('operator/screening', ScreeningPageModel)
+  @FormView('screening/overview', ScreeningPageModel)
   @Redirect()
   async load(@Body() form: HashListFormDto, @Req() request: Request) {
     const text = listText(request, form.text);
@@ -52,7 +52,7 @@ export class OperatorScreeningPagesController {
 
   @Post('incidents/:id/resolve')
   @Operator()
-  @FormView('operator/screening', ScreeningPageModel)
+  @FormView('screening/overview', ScreeningPageModel)
   @Redirect()
   async resolve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ResolveIncidentDto, @Req() request: Request) {
     const incident = await this.incidents.resolve(id, dto.note, dto.version);

@@ -50,8 +50,8 @@ export class ReviewsPagesController {
 
   @Get('reviews')
   @OrgAccess(Permission.ReviewsRead)
-  @FormView('reviews/queue', QueuePageModel)
-  @Render('reviews/queue')
+  @FormView('verification/queue', QueuePageModel)
+  @Render('verification/queue')
   async list(@Query() query: ReviewQueueQueryDto, @Req() request: Request) {
     const items = await this.queue.list(query);
     return {
@@ -78,14 +78,14 @@ export class ReviewsPagesController {
 
   @Get('reviews/:id')
   @OrgAccess(Permission.ReviewsRead)
-  @Render('reviews/show')
+  @Render('verification/review')
   async show(@Param('id', ParseUUIDPipe) _id: string, @Query() _query: ReviewPageQueryDto, @Req() request: Request) {
     return this.reviewPage.locals(request);
   }
 
   @Post('reviews/:id/assign')
   @OrgAccess(Permission.ReviewsAssign)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async assign(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AssignReviewersDto, @Req() request: Request) {
     const review = await this.assignments.assign(id, dto);
@@ -96,7 +96,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/declaration')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async declare(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DeclarationDto, @Req() request: Request) {
     const declaration = await this.assignments.declare(id, dto);
@@ -112,7 +112,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/findings/:requirementKey')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async finding(@Param('id', ParseUUIDPipe) id: string, @Param('requirementKey') requirementKey: string, @Body() dto: RecordFindingDto, @Req() request: Request) {
     // The form always shows the comment and the note: a field left empty clears it.
@@ -123,7 +123,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/sections/:sectionKey/summary')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async summary(@Param('id', ParseUUIDPipe) id: string, @Param('sectionKey') sectionKey: string, @Body() dto: SectionSummaryDto, @Req() request: Request) {
     const summary = await this.findings.summarize(id, sectionKey, dto);
@@ -133,7 +133,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/request-changes')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async requestChanges(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     await this.findings.requestChanges(id);
@@ -143,7 +143,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/decision')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async propose(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ProposeDecisionDto, @Req() request: Request) {
     // One form serves both outcomes; level, validity and conditions belong to a verification only.
@@ -156,7 +156,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/decision/approve')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async approve(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const decision = await this.decisions.approve(id);
@@ -172,7 +172,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/decision/return')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async giveBack(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @Req() request: Request) {
     await this.decisions.giveBack(id, dto.reason);
@@ -182,7 +182,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/suspend')
   @OrgAccess(Permission.VerificationsManage)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async suspend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @Req() request: Request) {
     const entry = await this.status.change(id, 'suspend', dto.reason);
@@ -192,7 +192,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/reinstate')
   @OrgAccess(Permission.VerificationsManage)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async reinstate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: OptionalReasonDto, @Req() request: Request) {
     const entry = await this.status.change(id, 'reinstate', dto.reason ?? null);
@@ -202,7 +202,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/revoke')
   @OrgAccess(Permission.VerificationsManage)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async revoke(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @Req() request: Request) {
     const entry = await this.status.change(id, 'revoke', dto.reason);
@@ -212,8 +212,8 @@ export class ReviewsPagesController {
 
   @Get('reports')
   @OrgAccess(Permission.ReportsRead)
-  @FormView('reviews/reports', ReportsPageModel)
-  @Render('reviews/reports')
+  @FormView('verification/reports', ReportsPageModel)
+  @Render('verification/reports')
   async statistics(@Query() query: ReportQueryDto, @Req() request: Request) {
     const statistics = await this.reports.statistics(query);
     const period = new URLSearchParams(statistics.period).toString();

@@ -13,7 +13,7 @@ import { SaveAnswerDto } from './dto/save-answer.dto';
 import { SaveSectionDto } from './dto/save-section.dto';
 import { StartAssessmentDto } from './dto/start-assessment.dto';
 import { SubmitAssessmentDto } from './dto/submit-assessment.dto';
-import { standingJson, summaryJson } from './assessments.views';
+import { standingJson, summaryJson } from './assessments.mapper';
 import { ReviewFeedback } from './review-feedback';
 
 @ApiTags('assessments')

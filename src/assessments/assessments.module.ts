@@ -16,9 +16,9 @@ import { AnswerEvidence } from './entities/answer-evidence.entity';
 import { Answer } from './entities/answer.entity';
 import { AssessmentSubmission } from './entities/assessment-submission.entity';
 import { Assessment } from './entities/assessment.entity';
-import { StartFormModel } from './start-form.model';
-import { WorkspaceFormModel } from './workspace-form.model';
-import { SubmitFormModel } from './submit-form.model';
+import { StartFormModel } from './start-form.page';
+import { WorkspaceFormModel } from './workspace-form.page';
+import { SubmitFormModel } from './submit-form.page';
 import { ReviewFeedback } from './review-feedback';
 
 @Module({

@@ -18,10 +18,10 @@ import { StartPageQueryDto, WorkspaceQueryDto } from './dto/page-queries.dto';
 import { SaveSectionDto } from './dto/save-section.dto';
 import { StartAssessmentDto } from './dto/start-assessment.dto';
 import { SubmitAssessmentDto } from './dto/submit-assessment.dto';
-import { StartFormModel } from './start-form.model';
-import { SubmitFormModel } from './submit-form.model';
-import { WorkspaceFormModel } from './workspace-form.model';
-import { CLAIM_LABELS, postedEvidenceIds, type PostedAnswer } from './workspace.views';
+import { StartFormModel } from './start-form.page';
+import { SubmitFormModel } from './submit-form.page';
+import { WorkspaceFormModel } from './workspace-form.page';
+import { CLAIM_LABELS, postedEvidenceIds, type PostedAnswer } from './answer-cards.page';
 
 /** A provider's pages for its declarations: list, start, work through the requirements, submit. */
 @ApiExcludeController()

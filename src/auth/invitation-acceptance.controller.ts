@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { TransactionHost } from '../database/transaction-host';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
-import { organizationView, userView } from '../tenancy/tenancy.views';
+import { organizationJson, userJson } from '../tenancy/tenancy.mapper';
 import { Public } from '../access/access.decorator';
 import { AcceptInvitationDto } from './dto/accept-invitation.dto';
 import { startSession } from './session';
@@ -37,6 +37,6 @@ export class InvitationAcceptanceController {
       this.invitations.accept(token, signedIn?.id, dto.name || dto.password ? { name: dto.name ?? '', password: dto.password ?? '' } : undefined),
     );
     if (!signedIn) await startSession(request, user);
-    return { user: userView(user), organization: organizationView(organization) };
+    return { user: userJson(user), organization: organizationJson(organization) };
   }
 }

@@ -6,8 +6,8 @@ import { InvalidInputException } from '../common/validation/invalid-input.except
 import { FormView } from '../web/form-view.decorator';
 import { setFlash } from '../web/page-locals.middleware';
 import { AccreditationsService } from './accreditations.service';
-import { AccreditationFormModel } from './accreditation-form.model';
-import { requirementCount } from './code-pages.views';
+import { AccreditationFormModel } from './accreditation-form.page';
+import { requirementCount } from './code-reader.page';
 import { CodesService } from './codes.service';
 import { AccreditDto } from './dto/accredit.dto';
 import { EndAccreditationDto } from './dto/end-accreditation.dto';

@@ -3,7 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { OrgAccess } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { ComplaintHandling } from './complaint-handling';
-import { detailJson, listedJson } from './complaints.views';
+import { detailJson, listedJson } from './complaints.mapper';
 import { ComplaintListQueryDto } from './dto/complaint-list-query.dto';
 import { ComplaintStatusDto } from './dto/complaint-status.dto';
 

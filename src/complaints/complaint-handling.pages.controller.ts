@@ -9,7 +9,7 @@ import { setFlash } from '../web/page-locals.middleware';
 import { categoryLabel } from './complaint-categories';
 import { ComplaintHandling } from './complaint-handling';
 import { STATUS_LABELS } from './complaint-lifecycle';
-import { ComplaintListPageModel, ComplaintPageModel } from './complaint-page.model';
+import { ComplaintListPageModel, ComplaintPageModel } from './complaint.page';
 import { ComplaintListQueryDto } from './dto/complaint-list-query.dto';
 import { ComplaintStatusDto } from './dto/complaint-status.dto';
 

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config.service';
 import { ComplaintFiling } from './complaint-filing';
 import { ComplaintFollowing } from './complaint-following';
 import { ComplaintsFilter } from './complaints.filter';
-import { filedJson, followedJson } from './complaints.views';
+import { filedJson, followedJson } from './complaints.mapper';
 import { FileComplaintDto } from './dto/file-complaint.dto';
 import { FollowComplaintDto } from './dto/follow-complaint.dto';
 

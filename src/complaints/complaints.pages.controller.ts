@@ -7,7 +7,7 @@ import { RegisterDirectory } from '../register/register-directory';
 import { categoryLabel } from './complaint-categories';
 import { ComplaintFiling } from './complaint-filing';
 import { ComplaintFollowing } from './complaint-following';
-import { ComplaintFormModel } from './complaint-form.model';
+import { ComplaintFormModel } from './complaint-form.page';
 import { STATUS_LABELS } from './complaint-lifecycle';
 import { ComplaintsErrorCode, ComplaintsException } from './complaints.exception';
 import { ComplaintsFilter } from './complaints.filter';

@@ -13,7 +13,7 @@ import { CreateEvidenceDto } from './dto/create-evidence.dto';
 import { EvidenceListQueryDto } from './dto/evidence-list-query.dto';
 import { NewRevisionDto } from './dto/new-revision.dto';
 import { UpdateEvidenceDto } from './dto/update-evidence.dto';
-import { EvidenceFormModel } from './evidence-form.model';
+import { EvidenceFormModel } from './evidence-form.page';
 import { EvidenceDetail, EvidenceLibrary } from './evidence-library';
 import { EvidenceIntake } from './evidence-intake';
 

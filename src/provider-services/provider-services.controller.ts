@@ -6,7 +6,7 @@ import { ApplicabilityQueryDto } from './dto/applicability-query.dto';
 import { CreateServiceDto } from './dto/create-service.dto';
 import { UpdateServiceDto } from './dto/update-service.dto';
 import { ServiceRegistry } from './service-registry';
-import { serviceView } from './services.views';
+import { serviceJson } from './provider-services.mapper';
 
 @ApiTags('services')
 @Controller('api/v1/orgs/:org/services')
@@ -16,25 +16,25 @@ export class ProviderServicesController {
   @Get()
   @OrgAccess(Permission.ServicesRead)
   async list() {
-    return (await this.services.list()).map(serviceView);
+    return (await this.services.list()).map(serviceJson);
   }
 
   @Post()
   @OrgAccess(Permission.ServicesManage)
   async create(@Body() dto: CreateServiceDto) {
-    return serviceView(await this.services.create(dto));
+    return serviceJson(await this.services.create(dto));
   }
 
   @Get(':id')
   @OrgAccess(Permission.ServicesRead)
   async get(@Param('id', ParseUUIDPipe) id: string) {
-    return serviceView(await this.services.get(id));
+    return serviceJson(await this.services.get(id));
   }
 
   @Patch(':id')
   @OrgAccess(Permission.ServicesManage)
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateServiceDto) {
-    return serviceView(await this.services.update(id, dto));
+    return serviceJson(await this.services.update(id, dto));
   }
 
   @Delete(':id')

@@ -4,7 +4,7 @@ import { AuditModule } from '../audit/audit.module';
 import { CodesModule } from '../codes/codes.module';
 import { ProviderService } from './entities/provider-service.entity';
 import { ServiceRegistry } from './service-registry';
-import { ServiceFormModel } from './service-form.model';
+import { ServiceFormModel } from './service-form.page';
 import { ProviderServicesController } from './provider-services.controller';
 import { ProviderServicesPagesController } from './provider-services.pages.controller';
 

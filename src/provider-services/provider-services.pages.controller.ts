@@ -12,9 +12,9 @@ import { CreateServiceDto } from './dto/create-service.dto';
 import { ServicePageQueryDto } from './dto/applicability-query.dto';
 import { UpdateServiceDto } from './dto/update-service.dto';
 import { profileFromForm } from './profile-form';
-import { ServiceFormModel } from './service-form.model';
+import { ServiceFormModel } from './service-form.page';
 import { ServiceRegistry } from './service-registry';
-import { applicabilityForPage, profileForPage, questionGroupsOf } from './services.pages.views';
+import { applicabilityForPage, profileForPage, questionGroupsOf } from './service-profile.page';
 
 /** A provider's pages for its services: describe each one, and see which requirements apply to it. */
 @ApiExcludeController()

@@ -12,7 +12,7 @@ import { RegisterPageQueryDto } from '../register/dto/register-query.dto';
 import { Register } from '../register/register';
 import { RegisterDirectory } from '../register/register-directory';
 import { RegisterFreshness } from './register-freshness.interceptor';
-import { registerListView } from './register-page.model';
+import { registerListView } from './register-list.page';
 import { RenderedPages } from './rendered-pages';
 import { RegisterStatistics } from './register-statistics';
 

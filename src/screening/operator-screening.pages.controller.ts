@@ -9,7 +9,7 @@ import { HashListFormDto } from './dto/hash-list-form.dto';
 import { ResolveIncidentDto } from './dto/resolve-incident.dto';
 import { listText } from './hash-list-upload.middleware';
 import { HashLists } from './hash-lists';
-import { ScreeningPageModel } from './screening-page.model';
+import { ScreeningPageModel } from './screening.page';
 import { UploadIncidents } from './upload-incidents';
 
 /** The operator's screening page: hash lists and the incidents of uploads that matched one. */

@@ -16,7 +16,7 @@ import { InvitationsService } from './invitations.service';
 import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
 import { Role, rolesFor } from '../access/roles';
-import { invitationView, organizationView } from './tenancy.views';
+import { invitationJson, organizationJson } from './tenancy.mapper';
 
 @ApiExcludeController()
 @Controller()
@@ -51,7 +51,7 @@ export class TenancyPagesController {
   @OrgAccess(Permission.OrganizationRead)
   @Render('tenancy/overview')
   async overview() {
-    const organization = organizationView(await this.organizations.current());
+    const organization = organizationJson(await this.organizations.current());
     const members = await this.memberships.list();
     return { title: organization.name, org: this.context.organization, organization, memberCount: members.length, can: this.abilities() };
   }
@@ -60,7 +60,7 @@ export class TenancyPagesController {
   @OrgAccess(Permission.OrganizationUpdate)
   @Render('tenancy/settings')
   async settings() {
-    return { title: 'Organization settings', org: this.context.organization, values: organizationView(await this.organizations.current()) };
+    return { title: 'Organization settings', org: this.context.organization, values: organizationJson(await this.organizations.current()) };
   }
 
   @Post('app/:org/settings')
@@ -82,7 +82,7 @@ export class TenancyPagesController {
       title: 'Members',
       org: this.context.organization,
       members: await this.memberships.list(),
-      invitations: can.manageMembers ? (await this.invitations.list()).map(invitationView) : [],
+      invitations: can.manageMembers ? (await this.invitations.list()).map(invitationJson) : [],
       roles: rolesFor(this.context.organization.kind),
       can,
     };
@@ -123,7 +123,7 @@ export class TenancyPagesController {
     const { invitation, token } = await this.invitations.create(dto.email, dto.role);
     // From configuration, never from the Host header, which the client controls.
     const link = `${this.config.publicUrl}/invitations/${token}`;
-    return { title: 'Invitation created', org: this.context.organization, invitation: invitationView(invitation), link };
+    return { title: 'Invitation created', org: this.context.organization, invitation: invitationJson(invitation), link };
   }
 
   @Post('app/:org/invitations/:invitationId/revoke')

@@ -18,7 +18,7 @@ import { ReviewAssignments } from './review-assignments';
 import { ReviewQueue } from './review-queue';
 import { ReviewWorkspace } from './review-workspace';
 import { ReviewerEvidence } from './reviewer-evidence';
-import { decisionJson, declarationJson, findingJson, queueItemJson, registerEntryJson, reviewDetailJson, reviewJson, summaryJson } from './reviews.views';
+import { decisionJson, declarationJson, findingJson, queueItemJson, registerEntryJson, reviewDetailJson, reviewJson, summaryJson } from './reviews.mapper';
 import { VerifiedStatus } from './verified-status';
 
 /** A monitoring body's reviews, from its queue to the decision and what follows it. */

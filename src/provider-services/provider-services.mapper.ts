@@ -1,6 +1,6 @@
 import type { ProviderService } from './entities/provider-service.entity';
 
-export function serviceView(service: ProviderService) {
+export function serviceJson(service: ProviderService) {
   return {
     id: service.id,
     name: service.name,

@@ -9,7 +9,7 @@ import { Permission, roleAllows } from '../access/permissions';
 import type { Role } from '../access/roles';
 import { CodesService } from '../codes/codes.service';
 import { ReviewFeedback } from './review-feedback';
-import { CLAIM_OPTIONS, cardOf, gapsByKey, PostedAnswer, sectionNav } from './workspace.views';
+import { CLAIM_OPTIONS, cardOf, gapsByKey, PostedAnswer, sectionNav } from './answer-cards.page';
 
 /** States from which a provider renews: a new declaration carried forward from this one. */
 const RENEWABLE = ['verified', 'suspended', 'expired'];

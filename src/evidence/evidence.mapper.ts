@@ -1,7 +1,7 @@
 import type { EvidenceRevision } from './entities/evidence-revision.entity';
 import type { EvidenceDetail, EvidenceItem } from './evidence-library';
 
-export function revisionView(revision: EvidenceRevision) {
+export function revisionJson(revision: EvidenceRevision) {
   return {
     number: revision.number,
     sha256: revision.sha256,
@@ -17,7 +17,7 @@ export function revisionView(revision: EvidenceRevision) {
   };
 }
 
-export function evidenceView({ evidence, current, status }: EvidenceItem) {
+export function evidenceJson({ evidence, current, status }: EvidenceItem) {
   return {
     id: evidence.id,
     kind: evidence.kind,
@@ -26,16 +26,16 @@ export function evidenceView({ evidence, current, status }: EvidenceItem) {
     confidentiality: evidence.confidentiality,
     status,
     version: evidence.version,
-    revision: revisionView(current),
+    revision: revisionJson(current),
     createdAt: evidence.createdAt.toISOString(),
     updatedAt: evidence.updatedAt.toISOString(),
   };
 }
 
-export function evidenceDetailView(detail: EvidenceDetail) {
+export function evidenceDetailJson(detail: EvidenceDetail) {
   return {
-    ...evidenceView(detail),
-    revisions: detail.revisions.map(revisionView),
+    ...evidenceJson(detail),
+    revisions: detail.revisions.map(revisionJson),
     usedBy: detail.uses.map(({ assessmentId, requirementKey, assessment, assessmentState }) => ({ assessmentId, requirementKey, assessment, assessmentState })),
   };
 }

@@ -20,7 +20,7 @@ import {
   REVIEWING_STATES,
   VERDICT_LABELS,
   VERDICT_OPTIONS,
-} from './review-page.views';
+} from './review-cards.page';
 
 type FormFactory = <T>(name: string, action: string, stored: T, posted: () => T) => FormState<T>;
 

@@ -1,6 +1,6 @@
 import type { SubmittedEvidence } from '../assessments/entities/assessment-submission.entity';
 import type { Assessment } from '../assessments/entities/assessment.entity';
-import { CLAIM_LABELS } from '../assessments/workspace.views';
+import { CLAIM_LABELS } from '../assessments/answer-cards.page';
 import type { Claim } from '../assessments/entities/answer.entity';
 import type { Decision } from './entities/decision.entity';
 import { VERDICTS, type Verdict } from './entities/finding.entity';

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import { CodesService } from '../codes/codes.service';
 import { FormModel } from '../web/form-view.decorator';
 import { TenantContext } from '../common/tenant-context';
-import { questionGroupsOf } from './services.pages.views';
+import { questionGroupsOf } from './service-profile.page';
 
 /** The service form: where it posts, and the codes' profile questions, each asked once. */
 @Injectable()

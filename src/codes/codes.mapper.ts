@@ -9,11 +9,11 @@ export function versionListItem(version: CodeVersion) {
   return { version: version.version, status: version.status, publishedAt: version.publishedAt, retiredAt: version.retiredAt, contentHash: version.contentHash };
 }
 
-export function codeSummaryView(summary: CodeSummary) {
+export function codeSummaryJson(summary: CodeSummary) {
   return { slug: summary.code.slug, title: summary.current.title, owner: summary.current.owner, versions: summary.versions.map(versionListItem) };
 }
 
-export function codeVersionView(version: CodeVersion, document: CodeDocument) {
+export function codeVersionJson(version: CodeVersion, document: CodeDocument) {
   return {
     slug: document.slug,
     version: version.version,
@@ -33,7 +33,7 @@ export function codeVersionView(version: CodeVersion, document: CodeDocument) {
   };
 }
 
-export function importedView(version: CodeVersion, document: CodeDocument) {
+export function importedJson(version: CodeVersion, document: CodeDocument) {
   return {
     slug: document.slug,
     version: version.version,
@@ -44,7 +44,7 @@ export function importedView(version: CodeVersion, document: CodeDocument) {
   };
 }
 
-export function accreditationView({ accreditation, organization, state }: AccreditationView) {
+export function accreditationJson({ accreditation, organization, state }: AccreditationView) {
   return {
     id: accreditation.id,
     organization: { slug: organization.slug, name: organization.name, country: organization.country, website: organization.website },
@@ -56,7 +56,7 @@ export function accreditationView({ accreditation, organization, state }: Accred
   };
 }
 
-export function monitoringBodyView({ accreditation, organization }: AccreditationView) {
+export function monitoringBodyJson({ accreditation, organization }: AccreditationView) {
   return {
     slug: organization.slug,
     name: organization.name,

@@ -3,9 +3,9 @@ import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 
 /** The public shapes of tenancy records, shared by the API and the pages. */
-export const userView = (user: User) => ({ id: user.id, email: user.email, name: user.name });
+export const userJson = (user: User) => ({ id: user.id, email: user.email, name: user.name });
 
-export const organizationView = (organization: Organization) => ({
+export const organizationJson = (organization: Organization) => ({
   id: organization.id,
   slug: organization.slug,
   name: organization.name,
@@ -21,7 +21,7 @@ export function invitationStatus(invitation: Invitation): 'pending' | 'accepted'
   return invitation.expiresAt.getTime() <= Date.now() ? 'expired' : 'pending';
 }
 
-export const invitationView = (invitation: Invitation) => ({
+export const invitationJson = (invitation: Invitation) => ({
   id: invitation.id,
   email: invitation.email,
   role: invitation.role,

@@ -6,21 +6,8 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import type { Role } from '../access/roles';
 import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
+import type { AssessmentState } from './assessment-states';
 import { Assessment } from './entities/assessment.entity';
-
-export const ASSESSMENT_STATES = [
-  'draft',
-  'submitted',
-  'in_review',
-  'changes_requested',
-  'verified',
-  'rejected',
-  'suspended',
-  'revoked',
-  'expired',
-  'withdrawn',
-] as const;
-export type AssessmentState = (typeof ASSESSMENT_STATES)[number];
 
 /** A declaration still in progress: a service has at most one per code version (a unique index says so too). */
 export const OPEN_STATES: readonly AssessmentState[] = ['draft', 'submitted', 'in_review', 'changes_requested'];

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { ASSESSMENT_STATES, words } from '../assessments/assessment-lifecycle';
+import { words } from '../assessments/assessment-lifecycle';
+import { ASSESSMENT_STATES } from '../assessments/assessment-states';
 import { CodesService } from '../codes/codes.service';
 import { TenantContext } from '../common/tenant-context';
 import { FormModel } from '../web/form-view.decorator';

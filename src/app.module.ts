@@ -13,11 +13,11 @@ import { AuthModule } from './auth/auth.module';
 import { CodesModule } from './codes/codes.module';
 import { CommonModule } from './common/common.module';
 import { ComplaintsModule } from './complaints/complaints.module';
-import { ExceptionsFilter } from './common/errors/exceptions.filter';
+import { ExceptionsFilter } from './web/exceptions.filter';
 import { loggerOptions } from './common/logging/logger.options';
-import { HomeController } from './common/web/home.controller';
+import { HomeController } from './home/home.controller';
 import { createValidationPipe } from './common/validation/validation.pipe';
-import { FormViewGuard } from './common/web/form-view.guard';
+import { FormViewGuard } from './web/form-view.guard';
 import { AccessGuard } from './auth/access.guard';
 import { AppConfig } from './config/app-config.service';
 import { AppConfigModule } from './config/config.module';
@@ -28,9 +28,9 @@ import { HealthModule } from './health/health.module';
 import { AccountAlertsModule } from './notifications/account-alerts.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RegisterModule } from './register/register.module';
-import { RegisterSiteModule } from './register/register-site.module';
+import { RegisterSiteModule } from './register-site/register-site.module';
 import { ScreeningModule } from './screening/screening.module';
-import { ServicesModule } from './services/services.module';
+import { ProviderServicesModule } from './provider-services/provider-services.module';
 import { TenancyModule } from './tenancy/tenancy.module';
 import { VerificationModule } from './verification/verification.module';
 
@@ -46,7 +46,7 @@ import { VerificationModule } from './verification/verification.module';
     TenancyModule,
     AuthModule,
     CodesModule,
-    ServicesModule,
+    ProviderServicesModule,
     ScreeningModule,
     EvidenceModule,
     AssessmentsModule,

@@ -2,8 +2,8 @@ import { ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import request from 'supertest';
 import { AccessGuard } from '../src/auth/access.guard';
-import { Permission, roleAllows } from '../src/auth/permissions';
-import { Role } from '../src/tenancy/roles';
+import { Permission, roleAllows } from '../src/access/permissions';
+import { Role } from '../src/access/roles';
 import { describeRule, Route, routeTable } from './support/route-table';
 import { Actor, createTestApp, Member, TestApp } from './support/test-app';
 

@@ -170,7 +170,7 @@ interface RouteSpec {
 }
 
 /*
- * How the statuses follow from the rules (src/auth/access.guard.ts, permissions.ts, exceptions.filter.ts):
+ * How the statuses follow from the rules (src/auth/access.guard.ts, src/access/permissions.ts, exceptions.filter.ts):
  * - The guard authenticates before it looks at the rule: a Bearer token that is expired or revoked is a
  *   401 on every route, public ones included (an invalid credential is refused, never ignored). A 401 on
  *   a web GET is a 303 to /signin; on a web POST it stays 401 (the form or the error page). `/.well-known/`

@@ -1,7 +1,7 @@
 import type { CodeDocument, Requirement, Section } from '../codes/document/code-document';
 import type { CodeVersion } from '../codes/entities/code-version.entity';
 import type { EvidenceItem } from '../evidence/evidence-library';
-import type { ProviderService } from '../services/provider-service.entity';
+import type { ProviderService } from '../provider-services/entities/provider-service.entity';
 import type { Organization } from '../tenancy/entities/organization.entity';
 import type { Answer } from './entities/answer.entity';
 import type { Assessment } from './entities/assessment.entity';

@@ -1,27 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import { mayMake, movesFrom, type Move } from '../auth/moves';
-import { Permission } from '../auth/permissions';
+import { mayMake, movesFrom, type Move } from '../access/moves';
+import { Permission } from '../access/permissions';
 import type { OrganizationKind } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
 import { moveRow } from '../database/move-row';
 import { TransactionHost } from '../database/transaction-host';
 import { AssessmentsErrorCode, AssessmentsException } from './assessments.exception';
+import type { AssessmentState } from './assessment-states';
 import { Assessment } from './entities/assessment.entity';
-
-export const ASSESSMENT_STATES = [
-  'draft',
-  'submitted',
-  'in_review',
-  'changes_requested',
-  'verified',
-  'rejected',
-  'suspended',
-  'revoked',
-  'expired',
-  'withdrawn',
-] as const;
-export type AssessmentState = (typeof ASSESSMENT_STATES)[number];
 
 /** A declaration still in progress: a service has at most one per code version (a unique index says so too). */
 export const OPEN_STATES: readonly AssessmentState[] = ['draft', 'submitted', 'in_review', 'changes_requested'];

@@ -7,7 +7,7 @@ import type { CodeDocument } from '../codes/document/code-document';
 import { diffCodes } from '../codes/document/code-diff';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
-import { ServiceRegistry } from '../services/service-registry';
+import { ServiceRegistry } from '../provider-services/service-registry';
 import { AnswerBook } from './answer-book';
 import { OPEN_STATES, words } from './assessment-lifecycle';
 import type { AssessmentDetail } from './assessment-detail';

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { AnswerSaving } from './answer-saving';
 import { AnswersImport } from './answers-import';
@@ -15,7 +15,7 @@ import { SaveAnswerDto } from './dto/save-answer.dto';
 import { SaveSectionDto } from './dto/save-section.dto';
 import { StartAssessmentDto } from './dto/start-assessment.dto';
 import { SubmitAssessmentDto } from './dto/submit-assessment.dto';
-import { standingJson, summaryJson } from './assessments.views';
+import { standingJson, summaryJson } from './assessments.mapper';
 
 @ApiTags('assessments')
 @Controller('api/v1/orgs/:org/assessments')

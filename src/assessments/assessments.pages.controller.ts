@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission, roleAllows } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { validateInput } from '../common/validation/validation.pipe';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
-import type { Role } from '../tenancy/roles';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
+import type { Role } from '../access/roles';
 import { AnswerSaving } from './answer-saving';
 import { AnswersImport } from './answers-import';
 import { AssessmentSigning } from './assessment-signing';
@@ -20,10 +20,10 @@ import { StartPageQueryDto, WorkspaceQueryDto } from './dto/page-queries.dto';
 import { SaveSectionDto } from './dto/save-section.dto';
 import { StartAssessmentDto } from './dto/start-assessment.dto';
 import { SubmitAssessmentDto } from './dto/submit-assessment.dto';
-import { StartFormModel } from './start-form.model';
-import { SubmitFormModel } from './submit-form.model';
-import { WorkspaceFormModel } from './workspace-form.model';
-import { CLAIM_LABELS, postedEvidenceIds, type PostedAnswer } from './workspace.views';
+import { StartFormModel } from './start-form.page';
+import { SubmitFormModel } from './submit-form.page';
+import { WorkspaceFormModel } from './workspace-form.page';
+import { CLAIM_LABELS, postedEvidenceIds, type PostedAnswer } from './answer-cards.page';
 
 /** A provider's pages for its declarations: list, start, work through the requirements, submit. */
 @ApiExcludeController()

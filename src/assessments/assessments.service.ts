@@ -5,7 +5,7 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { EvidenceLibrary } from '../evidence/evidence-library';
 import { EvidenceUsage, EvidenceUse } from '../evidence/evidence-usage';
-import { ServiceRegistry } from '../services/service-registry';
+import { ServiceRegistry } from '../provider-services/service-registry';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { UsersService } from '../tenancy/users.service';
 import { AnswerBook } from './answer-book';

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { AttestationSigner } from './attestation-signer';
 import { AttestationVerifier } from './attestation-verifier';
 import { VerifyAttestationDto } from './dto/verify-attestation.dto';

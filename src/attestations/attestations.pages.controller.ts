@@ -1,21 +1,11 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Injectable, Post, Render } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, HttpStatus, Post, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../auth/access.decorator';
-import { FormModel, FormView } from '../common/web/form-view.decorator';
+import { Public } from '../access/access.decorator';
+import { FormView } from '../web/form-view.decorator';
 import { AttestationVerifier } from './attestation-verifier';
 import { verdictOf } from './attestation-verdict';
 import { VerifyAttestationDto } from './dto/verify-attestation.dto';
-
-const TITLE = 'Verify an attestation';
-const DESCRIPTION = 'Paste a signed attestation from the Adhere register to check its signature, what it claims, and what the register shows today.';
-
-/** What the verify form shows again after a refused post: only its title. */
-@Injectable()
-export class VerifyFormModel implements FormModel {
-  locals() {
-    return Promise.resolve({ title: TITLE, description: DESCRIPTION });
-  }
-}
+import { DESCRIPTION, TITLE, VerifyFormModel } from './verify-form.page';
 
 /** The public page where anyone pastes an attestation and reads, in plain words, whether it holds. */
 @ApiExcludeController()

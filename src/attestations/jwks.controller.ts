@@ -2,7 +2,7 @@ import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createHash } from 'node:crypto';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { jwkOf, PublishedKeys } from './published-keys';
 import { openToOtherSites } from '../common/web/open-to-other-sites';
 

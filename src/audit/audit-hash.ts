@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../common/canonical-json';
-import type { AuditEvent } from './audit-event.entity';
+import type { AuditEvent } from './entities/audit-event.entity';
 
 export type HashedFields = Pick<
   AuditEvent,

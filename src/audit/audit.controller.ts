@@ -1,7 +1,7 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { AuditPageQuery } from './audit-page.query';
 import { AuditService } from './audit.service';
 import { TenantContext } from '../common/tenant-context';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditEvent } from './audit-event.entity';
+import { AuditEvent } from './entities/audit-event.entity';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
-import { AuditEvent } from './audit-event.entity';
+import { AuditEvent } from './entities/audit-event.entity';
 import { auditHash } from './audit-hash';
 
 export interface AuditRecord {

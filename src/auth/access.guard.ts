@@ -10,14 +10,14 @@ import { isApiRequest } from '../common/web/is-api-request';
 import { keepOutOfCaches } from '../common/web/private-answers.middleware';
 import { AppConfig } from '../config/app-config.service';
 import { OrganizationsService } from '../tenancy/organizations.service';
-import { ACCESS_RULE, AccessRule } from './access.decorator';
-import { ApiToken } from './api-token.entity';
+import { ACCESS_RULE, AccessRule } from '../access/access.decorator';
+import { ApiToken } from './entities/api-token.entity';
 import { AuthErrorCode, AuthException } from './auth.exception';
-import { csrf, SAFE_METHODS } from './csrf';
+import { csrf, SAFE_METHODS } from '../access/csrf';
 import { otherSiteOf } from './request-origin';
 import { BEARER_STRATEGY } from './strategies/bearer.strategy';
 import { SessionUser } from './session-user';
-import { kindAllows, Permission, roleAllows, tokenAllows } from './permissions';
+import { kindAllows, Permission, roleAllows, tokenAllows } from '../access/permissions';
 
 /**
  * The single gate of every route: it refuses writes from other sites and API bodies of types the

@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OrgAccess } from './access.decorator';
-import { ApiToken } from './api-token.entity';
+import { OrgAccess } from '../access/access.decorator';
+import { ApiToken } from './entities/api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
 import { CreateTokenDto } from './dto/create-token.dto';
-import { Permission } from './permissions';
+import { Permission } from '../access/permissions';
 
 export const apiTokenView = (token: ApiToken) => ({
   id: token.id,

@@ -5,7 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { hashSecretToken, newSecretToken } from '../common/secret-token';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
-import { ApiToken, TokenScope } from './api-token.entity';
+import { ApiToken, TokenScope } from './entities/api-token.entity';
 import { AuthErrorCode, AuthException } from './auth.exception';
 
 export const TOKEN_PREFIX = 'adh_';

@@ -2,10 +2,10 @@ import { Body, Controller, Get, HttpCode, Post, Put, Req, UseGuards } from '@nes
 import { ApiBody, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
-import { organizationView, userView } from '../tenancy/tenancy.views';
-import { Public, SignedIn } from './access.decorator';
+import { organizationJson, userJson } from '../tenancy/tenancy.mapper';
+import { Public, SignedIn } from '../access/access.decorator';
 import { AccountService } from './account.service';
-import { csrf } from './csrf';
+import { csrf } from '../access/csrf';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { SignInDto } from './dto/sign-in.dto';
 import { SignUpDto } from './dto/sign-up.dto';
@@ -28,7 +28,7 @@ export class AuthController {
   async signUp(@Body() dto: SignUpDto, @Req() request: Request) {
     const { user, organization } = await this.signUps.signUp(dto);
     await startSession(request, user);
-    return { user: userView(user), organization: organizationView(organization) };
+    return { user: userJson(user), organization: organizationJson(organization) };
   }
 
   @Post('login')

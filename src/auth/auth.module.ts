@@ -5,7 +5,7 @@ import { AuditModule } from '../audit/audit.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AccessGuard } from './access.guard';
 import { AccountService } from './account.service';
-import { ApiToken } from './api-token.entity';
+import { ApiToken } from './entities/api-token.entity';
 import { ApiTokensController } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';

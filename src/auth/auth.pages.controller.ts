@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Header, Param, Post, Query, Redirect, Render, Req, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
-import { Public, SignedIn } from './access.decorator';
+import { Public, SignedIn } from '../access/access.decorator';
 import { AccountService } from './account.service';
 import { AcceptInvitationDto } from './dto/accept-invitation.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';

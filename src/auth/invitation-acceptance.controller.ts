@@ -3,8 +3,8 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
-import { organizationView, userView } from '../tenancy/tenancy.views';
-import { Public } from './access.decorator';
+import { organizationJson, userJson } from '../tenancy/tenancy.mapper';
+import { Public } from '../access/access.decorator';
 import { AcceptInvitationDto } from './dto/accept-invitation.dto';
 import { startSession } from './session';
 import { SessionUser } from './session-user';
@@ -33,6 +33,6 @@ export class InvitationAcceptanceController {
     const signedIn = request.user as SessionUser | undefined;
     const { user, organization } = await this.invitations.accept(token, signedIn?.id, dto.name || dto.password ? { name: dto.name ?? '', password: dto.password ?? '' } : undefined);
     if (!signedIn) await startSession(request, user);
-    return { user: userView(user), organization: organizationView(organization) };
+    return { user: userJson(user), organization: organizationJson(organization) };
   }
 }

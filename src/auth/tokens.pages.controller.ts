@@ -2,13 +2,13 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { TenantContext } from '../common/tenant-context';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
-import { OrgAccess } from './access.decorator';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
+import { OrgAccess } from '../access/access.decorator';
 import { apiTokenView } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
 import { CreateTokenDto } from './dto/create-token.dto';
-import { Permission } from './permissions';
+import { Permission } from '../access/permissions';
 
 @ApiExcludeController()
 @Controller('app/:org/tokens')
@@ -20,23 +20,23 @@ export class TokensPagesController {
 
   @Get()
   @OrgAccess(Permission.TokensManage)
-  @Render('tokens/list')
+  @Render('auth/tokens-list')
   async list() {
     return { title: 'API tokens', org: this.context.organization, tokens: (await this.tokens.list()).map(apiTokenView) };
   }
 
   @Get('new')
   @OrgAccess(Permission.TokensManage)
-  @Render('tokens/new')
+  @Render('auth/tokens-new')
   form() {
     return { title: 'New API token', org: this.context.organization, values: { scopes: ['read'] } };
   }
 
   @Post()
   @OrgAccess(Permission.TokensManage)
-  @FormView('tokens/new')
+  @FormView('auth/tokens-new')
   @HttpCode(200)
-  @Render('tokens/created')
+  @Render('auth/tokens-created')
   async create(@Body() dto: CreateTokenDto) {
     const { apiToken, token } = await this.tokens.create(dto.name, dto.scopes, dto.expiresAt);
     return { title: 'API token created', org: this.context.organization, apiToken: apiTokenView(apiToken), token };

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AuthErrorCode, AuthException } from '../auth/auth.exception';
-import { mayMake, type Move } from '../auth/moves';
+import { mayMake, type Move } from '../access/moves';
 import { TenantContext } from '../common/tenant-context';
 import { moveRow } from '../database/move-row';
 import { TransactionHost } from '../database/transaction-host';

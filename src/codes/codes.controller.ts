@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res, UnsupportedMediaTypeException } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Operator, Public } from '../auth/access.decorator';
+import { Operator, Public } from '../access/access.decorator';
 import { AccreditationsService } from './accreditations.service';
 import { CodeImport } from './code-import';
 import { CodeVersionLifecycle } from './code-version-lifecycle';
 import { CodesService } from './codes.service';
-import { accreditationView, codeSummaryView, codeVersionView, importedView, monitoringBodyView } from './codes.views';
+import { accreditationJson, codeSummaryJson, codeVersionJson, importedJson, monitoringBodyJson } from './codes.mapper';
 import { AccreditDto } from './dto/accredit.dto';
 import { DiffQueryDto } from './dto/diff-query.dto';
 import { EndAccreditationDto } from './dto/end-accreditation.dto';
@@ -29,7 +29,7 @@ export class CodesController {
   @Get()
   @Public()
   async list() {
-    return (await this.codes.list()).map(codeSummaryView);
+    return (await this.codes.list()).map(codeSummaryJson);
   }
 
   /** Imports a code version from its YAML file as a draft; the same content twice changes nothing (200). */
@@ -40,7 +40,7 @@ export class CodesController {
   async import(@Body() source: unknown, @Res({ passthrough: true }) response: Response) {
     const { version, document, created } = await this.codeImport.import(yamlText(source));
     response.status(created ? HttpStatus.CREATED : HttpStatus.OK);
-    return importedView(version, document);
+    return importedJson(version, document);
   }
 
   /** Checks a code version's YAML exactly as an import would, without saving anything. */
@@ -57,7 +57,7 @@ export class CodesController {
   @Get(':code')
   @Public()
   async code(@Param('code') slug: string) {
-    return codeSummaryView(await this.codes.code(slug));
+    return codeSummaryJson(await this.codes.code(slug));
   }
 
   /** A version in full: levels, profile questions, sections and requirements. */
@@ -65,7 +65,7 @@ export class CodesController {
   @Public()
   async version(@Param('code') slug: string, @Param('version') version: string) {
     const found = await this.codes.version(slug, version);
-    return codeVersionView(found.version, found.document);
+    return codeVersionJson(found.version, found.document);
   }
 
   /** The YAML file of a version, exactly as it was imported. */
@@ -83,7 +83,7 @@ export class CodesController {
   @HttpCode(200)
   async publish(@Param('code') slug: string, @Param('version') version: string) {
     const published = await this.life.publish(slug, version);
-    return codeVersionView(published.version, published.document);
+    return codeVersionJson(published.version, published.document);
   }
 
   @Post(':code/versions/:version/retire')
@@ -91,7 +91,7 @@ export class CodesController {
   @HttpCode(200)
   async retire(@Param('code') slug: string, @Param('version') version: string) {
     const retired = await this.life.retire(slug, version);
-    return codeVersionView(retired.version, retired.document);
+    return codeVersionJson(retired.version, retired.document);
   }
 
   /** Requirements added, removed and changed between two versions, matched by key. */
@@ -105,27 +105,27 @@ export class CodesController {
   @Get(':code/monitoring-bodies')
   @Public()
   async monitoringBodies(@Param('code') slug: string) {
-    return (await this.accreditations.current(slug)).map(monitoringBodyView);
+    return (await this.accreditations.current(slug)).map(monitoringBodyJson);
   }
 
   /** Every accreditation of the code, including ended and expired ones. */
   @Get(':code/accreditations')
   @Operator()
   async listAccreditations(@Param('code') slug: string) {
-    return (await this.accreditations.list(slug)).map(accreditationView);
+    return (await this.accreditations.list(slug)).map(accreditationJson);
   }
 
   @Post(':code/accreditations')
   @Operator()
   async accredit(@Param('code') slug: string, @Body() dto: AccreditDto) {
-    return accreditationView(await this.accreditations.accredit(slug, dto));
+    return accreditationJson(await this.accreditations.accredit(slug, dto));
   }
 
   @Post(':code/accreditations/:id/end')
   @Operator()
   @HttpCode(200)
   async endAccreditation(@Param('code') slug: string, @Param('id', ParseUUIDPipe) id: string, @Body() dto: EndAccreditationDto) {
-    return accreditationView(await this.accreditations.end(slug, id, dto.reason));
+    return accreditationJson(await this.accreditations.end(slug, id, dto.reason));
   }
 }
 

@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AccreditationsService } from './accreditations.service';
-import { AccreditationFormModel } from './accreditation-form.model';
+import { AccreditationFormModel } from './accreditation-form.page';
 import { BundledCodesLoader } from './bundled-codes.loader';
 import { codeUpload } from './code-upload.middleware';
 import { CodesPagesController } from './codes.pages.controller';

@@ -1,12 +1,12 @@
 import { Controller, Get, Param, Query, Redirect, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { AccreditationsService } from './accreditations.service';
-import { changelogForPage, diffForPage, readerSections, requirementCount } from './code-pages.views';
+import { changelogForPage, diffForPage, readerSections, requirementCount } from './code-reader.page';
 import { CodesService } from './codes.service';
 import { DiffQueryDto } from './dto/diff-query.dto';
 import { EvidencePolicies } from './evidence-policies';
-import { policyDiffForPage, readerPolicy } from './evidence-policy.views';
+import { policyDiffForPage, readerPolicy } from './evidence-policy.page';
 
 /** The public pages: every published code, readable in full, and what changed between versions. */
 @ApiExcludeController()

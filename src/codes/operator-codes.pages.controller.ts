@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Operator } from '../auth/access.decorator';
+import { Operator } from '../access/access.decorator';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
 import { AccreditationsService } from './accreditations.service';
-import { AccreditationFormModel } from './accreditation-form.model';
-import { requirementCount } from './code-pages.views';
+import { AccreditationFormModel } from './accreditation-form.page';
+import { requirementCount } from './code-reader.page';
 import { CodeImport } from './code-import';
 import { CodeVersionLifecycle } from './code-version-lifecycle';
 import { CodesService } from './codes.service';
@@ -29,7 +29,7 @@ export class OperatorCodesPagesController {
 
   @Get()
   @Operator()
-  @Render('operator/codes')
+  @Render('codes/operator-codes')
   async list() {
     const summaries = await this.codes.list();
     return { title: 'Codes', codes: summaries.map((summary) => ({ slug: summary.code.slug, title: summary.current.title, versions: summary.versions })) };
@@ -37,7 +37,7 @@ export class OperatorCodesPagesController {
 
   @Get('import')
   @Operator()
-  @Render('operator/import')
+  @Render('codes/operator-import')
   importForm() {
     return { title: 'Import a code version', values: {} };
   }
@@ -45,9 +45,9 @@ export class OperatorCodesPagesController {
   /** Checks the file exactly as an import would, and shows what it holds; nothing is saved. */
   @Post('check')
   @Operator()
-  @FormView('operator/import')
+  @FormView('codes/operator-import')
   @HttpCode(200)
-  @Render('operator/import')
+  @Render('codes/operator-import')
   async check(@Body() form: ImportCodeFormDto, @Req() request: Request) {
     const source = uploadedSource(form, request);
     const { document, contentHash } = await this.codeImport.validate(source);
@@ -57,7 +57,7 @@ export class OperatorCodesPagesController {
   /** Imports the file as a draft and opens it. */
   @Post('import')
   @Operator()
-  @FormView('operator/import')
+  @FormView('codes/operator-import')
   @Redirect()
   async import(@Body() form: ImportCodeFormDto, @Req() request: Request) {
     const { version, document, created } = await this.codeImport.import(uploadedSource(form, request));
@@ -85,14 +85,14 @@ export class OperatorCodesPagesController {
 
   @Get(':code/accreditations')
   @Operator()
-  @Render('operator/accreditations')
+  @Render('codes/operator-accreditations')
   async accreditationsPage(@Req() request: Request) {
     return { ...(await this.accreditationForm.locals(request)), values: {} };
   }
 
   @Post(':code/accreditations')
   @Operator()
-  @FormView('operator/accreditations', AccreditationFormModel)
+  @FormView('codes/operator-accreditations', AccreditationFormModel)
   @Redirect()
   async accredit(@Param('code') slug: string, @Body() dto: AccreditDto, @Req() request: Request) {
     const { organization } = await this.accreditations.accredit(slug, dto);
@@ -102,7 +102,7 @@ export class OperatorCodesPagesController {
 
   @Post(':code/accreditations/:id/end')
   @Operator()
-  @FormView('operator/accreditations', AccreditationFormModel)
+  @FormView('codes/operator-accreditations', AccreditationFormModel)
   @Redirect()
   async end(@Param('code') slug: string, @Param('id', ParseUUIDPipe) id: string, @Body() dto: EndAccreditationDto, @Req() request: Request) {
     const { organization } = await this.accreditations.end(slug, id, dto.reason);

@@ -1,10 +1,10 @@
 import { Controller, Get, Render } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { AccreditationsService } from './accreditations.service';
-import { accreditationView } from './codes.views';
+import { accreditationJson } from './codes.mapper';
 
 /** A monitoring body's own accreditations: for which codes, and until when, it may verify adherence. */
 @ApiTags('codes')
@@ -18,7 +18,7 @@ export class OrganizationAccreditationsController {
   @Get('api/v1/orgs/:org/accreditations')
   @OrgAccess(Permission.OrganizationRead)
   async list() {
-    return (await this.accreditations.ofCurrentOrganization()).map((view) => ({ code: view.code, ...accreditationView(view) }));
+    return (await this.accreditations.ofCurrentOrganization()).map((view) => ({ code: view.code, ...accreditationJson(view) }));
   }
 
   @Get('app/:org/accreditations')

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { hashSecretToken } from '../common/secret-token';
 import { TransactionHost } from '../database/transaction-host';
 import type { ComplaintCategory } from './complaint-categories';
-import type { ComplaintStatus } from './complaint-lifecycle';
+import type { ComplaintStatus } from './complaint-states';
 import { normalReference } from './complaint-reference';
 import { notFollowed } from './complaints.exception';
 

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { ComplaintHandling } from './complaint-handling';
-import { detailJson, listedJson } from './complaints.views';
+import { detailJson, listedJson } from './complaints.mapper';
 import { ComplaintListQueryDto } from './dto/complaint-list-query.dto';
 import { ComplaintStatusDto } from './dto/complaint-status.dto';
 

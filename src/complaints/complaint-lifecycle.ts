@@ -1,33 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { AuthErrorCode, AuthException } from '../auth/auth.exception';
-import { mayMake, movesFrom, type Move } from '../auth/moves';
-import { Permission } from '../auth/permissions';
+import { mayMake, movesFrom, type Move } from '../access/moves';
+import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { moveRow } from '../database/move-row';
 import { TransactionHost } from '../database/transaction-host';
 import { ComplaintsErrorCode, ComplaintsException } from './complaints.exception';
+import { isClosed, STATUS_LABELS, type ComplaintStatus, type HandlingStatus } from './complaint-states';
 import { Complaint } from './entities/complaint.entity';
-
-export const COMPLAINT_STATUSES = ['received', 'investigating', 'upheld', 'dismissed'] as const;
-export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
-
-/** The statuses a monitoring body moves a complaint to; `received` is where every complaint starts. */
-export const HANDLING_STATUSES = ['investigating', 'upheld', 'dismissed'] as const;
-export type HandlingStatus = (typeof HANDLING_STATUSES)[number];
-
-export const CLOSED_STATUSES: readonly ComplaintStatus[] = ['upheld', 'dismissed'];
-
-/** What a register entry may undergo when a complaint about it is upheld. */
-export const COMPLAINT_ACTIONS = ['suspend', 'revoke'] as const;
-export type ComplaintAction = (typeof COMPLAINT_ACTIONS)[number];
-
-export const STATUS_LABELS: Record<ComplaintStatus, string> = {
-  received: 'Received',
-  investigating: 'Under investigation',
-  upheld: 'Upheld',
-  dismissed: 'Dismissed',
-};
 
 /**
  * Every move a complaint can make, named by where it goes: the monitoring body investigates it, or
@@ -41,10 +22,6 @@ export const COMPLAINT_MOVES = {
 
 export function nextStatuses(status: ComplaintStatus): readonly HandlingStatus[] {
   return movesFrom<ComplaintStatus, HandlingStatus>(COMPLAINT_MOVES, status);
-}
-
-export function isClosed(status: ComplaintStatus): boolean {
-  return CLOSED_STATUSES.includes(status);
 }
 
 /**

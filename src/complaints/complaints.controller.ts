@@ -1,12 +1,12 @@
 import { Body, Controller, Header, HttpCode, Param, Post, Req, UseFilters } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { AppConfig } from '../config/app-config.service';
 import { ComplaintFiling } from './complaint-filing';
 import { ComplaintFollowing } from './complaint-following';
 import { ComplaintsFilter } from './complaints.filter';
-import { filedJson, followedJson } from './complaints.views';
+import { filedJson, followedJson } from './complaints.mapper';
 import { FileComplaintDto } from './dto/file-complaint.dto';
 import { FollowComplaintDto } from './dto/follow-complaint.dto';
 

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch } from '@nestjs/common';
 import type { Response } from 'express';
-import { ExceptionsFilter } from '../common/errors/exceptions.filter';
+import { ExceptionsFilter } from '../web/exceptions.filter';
 import { TooManyComplaints } from './complaints.exception';
 
 /**

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Header, HttpCode, Param, Post, Render, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Public } from '../auth/access.decorator';
-import { FormView } from '../common/web/form-view.decorator';
+import { Public } from '../access/access.decorator';
+import { FormView } from '../web/form-view.decorator';
 import { RegisterDirectory } from '../register/register-directory';
 import { categoryLabel } from './complaint-categories';
 import { ComplaintFiling } from './complaint-filing';
 import { ComplaintFollowing } from './complaint-following';
-import { ComplaintFormModel } from './complaint-form.model';
-import { STATUS_LABELS } from './complaint-lifecycle';
+import { ComplaintFormModel } from './complaint-form.page';
+import { STATUS_LABELS } from './complaint-states';
 import { ComplaintsErrorCode, ComplaintsException } from './complaints.exception';
 import { ComplaintsFilter } from './complaints.filter';
 import { FileComplaintDto } from './dto/file-complaint.dto';

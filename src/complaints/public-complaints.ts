@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { isUuid } from '../common/validation/uuid';
 import { TransactionHost } from '../database/transaction-host';
 import { categoryLabel } from './complaint-categories';
-import { COMPLAINT_STATUSES, type ComplaintStatus } from './complaint-lifecycle';
+import { COMPLAINT_STATUSES, type ComplaintStatus } from './complaint-states';
 
 export type ComplaintCounts = Record<ComplaintStatus, number>;
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { PositiveIntPipe } from '../common/validation/positive-int.pipe';
 import { validateInput } from '../common/validation/validation.pipe';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
@@ -12,7 +12,7 @@ import { NewRevisionDto } from './dto/new-revision.dto';
 import { UpdateEvidenceDto } from './dto/update-evidence.dto';
 import { EvidenceContent } from './evidence-content';
 import { EvidenceLibrary } from './evidence-library';
-import { evidenceDetailView, evidenceView, revisionView } from './evidence.views';
+import { evidenceDetailJson, evidenceJson, revisionJson } from './evidence.mapper';
 import { download } from './revision-download';
 import { EvidenceIntake } from './evidence-intake';
 
@@ -48,7 +48,7 @@ export class EvidenceController {
   @Get()
   @OrgAccess(Permission.EvidenceRead)
   async list(@Query() query: EvidenceListQueryDto) {
-    return (await this.library.list(query)).map(evidenceView);
+    return (await this.library.list(query)).map(evidenceJson);
   }
 
   /** A file as multipart/form-data (`file` plus the fields), or a link or text as JSON. */
@@ -58,21 +58,21 @@ export class EvidenceController {
   @ApiConsumes('multipart/form-data', 'application/json')
   @ApiBody(UPLOAD_SCHEMA)
   async create(@Req() request: Request) {
-    if (request.is('multipart/form-data')) return evidenceDetailView(await this.intake.addFile(request));
+    if (request.is('multipart/form-data')) return evidenceDetailJson(await this.intake.addFile(request));
     const input = await validateInput(CreateEvidenceDto, request.body ?? {});
-    return evidenceDetailView(await this.intake.addRecord(input));
+    return evidenceDetailJson(await this.intake.addRecord(input));
   }
 
   @Get(':id')
   @OrgAccess(Permission.EvidenceRead)
   async get(@Param('id', ParseUUIDPipe) id: string) {
-    return evidenceDetailView(await this.library.get(id));
+    return evidenceDetailJson(await this.library.get(id));
   }
 
   @Patch(':id')
   @OrgAccess(Permission.EvidenceManage)
   async update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateEvidenceDto) {
-    return evidenceDetailView(await this.library.update(id, dto));
+    return evidenceDetailJson(await this.library.update(id, dto));
   }
 
   /** A new revision: a file as multipart/form-data, a link or text as JSON. Earlier revisions stay. */
@@ -81,15 +81,15 @@ export class EvidenceController {
   @WithoutTransaction()
   @ApiConsumes('multipart/form-data', 'application/json')
   async revise(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
-    if (request.is('multipart/form-data')) return evidenceDetailView(await this.intake.addFileRevision(id, request));
+    if (request.is('multipart/form-data')) return evidenceDetailJson(await this.intake.addFileRevision(id, request));
     const input = await validateInput(NewRevisionDto, request.body ?? {});
-    return evidenceDetailView(await this.intake.addRecordRevision(id, input));
+    return evidenceDetailJson(await this.intake.addRecordRevision(id, input));
   }
 
   @Get(':id/revisions/:number')
   @OrgAccess(Permission.EvidenceRead)
   async revision(@Param('id', ParseUUIDPipe) id: string, @Param('number', PositiveIntPipe) number: number) {
-    return revisionView((await this.revisions.revision(id, number)).revision);
+    return revisionJson((await this.revisions.revision(id, number)).revision);
   }
 
   @Get(':id/revisions/:number/content')

@@ -5,7 +5,7 @@ import { CodesModule } from '../codes/codes.module';
 import { ScreeningModule } from '../screening/screening.module';
 import { EvidenceRevision } from './entities/evidence-revision.entity';
 import { Evidence } from './entities/evidence.entity';
-import { EvidenceFormModel } from './evidence-form.model';
+import { EvidenceFormModel } from './evidence-form.page';
 import { EvidenceAcceptance } from './evidence-acceptance';
 import { EvidenceContent } from './evidence-content';
 import { EvidenceIntake } from './evidence-intake';

@@ -1,19 +1,19 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission, roleAllows } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { validateInput } from '../common/validation/validation.pipe';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
-import type { Role } from '../tenancy/roles';
+import type { Role } from '../access/roles';
 import { CreateEvidenceDto } from './dto/create-evidence.dto';
 import { EvidenceListQueryDto } from './dto/evidence-list-query.dto';
 import { NewRevisionDto } from './dto/new-revision.dto';
 import { UpdateEvidenceDto } from './dto/update-evidence.dto';
-import { EvidenceFormModel } from './evidence-form.model';
+import { EvidenceFormModel } from './evidence-form.page';
 import { EvidenceDetail, EvidenceLibrary } from './evidence-library';
 import { EvidenceIntake } from './evidence-intake';
 

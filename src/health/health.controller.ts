@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { Public } from '../auth/access.decorator';
+import { Public } from '../access/access.decorator';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { DatabaseProbe } from './database-probe';
 

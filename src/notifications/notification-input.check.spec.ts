@@ -1,5 +1,5 @@
 import { checkedNotification, notificationInputProblems } from './notification-input.check';
-import type { NotificationInput } from './notifications';
+import type { NotificationInput } from './notification-input';
 
 const VALID: NotificationInput = {
   event: 'decided',

@@ -1,6 +1,6 @@
-import { ALL_ROLES } from '../tenancy/roles';
+import { ALL_ROLES } from '../access/roles';
 import { NOTIFICATION_EVENTS } from './notification-event';
-import type { NotificationInput } from './notifications';
+import type { NotificationInput } from './notification-input';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A subject becomes a mail header and a key is one line: neither may carry control characters. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Render } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { Operator } from '../auth/access.decorator';
+import { Operator } from '../access/access.decorator';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { NotificationListQueryDto } from './dto/notification-list-query.dto';
 import { NOTIFICATION_LOG_SIZE, NotificationLog } from './notification-log';
@@ -17,7 +17,7 @@ export class OperatorNotificationsPagesController {
   @Get()
   @Operator()
   @WithoutTransaction()
-  @Render('operator/notifications')
+  @Render('notifications/list')
   async list(@Query() query: NotificationListQueryDto) {
     const statuses = NOTIFICATION_STATUSES.map((status) => ({ status, current: status === query.status }));
     return { title: 'Notifications', status: query.status, statuses, size: NOTIFICATION_LOG_SIZE, notifications: await this.log.newest(query.status) };

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Operator } from '../auth/access.decorator';
+import { Operator } from '../access/access.decorator';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { validateInput } from '../common/validation/validation.pipe';
 import { HashListFormDto } from './dto/hash-list-form.dto';

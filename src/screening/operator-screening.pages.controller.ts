@@ -1,15 +1,15 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { Operator } from '../auth/access.decorator';
+import { Operator } from '../access/access.decorator';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
 import { HashListFormDto } from './dto/hash-list-form.dto';
 import { ResolveIncidentDto } from './dto/resolve-incident.dto';
 import { listText } from './hash-list-upload.middleware';
 import { HashLists } from './hash-lists';
-import { ScreeningPageModel } from './screening-page.model';
+import { ScreeningPageModel } from './screening.page';
 import { UploadIncidents } from './upload-incidents';
 
 /** The operator's screening page: hash lists and the incidents of uploads that matched one. */
@@ -24,14 +24,14 @@ export class OperatorScreeningPagesController {
 
   @Get()
   @Operator()
-  @Render('operator/screening')
+  @Render('screening/overview')
   async show() {
     return { ...(await this.page.locals()), values: {} };
   }
 
   @Post('hash-lists')
   @Operator()
-  @FormView('operator/screening', ScreeningPageModel)
+  @FormView('screening/overview', ScreeningPageModel)
   @Redirect()
   async load(@Body() form: HashListFormDto, @Req() request: Request) {
     const text = listText(request, form.text);
@@ -52,7 +52,7 @@ export class OperatorScreeningPagesController {
 
   @Post('incidents/:id/resolve')
   @Operator()
-  @FormView('operator/screening', ScreeningPageModel)
+  @FormView('screening/overview', ScreeningPageModel)
   @Redirect()
   async resolve(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ResolveIncidentDto, @Req() request: Request) {
     const incident = await this.incidents.resolve(id, dto.note, dto.version);

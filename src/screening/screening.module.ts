@@ -6,7 +6,7 @@ import { hashListUpload } from './hash-list-upload.middleware';
 import { HashLists } from './hash-lists';
 import { OperatorScreeningController } from './operator-screening.controller';
 import { OperatorScreeningPagesController } from './operator-screening.pages.controller';
-import { ScreeningPageModel } from './screening-page.model';
+import { ScreeningPageModel } from './screening.page';
 import { UploadIncidents } from './upload-incidents';
 
 /** Known-hash screening: the operator's hash lists, the incidents of uploads that matched, and the pause they put on uploads. */

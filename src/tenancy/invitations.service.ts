@@ -7,7 +7,8 @@ import { Invitation } from './entities/invitation.entity';
 import { Organization } from './entities/organization.entity';
 import { User } from './entities/user.entity';
 import { MembershipsService } from './memberships.service';
-import { assertRoleOf, Role } from './roles';
+import { Role } from '../access/roles';
+import { assertRoleOf } from './role-check';
 import { TenancyErrorCode, TenancyException } from './tenancy.exception';
 import { UsersService } from './users.service';
 

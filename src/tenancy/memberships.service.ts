@@ -6,7 +6,8 @@ import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { Membership } from './entities/membership.entity';
 import { Organization } from './entities/organization.entity';
-import { assertRoleOf, FOUNDING_ROLE, Role } from './roles';
+import { FOUNDING_ROLE, Role } from '../access/roles';
+import { assertRoleOf } from './role-check';
 import { TenancyErrorCode, TenancyException } from './tenancy.exception';
 
 export interface MembershipSummary {

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OrgAccess, SignedIn } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess, SignedIn } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { ChangeRoleDto } from './dto/change-role.dto';
 import { CreateInvitationDto } from './dto/create-invitation.dto';
@@ -11,7 +11,7 @@ import { FoundingService } from './founding.service';
 import { InvitationsService } from './invitations.service';
 import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
-import { invitationView, organizationView } from './tenancy.views';
+import { invitationJson, organizationJson } from './tenancy.mapper';
 
 @ApiTags('organizations')
 @Controller('api/v1/orgs')
@@ -27,19 +27,19 @@ export class OrganizationsController {
   @Post()
   @SignedIn()
   async create(@Body() dto: NewOrganizationDto) {
-    return organizationView(await this.founding.found(this.context.userId!, dto));
+    return organizationJson(await this.founding.found(this.context.userId!, dto));
   }
 
   @Get(':org')
   @OrgAccess(Permission.OrganizationRead)
   async get() {
-    return { ...organizationView(await this.organizations.current()), role: this.context.organization.role ?? null };
+    return { ...organizationJson(await this.organizations.current()), role: this.context.organization.role ?? null };
   }
 
   @Patch(':org')
   @OrgAccess(Permission.OrganizationUpdate)
   async update(@Body() dto: UpdateOrganizationDto) {
-    return organizationView(await this.organizations.update(dto));
+    return organizationJson(await this.organizations.update(dto));
   }
 
   @Get(':org/members')
@@ -65,14 +65,14 @@ export class OrganizationsController {
   @Get(':org/invitations')
   @OrgAccess(Permission.MembersManage)
   async listInvitations() {
-    return (await this.invitations.list()).map(invitationView);
+    return (await this.invitations.list()).map(invitationJson);
   }
 
   @Post(':org/invitations')
   @OrgAccess(Permission.MembersManage)
   async invite(@Body() dto: CreateInvitationDto) {
     const { invitation, token } = await this.invitations.create(dto.email, dto.role);
-    return { ...invitationView(invitation), token };
+    return { ...invitationJson(invitation), token };
   }
 
   @Delete(':org/invitations/:invitationId')

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { OrgAccess, SignedIn } from '../auth/access.decorator';
-import { Permission, roleAllows } from '../auth/permissions';
+import { OrgAccess, SignedIn } from '../access/access.decorator';
+import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { AppConfig } from '../config/app-config.service';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
 import { ChangeRoleDto } from './dto/change-role.dto';
 import { CreateInvitationDto } from './dto/create-invitation.dto';
 import { NewOrganizationDto } from './dto/new-organization.dto';
@@ -15,8 +15,8 @@ import { FoundingService } from './founding.service';
 import { InvitationsService } from './invitations.service';
 import { MembershipsService } from './memberships.service';
 import { OrganizationsService } from './organizations.service';
-import { Role, rolesFor } from './roles';
-import { invitationView, organizationView } from './tenancy.views';
+import { Role, rolesFor } from '../access/roles';
+import { invitationJson, organizationJson } from './tenancy.mapper';
 
 @ApiExcludeController()
 @Controller()
@@ -51,7 +51,7 @@ export class TenancyPagesController {
   @OrgAccess(Permission.OrganizationRead)
   @Render('tenancy/overview')
   async overview() {
-    const organization = organizationView(await this.organizations.current());
+    const organization = organizationJson(await this.organizations.current());
     const members = await this.memberships.list();
     return { title: organization.name, org: this.context.organization, organization, memberCount: members.length, can: this.abilities() };
   }
@@ -60,7 +60,7 @@ export class TenancyPagesController {
   @OrgAccess(Permission.OrganizationUpdate)
   @Render('tenancy/settings')
   async settings() {
-    return { title: 'Organization settings', org: this.context.organization, values: organizationView(await this.organizations.current()) };
+    return { title: 'Organization settings', org: this.context.organization, values: organizationJson(await this.organizations.current()) };
   }
 
   @Post('app/:org/settings')
@@ -82,7 +82,7 @@ export class TenancyPagesController {
       title: 'Members',
       org: this.context.organization,
       members: await this.memberships.list(),
-      invitations: can.manageMembers ? (await this.invitations.list()).map(invitationView) : [],
+      invitations: can.manageMembers ? (await this.invitations.list()).map(invitationJson) : [],
       roles: rolesFor(this.context.organization.kind),
       can,
     };
@@ -123,7 +123,7 @@ export class TenancyPagesController {
     const { invitation, token } = await this.invitations.create(dto.email, dto.role);
     // From configuration, never from the Host header, which the client controls.
     const link = `${this.config.publicUrl}/invitations/${token}`;
-    return { title: 'Invitation created', org: this.context.organization, invitation: invitationView(invitation), link };
+    return { title: 'Invitation created', org: this.context.organization, invitation: invitationJson(invitation), link };
   }
 
   @Post('app/:org/invitations/:invitationId/revoke')

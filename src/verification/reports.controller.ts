@@ -1,9 +1,9 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { OrgAccess } from '../auth/access.decorator';
+import { OrgAccess } from '../access/access.decorator';
 import { csvText } from '../common/csv/csv-writer';
-import { Permission } from '../auth/permissions';
+import { Permission } from '../access/permissions';
 import { ReportQueryDto } from './dto/report-query.dto';
 import { STATISTICS_COLUMNS, statisticsRows, VerificationReports } from './verification-reports';
 

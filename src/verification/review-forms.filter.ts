@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ExceptionsFilter } from '../common/errors/exceptions.filter';
-import { setFlash } from '../common/web/page-locals.middleware';
+import { ExceptionsFilter } from '../web/exceptions.filter';
+import { setFlash } from '../web/page-locals.middleware';
 import { VerificationException } from './verification.exception';
 
 /**

@@ -10,7 +10,7 @@ import { TransactionHost } from '../database/transaction-host';
 import type { RegisterEntry } from '../register/entities/register-entry.entity';
 import { Register } from '../register/register';
 import { EvidenceContent } from '../evidence/evidence-content';
-import { ServiceRegistry } from '../services/service-registry';
+import { ServiceRegistry } from '../provider-services/service-registry';
 import type { Organization } from '../tenancy/entities/organization.entity';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { UsersService } from '../tenancy/users.service';

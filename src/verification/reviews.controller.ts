@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { PositiveIntPipe } from '../common/validation/positive-int.pipe';
 import { download } from '../evidence/revision-download';
 import { Decisions } from './decisions';
@@ -18,7 +18,7 @@ import { ReviewAssignments } from './review-assignments';
 import { ReviewQueue } from './review-queue';
 import { ReviewWorkspace } from './review-workspace';
 import { ReviewerEvidence } from './reviewer-evidence';
-import { decisionJson, declarationJson, findingJson, queueItemJson, registerEntryJson, reviewDetailJson, reviewJson, summaryJson } from './reviews.views';
+import { decisionJson, declarationJson, findingJson, queueItemJson, registerEntryJson, reviewDetailJson, reviewJson, summaryJson } from './reviews.mapper';
 import { VerifiedStatus } from './verified-status';
 
 /** A monitoring body's reviews, from its queue to the decision and what follows it. */

@@ -2,11 +2,11 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Ren
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { words } from '../assessments/assessment-lifecycle';
-import { OrgAccess } from '../auth/access.decorator';
-import { Permission } from '../auth/permissions';
+import { OrgAccess } from '../access/access.decorator';
+import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
-import { FormView } from '../common/web/form-view.decorator';
-import { setFlash } from '../common/web/page-locals.middleware';
+import { FormView } from '../web/form-view.decorator';
+import { setFlash } from '../web/page-locals.middleware';
 import { Decisions } from './decisions';
 import { AssignReviewersDto } from './dto/assign-reviewers.dto';
 import { DeclarationDto } from './dto/declaration.dto';
@@ -18,12 +18,12 @@ import { ReviewPageQueryDto } from './dto/review-page-query.dto';
 import { ReviewQueueQueryDto } from './dto/review-queue-query.dto';
 import { SectionSummaryDto } from './dto/section-summary.dto';
 import { FindingsBook } from './findings-book';
-import { QueuePageModel } from './queue-page.model';
-import { ReportsPageModel } from './reports-page.model';
+import { QueuePageModel } from './queue.page';
+import { ReportsPageModel } from './reports.page';
 import { ReviewAssignments } from './review-assignments';
 import { ReviewFormsFilter } from './review-forms.filter';
-import { ReviewPageModel } from './review-page.model';
-import { VERDICT_LABELS } from './review-page.views';
+import { ReviewPageModel } from './review.page';
+import { VERDICT_LABELS } from './review-cards.page';
 import { ReviewQueue } from './review-queue';
 import { VerificationReports } from './verification-reports';
 import { VerifiedStatus } from './verified-status';
@@ -48,8 +48,8 @@ export class ReviewsPagesController {
 
   @Get('reviews')
   @OrgAccess(Permission.ReviewsRead)
-  @FormView('reviews/queue', QueuePageModel)
-  @Render('reviews/queue')
+  @FormView('verification/queue', QueuePageModel)
+  @Render('verification/queue')
   async list(@Query() query: ReviewQueueQueryDto, @Req() request: Request) {
     const items = await this.queue.list(query);
     return {
@@ -76,14 +76,14 @@ export class ReviewsPagesController {
 
   @Get('reviews/:id')
   @OrgAccess(Permission.ReviewsRead)
-  @Render('reviews/show')
+  @Render('verification/review')
   async show(@Param('id', ParseUUIDPipe) _id: string, @Query() _query: ReviewPageQueryDto, @Req() request: Request) {
     return this.reviewPage.locals(request);
   }
 
   @Post('reviews/:id/assign')
   @OrgAccess(Permission.ReviewsAssign)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async assign(@Param('id', ParseUUIDPipe) id: string, @Body() dto: AssignReviewersDto, @Req() request: Request) {
     const { names } = await this.assignments.assign(id, dto);
@@ -93,7 +93,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/declaration')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async declare(@Param('id', ParseUUIDPipe) id: string, @Body() dto: DeclarationDto, @Req() request: Request) {
     const declaration = await this.assignments.declare(id, dto);
@@ -109,7 +109,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/findings/:requirementKey')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async finding(@Param('id', ParseUUIDPipe) id: string, @Param('requirementKey') requirementKey: string, @Body() dto: RecordFindingDto, @Req() request: Request) {
     // The form always shows the comment and the note: a field left empty clears it.
@@ -120,7 +120,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/sections/:sectionKey/summary')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async summary(@Param('id', ParseUUIDPipe) id: string, @Param('sectionKey') sectionKey: string, @Body() dto: SectionSummaryDto, @Req() request: Request) {
     const summary = await this.findings.summarize(id, sectionKey, dto);
@@ -130,7 +130,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/request-changes')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async requestChanges(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     await this.findings.requestChanges(id);
@@ -140,7 +140,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/decision')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async propose(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ProposeDecisionDto, @Req() request: Request) {
     // One form serves both outcomes; level, validity and conditions belong to a verification only.
@@ -153,7 +153,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/decision/approve')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async approve(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     const decision = await this.decisions.approve(id);
@@ -169,7 +169,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/decision/return')
   @OrgAccess(Permission.ReviewsConduct)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async giveBack(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @Req() request: Request) {
     await this.decisions.giveBack(id, dto.reason);
@@ -179,7 +179,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/suspend')
   @OrgAccess(Permission.VerificationsManage)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async suspend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @Req() request: Request) {
     const entry = await this.status.change(id, 'suspend', dto.reason);
@@ -189,7 +189,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/reinstate')
   @OrgAccess(Permission.VerificationsManage)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async reinstate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: OptionalReasonDto, @Req() request: Request) {
     const entry = await this.status.change(id, 'reinstate', dto.reason ?? null);
@@ -199,7 +199,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/revoke')
   @OrgAccess(Permission.VerificationsManage)
-  @FormView('reviews/show', ReviewPageModel)
+  @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async revoke(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @Req() request: Request) {
     const entry = await this.status.change(id, 'revoke', dto.reason);
@@ -209,8 +209,8 @@ export class ReviewsPagesController {
 
   @Get('reports')
   @OrgAccess(Permission.ReportsRead)
-  @FormView('reviews/reports', ReportsPageModel)
-  @Render('reviews/reports')
+  @FormView('verification/reports', ReportsPageModel)
+  @Render('verification/reports')
   async statistics(@Query() query: ReportQueryDto, @Req() request: Request) {
     const statistics = await this.reports.statistics(query);
     const period = new URLSearchParams(statistics.period).toString();

@@ -6,7 +6,7 @@ import { CodesModule } from '../codes/codes.module';
 import { EvidenceModule } from '../evidence/evidence.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { RegisterModule } from '../register/register.module';
-import { ServicesModule } from '../services/services.module';
+import { ProviderServicesModule } from '../provider-services/provider-services.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { Decisions } from './decisions';
 import { Decision } from './entities/decision.entity';
@@ -18,12 +18,12 @@ import { SectionSummary } from './entities/section-summary.entity';
 import { ExpiryJob } from './expiry-job';
 import { FindingsBook } from './findings-book';
 import { ProviderStanding } from './provider-standing';
-import { QueuePageModel } from './queue-page.model';
-import { ReportsPageModel } from './reports-page.model';
+import { QueuePageModel } from './queue.page';
+import { ReportsPageModel } from './reports.page';
 import { ReportsController } from './reports.controller';
 import { ReviewAssignments } from './review-assignments';
 import { ReviewFloor } from './review-floor';
-import { ReviewPageModel } from './review-page.model';
+import { ReviewPageModel } from './review.page';
 import { ReviewQueue } from './review-queue';
 import { ReviewWorkspace } from './review-workspace';
 import { ReviewerEvidence } from './reviewer-evidence';
@@ -41,7 +41,7 @@ import { VerifiedStatus } from './verified-status';
     EvidenceModule,
     NotificationsModule,
     RegisterModule,
-    ServicesModule,
+    ProviderServicesModule,
     TenancyModule,
   ],
   controllers: [ReviewsController, ReportsController, ReviewsPagesController],

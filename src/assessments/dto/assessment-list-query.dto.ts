@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { ASSESSMENT_STATES, type AssessmentState } from '../assessment-lifecycle';
+import { ASSESSMENT_STATES, type AssessmentState } from '../assessment-states';
 
 export class AssessmentListQueryDto {
   @ApiPropertyOptional({ enum: ASSESSMENT_STATES })

@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { Profile } from '../../codes/document/code-document';
-import type { AssessmentState } from '../assessment-lifecycle';
+import type { AssessmentState } from '../assessment-states';
 
 /** A declaration of adherence: one service against one published code version, for one monitoring body. */
 @Entity('assessments')

@@ -2,7 +2,7 @@ import { Trim } from '../../common/validation/trim.decorator';
 import { Transform } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsDate, IsIn, IsOptional, IsString, Length, MinDate } from 'class-validator';
 import { DateFromText } from '../../common/validation/from-text';
-import type { TokenScope } from '../api-token.entity';
+import type { TokenScope } from '../entities/api-token.entity';
 
 export class CreateTokenDto {
   @Trim()

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy } from 'passport-http-bearer';
-import { ApiToken } from '../api-token.entity';
+import { ApiToken } from '../entities/api-token.entity';
 import { ApiTokensService } from '../api-tokens.service';
 
 export const BEARER_STRATEGY = 'bearer';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Request } from 'express';
 import { Strategy } from 'passport-local';
-import { userView } from '../../tenancy/tenancy.views';
+import { userJson } from '../../tenancy/tenancy.mapper';
 import { SignInService } from '../sign-in.service';
 
 export const LOCAL_STRATEGY = 'local';
@@ -14,6 +14,6 @@ export class LocalStrategy extends PassportStrategy(Strategy, LOCAL_STRATEGY) {
   }
 
   async validate(request: Request, email: string, password: string): Promise<{ id: string; email: string; name: string }> {
-    return userView(await this.signIn.verify(email, password, request.ip));
+    return userJson(await this.signIn.verify(email, password, request.ip));
   }
 }

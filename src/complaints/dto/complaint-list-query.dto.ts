@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsOptional } from 'class-validator';
-import { COMPLAINT_STATUSES, type ComplaintStatus } from '../complaint-lifecycle';
+import { COMPLAINT_STATUSES, type ComplaintStatus } from '../complaint-states';
 
 /** `open`: received or under investigation. */
 export const LIST_FILTERS = [...COMPLAINT_STATUSES, 'open'] as const;

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { FieldErrors } from '../../common/errors/field-errors';
 import { IsVersion } from '../../common/validation/version.decorator';
-import { COMPLAINT_ACTIONS, HANDLING_STATUSES, isClosed, type ComplaintAction, type HandlingStatus } from '../complaint-lifecycle';
+import { COMPLAINT_ACTIONS, HANDLING_STATUSES, isClosed, type ComplaintAction, type HandlingStatus } from '../complaint-states';
 
 const blankToUndefined = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : typeof value === 'string' ? value.trim() : value);
 

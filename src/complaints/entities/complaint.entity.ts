@@ -1,6 +1,6 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import type { ComplaintCategory } from '../complaint-categories';
-import type { ComplaintStatus } from '../complaint-lifecycle';
+import type { ComplaintStatus } from '../complaint-states';
 
 /**
  * A complaint as its monitoring body reads it. The client key and the secret's hash are not mapped:

@@ -8,12 +8,15 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AppliedEvidencePolicy } from '../../codes/document/evidence-policy';
 import { DomainException } from '../../common/errors/domain.exception';
-import type { ReceivedFile } from './upload-receiver';
+import type { StagedFile } from '../storage/evidence-storage';
 import { detectContentType, SAMPLE_BYTES } from './detect-content-type';
 import { isTextType } from '../../codes/document/evidence-file-types';
 import { sanitizeFileName } from './file-name';
 import { fileTooLarge } from './upload-limits';
 import { Utf8Stream } from './utf8-stream';
+
+/** A staged file with its MD5 too: some hash lists name files by it. */
+export type ReceivedFile = StagedFile & { md5: string };
 
 /**
  * A multer storage engine for one request. It streams the file into a fresh staging file, hashing and

@@ -6,17 +6,13 @@ import { DEFAULT_EVIDENCE_POLICY, type AppliedEvidencePolicy } from '../../codes
 import { AppConfig } from '../../config/app-config.service';
 import { InvalidInputException } from '../../common/validation/invalid-input.exception';
 import { nulInputError, pathWithNul } from '../../common/validation/nul-character';
-import type { StagedFile } from '../storage/evidence-storage';
 import { removeStaleStagingFiles } from './stale-staging-files';
-import { StagingStorage } from './staging-storage';
+import { StagingStorage, type ReceivedFile } from './staging-storage';
 import { UploadAbortedException } from './upload-aborted.exception';
 import { missingFile, toUploadException } from './upload-errors';
 import { MAX_FIELD_BYTES, MAX_FIELD_NAME_BYTES, MAX_FIELDS } from './upload-limits';
 
 const STALE_AFTER_MS = 24 * 60 * 60 * 1000;
-
-/** A staged file with its MD5 too: some hash lists name files by it. */
-export type ReceivedFile = StagedFile & { md5: string };
 
 export interface ReceivedUpload {
   file: ReceivedFile;

@@ -1,6 +1,6 @@
 import { IsIn } from 'class-validator';
-import { ALL_ROLES } from '../roles';
-import type { Role } from '../roles';
+import { ALL_ROLES } from '../../access/roles';
+import type { Role } from '../../access/roles';
 import { IsVersion } from '../../common/validation/version.decorator';
 
 export class ChangeRoleDto {

@@ -1,7 +1,7 @@
 import { Trim } from '../../common/validation/trim.decorator';
 import { IsEmail, IsIn } from 'class-validator';
-import { ALL_ROLES } from '../roles';
-import type { Role } from '../roles';
+import { ALL_ROLES } from '../../access/roles';
+import type { Role } from '../../access/roles';
 
 export class CreateInvitationDto {
   @Trim()

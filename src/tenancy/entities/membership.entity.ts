@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
-import type { Role } from '../roles';
+import type { Role } from '../../access/roles';
 import { Organization } from './organization.entity';
 import { User } from './user.entity';
 

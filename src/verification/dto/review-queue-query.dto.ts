@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { QueryNumber } from '../../common/validation/from-text';
-import { ASSESSMENT_STATES, type AssessmentState } from '../../assessments/assessment-lifecycle';
+import { ASSESSMENT_STATES, type AssessmentState } from '../../assessments/assessment-states';
 
 export const QUEUE_SORTS = ['age', 'submitted', 'provider', 'code', 'state', 'level'] as const;
 export type QueueSort = (typeof QUEUE_SORTS)[number];

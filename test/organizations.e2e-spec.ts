@@ -189,7 +189,7 @@ describe('organizations and members', () => {
       for (const role of ['viewer', 'editor']) {
         const member = await t.addMember(owner, role);
         const response = await member.agent.patch(orgPath(owner)).set('X-CSRF-Token', member.csrf).send({ name: `Renamed by ${role}`, version: 1 }).expect(403);
-        expect(response.body).toEqual({ statusCode: 403, error: 'Forbidden', message: `Your role (${role}) does not allow organization.update.` });
+        expect(response.body).toEqual({ statusCode: 403, code: 'auth.forbidden', error: 'Forbidden', message: `Your role (${role}) does not allow organization.update.` });
       }
       const forged = await owner.agent.patch(orgPath(owner)).send({ name: 'Forged Rename', version: 1 }).expect(403);
       expect(forged.body.message).toContain('X-CSRF-Token');

@@ -220,7 +220,7 @@ describe('API tokens', () => {
         .get(`/api/v1/orgs/${owner.organization.slug}`)
         .set(bearer('adh_thisTokenWasNeverIssuedByAdhereAtAll0123456789'))
         .expect(401);
-      expect(response.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'The API token is not valid.' });
+      expect(response.body).toEqual({ statusCode: 401, code: 'auth.token_invalid', error: 'Unauthorized', message: 'The API token is not valid.' });
     });
 
     it('refuses a token without the adh_ prefix with 401', async () => {

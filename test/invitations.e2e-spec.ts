@@ -103,6 +103,7 @@ describe('invitations', () => {
       const response = await owner.agent.post(invitationsPath(owner)).set('X-CSRF-Token', owner.csrf).send({ email: 'not-an-email', role: 'viewer' }).expect(400);
       expect(response.body).toEqual({
         statusCode: 400,
+        code: 'request.invalid',
         error: 'Bad Request',
         message: 'Invalid input: email',
         details: { email: ['email must be an email address'] },
@@ -293,6 +294,7 @@ describe('invitations', () => {
       const response = await stranger.agent.post(`/api/v1/invitations/${invitation.token}/accept`).set('X-CSRF-Token', stranger.csrf).send({}).expect(403);
       expect(response.body).toEqual({
         statusCode: 403,
+        code: 'tenancy.invitation_for_another_email',
         error: 'Forbidden',
         message: `This invitation was sent to ${invitation.email}; sign in with that address to accept it.`,
       });
@@ -379,7 +381,7 @@ describe('invitations', () => {
   describe('isolation between organizations', () => {
     it('answers 404 to a member of another organization on every invitation route', async () => {
       const invitation = await invite(owner);
-      const notFound = { statusCode: 404, error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
+      const notFound = { statusCode: 404, code: 'auth.not_found', error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
       const planted = freshEmail('planted');
 
       const create = await stranger.agent.post(invitationsPath(owner)).set('X-CSRF-Token', stranger.csrf).send({ email: planted, role: 'owner' }).expect(404);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const NOT_FOUND = { statusCode: 404, error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
+const NOT_FOUND = { statusCode: 404, code: 'auth.not_found', error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
 
 describe('organizations and members', () => {
   let t: TestApp;
@@ -150,6 +150,7 @@ describe('organizations and members', () => {
       const response = await owner.agent.patch(orgPath(owner)).set('X-CSRF-Token', owner.csrf).send({ slug: 'hijacked', kind: 'monitoring_body', version: 1 }).expect(400);
       expect(response.body).toEqual({
         statusCode: 400,
+        code: 'request.invalid',
         error: 'Bad Request',
         message: 'Invalid input: slug, kind',
         details: { slug: ['slug is not an accepted field'], kind: ['kind is not an accepted field'] },

@@ -355,7 +355,7 @@ describe('API tokens', () => {
   describe('isolation between organizations', () => {
     it('answers 404 to a member of another organization on every token route', async () => {
       const { token, id } = await createToken(owner, { name: 'Not theirs' });
-      const notFound = { statusCode: 404, error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
+      const notFound = { statusCode: 404, code: 'auth.not_found', error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
 
       const list = await stranger.agent.get(tokensPath(owner)).expect(404);
       expect(list.body).toEqual(notFound);

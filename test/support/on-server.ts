@@ -7,6 +7,6 @@ import { serverUrl } from './test-database';
  */
 export function onServer<Block extends jest.Describe | jest.It>(block: Block, skipped: string, reason: string): Block {
   if (serverUrl()) return block;
-  process.stderr.write(`${skipped} skipped: ${reason}. Set TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres to run it.\n`);
+  process.stderr.write(`${skipped} skipped: ${reason}. Set TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres) to run on a server.\n`);
   return block.skip as Block;
 }

@@ -40,7 +40,7 @@ describe('requests from other sites', () => {
     it('refuses a form that signs a visitor in (login CSRF), signs up or files a complaint, without cookies, and writes nothing', async () => {
       const before = await written();
       const login = await request(t.server).post('/api/v1/auth/login').type('form').send(`email=${encodeURIComponent(owner.user.email)}&password=${encodeURIComponent(PASSWORD)}`).expect(415);
-      expect(login.body).toEqual({ statusCode: 415, error: 'Unsupported Media Type', message: 'This route takes a body of type application/json, not application/x-www-form-urlencoded.' });
+      expect(login.body).toEqual({ statusCode: 415, code: 'auth.unsupported_body_type', error: 'Unsupported Media Type', message: 'This route takes a body of type application/json, not application/x-www-form-urlencoded.' });
       expect(login.headers['set-cookie']).toBeUndefined();
       const signUp = await request(t.server).post('/api/v1/auth/signup').type('form').send(signUpForm('formed')).expect(415);
       expect(signUp.body.message).toMatch(/application\/json/);
@@ -76,7 +76,7 @@ describe('requests from other sites', () => {
     it('refuses sign-in, sign-up and complaints from another origin, without cookies, and writes nothing', async () => {
       const before = await written();
       const login = await request(t.server).post('/api/v1/auth/login').set('Origin', OTHER).send({ email: owner.user.email, password: PASSWORD }).expect(403);
-      expect(login.body).toEqual({ statusCode: 403, error: 'Forbidden', message: expect.stringMatching(CROSS_SITE) });
+      expect(login.body).toEqual({ statusCode: 403, code: 'auth.cross_site', error: 'Forbidden', message: expect.stringMatching(CROSS_SITE) });
       expect(login.body.message).toContain(OTHER);
       expect(login.headers['set-cookie']).toBeUndefined();
       await request(t.server).post('/api/v1/auth/signup').set('Origin', OTHER).send(signUpBody('crossed')).expect(403);

@@ -1,11 +1,12 @@
 import type { Pool } from 'pg';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { serverUrl } from './support/test-database';
+import { onServer } from './support/on-server';
 import { createTestApp, TestApp } from './support/test-app';
+import { DatabaseProbe } from '../src/health/database-probe';
 
 /** The embedded database is one connection that requests take turns on; only a server has a pool to exhaust. */
-const onServer = serverUrl() ? it : it.skip;
+const withPool = onServer(it, 'test/health.e2e-spec.ts, its two connection-pool tests,', 'the embedded database has no pool to exhaust or break');
 
 describe('health and cross-cutting behaviour', () => {
   let t: TestApp;
@@ -21,7 +22,16 @@ describe('health and cross-cutting behaviour', () => {
     await request(t.server).get('/health/ready').expect(200, { status: 'ok', database: 'up' });
   });
 
-  onServer('stays ready while every pooled connection is busy serving requests', async () => {
+  it('is not ready while the database does not answer, and says when to ask again', async () => {
+    const probe = jest.spyOn(t.app.get(DatabaseProbe), 'check').mockRejectedValueOnce(new Error('timeout exceeded when trying to connect'));
+    const response = await request(t.server).get('/health/ready').expect(503);
+    expect(response.body).toEqual({ statusCode: 503, code: 'health.database_unreachable', error: 'Service Unavailable', message: 'The database is not reachable.' });
+    expect(response.headers['retry-after']).toBe('5');
+    expect(probe).toHaveBeenCalledTimes(1);
+    await request(t.server).get('/health/ready').expect(200, { status: 'ok', database: 'up' });
+  });
+
+  withPool('stays ready while every pooled connection is busy serving requests', async () => {
     const dataSource = t.app.get(DataSource);
     const pool = (dataSource.driver as unknown as { master: Pool }).master;
     const held = await Promise.all(Array.from({ length: pool.options.max }, () => pool.connect()));
@@ -33,7 +43,7 @@ describe('health and cross-cutting behaviour', () => {
     }
   });
 
-  onServer('survives a connection that the database server ends while it is handed out', async () => {
+  withPool('survives a connection that the database server ends while it is handed out', async () => {
     const pool = (t.app.get(DataSource).driver as unknown as { master: Pool }).master;
     // Handed out, a client has only its holder's listeners: the pool's own is removed until it returns.
     const client = await pool.connect();

@@ -103,6 +103,7 @@ describe('invitations', () => {
       const response = await owner.agent.post(invitationsPath(owner)).set('X-CSRF-Token', owner.csrf).send({ email: 'not-an-email', role: 'viewer' }).expect(400);
       expect(response.body).toEqual({
         statusCode: 400,
+        code: 'request.invalid',
         error: 'Bad Request',
         message: 'Invalid input: email',
         details: { email: ['email must be an email address'] },
@@ -138,7 +139,7 @@ describe('invitations', () => {
         const member = await t.addMember(owner, role);
         const email = freshEmail(`by-${role}`);
         const response = await member.agent.post(invitationsPath(owner)).set('X-CSRF-Token', member.csrf).send({ email, role: 'viewer' }).expect(403);
-        expect(response.body).toEqual({ statusCode: 403, error: 'Forbidden', message: `Your role (${role}) does not allow members.manage.` });
+        expect(response.body).toEqual({ statusCode: 403, code: 'auth.forbidden', error: 'Forbidden', message: `Your role (${role}) does not allow members.manage.` });
         expect(await t.sql('SELECT id FROM invitations WHERE email = $1', [email])).toEqual([]);
         const list = await member.agent.get(invitationsPath(owner)).expect(403);
         expect(list.body.statusCode).toBe(403);
@@ -179,7 +180,7 @@ describe('invitations', () => {
 
     it('answers 404 for a token that was never issued', async () => {
       const response = await request(t.server).get('/api/v1/invitations/inv_neverIssuedneverIssuedneverIssuedneverIss').expect(404);
-      expect(response.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'This invitation link is not valid.' });
+      expect(response.body).toEqual({ statusCode: 404, code: 'tenancy.invitation_not_found', error: 'Not Found', message: 'This invitation link is not valid.' });
     });
   });
 
@@ -293,6 +294,7 @@ describe('invitations', () => {
       const response = await stranger.agent.post(`/api/v1/invitations/${invitation.token}/accept`).set('X-CSRF-Token', stranger.csrf).send({}).expect(403);
       expect(response.body).toEqual({
         statusCode: 403,
+        code: 'tenancy.invitation_for_another_email',
         error: 'Forbidden',
         message: `This invitation was sent to ${invitation.email}; sign in with that address to accept it.`,
       });
@@ -315,7 +317,7 @@ describe('invitations', () => {
       const invitation = await invite(owner);
       await request(t.server).post(`/api/v1/invitations/${invitation.token}/accept`).send({ name: 'First', password: NEW_PASSWORD }).expect(200);
       const again = await request(t.server).post(`/api/v1/invitations/${invitation.token}/accept`).send({ name: 'Second', password: NEW_PASSWORD }).expect(410);
-      expect(again.body).toEqual({ statusCode: 410, error: 'Gone', message: 'This invitation has already been accepted.' });
+      expect(again.body).toEqual({ statusCode: 410, code: 'tenancy.invitation_used', error: 'Gone', message: 'This invitation has already been accepted.' });
       const preview = await request(t.server).get(`/api/v1/invitations/${invitation.token}`).expect(410);
       expect(preview.body.message).toBe('This invitation has already been accepted.');
       expect(await t.sql('SELECT name FROM users WHERE lower(email) = lower($1)', [invitation.email])).toEqual([{ name: 'First' }]);
@@ -334,7 +336,7 @@ describe('invitations', () => {
       const invitation = await invite(owner);
       await t.sql(`UPDATE invitations SET expires_at = now() - interval '1 minute' WHERE id = $1`, [invitation.id]);
       const accept = await request(t.server).post(`/api/v1/invitations/${invitation.token}/accept`).send({ name: 'Late', password: NEW_PASSWORD }).expect(410);
-      expect(accept.body).toEqual({ statusCode: 410, error: 'Gone', message: 'This invitation has expired; ask for a new one.' });
+      expect(accept.body).toEqual({ statusCode: 410, code: 'tenancy.invitation_expired', error: 'Gone', message: 'This invitation has expired; ask for a new one.' });
       const preview = await request(t.server).get(`/api/v1/invitations/${invitation.token}`).expect(410);
       expect(preview.body.message).toContain('expired');
       expect(await t.sql('SELECT id FROM users WHERE lower(email) = lower($1)', [invitation.email])).toEqual([]);
@@ -379,7 +381,7 @@ describe('invitations', () => {
   describe('isolation between organizations', () => {
     it('answers 404 to a member of another organization on every invitation route', async () => {
       const invitation = await invite(owner);
-      const notFound = { statusCode: 404, error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
+      const notFound = { statusCode: 404, code: 'auth.not_found', error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
       const planted = freshEmail('planted');
 
       const create = await stranger.agent.post(invitationsPath(owner)).set('X-CSRF-Token', stranger.csrf).send({ email: planted, role: 'owner' }).expect(404);

@@ -3,6 +3,7 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import { nameSkeleton } from '../src/common/names/name-skeleton';
 import { asCaller, call, eventually, orgPath } from './support/assessment-fixtures';
 import { createTestApp, PASSWORD, type Actor, type TestApp } from './support/test-app';
+import { onServer } from './support/on-server';
 
 /*
  * A look-alike name written by another transaction after the request checked the names, before it
@@ -10,9 +11,9 @@ import { createTestApp, PASSWORD, type Actor, type TestApp } from './support/tes
  * The interleaving is forced by a transaction of the test's own left open, so it needs a PostgreSQL
  * server: the embedded database is one backend whose requests take turns, where it cannot happen.
  */
-const onServer = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+const withServer = onServer(describe, 'test/names-races.e2e-spec.ts', 'its interleaving needs a second connection holding a transaction open, which the embedded database cannot have');
 
-onServer('names: look-alikes racing past the check', () => {
+withServer('names: look-alikes racing past the check', () => {
   let t: TestApp;
   let owner: Actor;
   let holder: QueryRunner;

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const NOT_FOUND = { statusCode: 404, error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
+const NOT_FOUND = { statusCode: 404, code: 'auth.not_found', error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
 
 describe('organizations and members', () => {
   let t: TestApp;
@@ -150,6 +150,7 @@ describe('organizations and members', () => {
       const response = await owner.agent.patch(orgPath(owner)).set('X-CSRF-Token', owner.csrf).send({ slug: 'hijacked', kind: 'monitoring_body', version: 1 }).expect(400);
       expect(response.body).toEqual({
         statusCode: 400,
+        code: 'request.invalid',
         error: 'Bad Request',
         message: 'Invalid input: slug, kind',
         details: { slug: ['slug is not an accepted field'], kind: ['kind is not an accepted field'] },
@@ -189,7 +190,7 @@ describe('organizations and members', () => {
       for (const role of ['viewer', 'editor']) {
         const member = await t.addMember(owner, role);
         const response = await member.agent.patch(orgPath(owner)).set('X-CSRF-Token', member.csrf).send({ name: `Renamed by ${role}`, version: 1 }).expect(403);
-        expect(response.body).toEqual({ statusCode: 403, error: 'Forbidden', message: `Your role (${role}) does not allow organization.update.` });
+        expect(response.body).toEqual({ statusCode: 403, code: 'auth.forbidden', error: 'Forbidden', message: `Your role (${role}) does not allow organization.update.` });
       }
       const forged = await owner.agent.patch(orgPath(owner)).send({ name: 'Forged Rename', version: 1 }).expect(403);
       expect(forged.body.message).toContain('X-CSRF-Token');

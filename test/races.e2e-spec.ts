@@ -13,6 +13,7 @@ import {
   startAssessment,
 } from './support/assessment-fixtures';
 import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
+import { onServer } from './support/on-server';
 
 /*
  * Races between a use and what ends it (an invitation accepted while it is revoked, an API token or a
@@ -20,18 +21,12 @@ import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
  * opposite orders. They need a PostgreSQL server: the embedded database is one backend whose requests
  * take turns, where none of these can happen.
  */
-const SERVER = process.env.TEST_DATABASE_URL;
-if (!SERVER) {
-  process.stderr.write(
-    'test/races.e2e-spec.ts skipped: races need a PostgreSQL server; run it with TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres.\n',
-  );
-}
-const onServer = SERVER ? describe : describe.skip;
+const withServer = onServer(describe, 'test/races.e2e-spec.ts', 'the embedded database is one backend whose requests take turns, where none of these races can happen');
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Answered = { status: number; body: Record<string, unknown> };
 
-onServer('races on a PostgreSQL server', () => {
+withServer('races on a PostgreSQL server', () => {
   let t: TestApp;
   let owner: Actor;
   let assessment: AssessmentBody;

@@ -2,8 +2,8 @@ import request from 'supertest';
 import { Actor, createTestApp, Member, TestApp } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const NO_SUCH_ORGANIZATION = { statusCode: 404, error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
-const NO_SUCH_SERVICE = { statusCode: 404, error: 'Not Found', message: 'There is no such service in this organization.' };
+const NO_SUCH_ORGANIZATION = { statusCode: 404, code: 'auth.not_found', error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
+const NO_SUCH_SERVICE = { statusCode: 404, code: 'service.not_found', error: 'Not Found', message: 'There is no such service in this organization.' };
 const CODE = 'csea-detection-tools';
 
 /** Every question of the bundled code's current version answered, for a service directed at children. */

@@ -84,7 +84,7 @@ describe('sign-in brakes', () => {
           },
         ]),
       );
-      const expected = { status: 401, body: { statusCode: 401, error: 'Unauthorized', message: SIGN_IN_REFUSED }, contentType: 'application/json; charset=utf-8', cacheControl: undefined, retryAfter: undefined, setCookie: undefined, wwwAuthenticate: undefined, length: seen.unknownAddress.length };
+      const expected = { status: 401, body: { statusCode: 401, code: 'auth.bad_credentials', error: 'Unauthorized', message: SIGN_IN_REFUSED }, contentType: 'application/json; charset=utf-8', cacheControl: undefined, retryAfter: undefined, setCookie: undefined, wwwAuthenticate: undefined, length: seen.unknownAddress.length };
       expect(seen).toEqual({ unknownAddress: expected, wrongPassword: expected, pausedAccount: expected });
     } finally {
       verify.mockRestore();

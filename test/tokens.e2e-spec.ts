@@ -220,7 +220,7 @@ describe('API tokens', () => {
         .get(`/api/v1/orgs/${owner.organization.slug}`)
         .set(bearer('adh_thisTokenWasNeverIssuedByAdhereAtAll0123456789'))
         .expect(401);
-      expect(response.body).toEqual({ statusCode: 401, error: 'Unauthorized', message: 'The API token is not valid.' });
+      expect(response.body).toEqual({ statusCode: 401, code: 'auth.token_invalid', error: 'Unauthorized', message: 'The API token is not valid.' });
     });
 
     it('refuses a token without the adh_ prefix with 401', async () => {
@@ -355,7 +355,7 @@ describe('API tokens', () => {
   describe('isolation between organizations', () => {
     it('answers 404 to a member of another organization on every token route', async () => {
       const { token, id } = await createToken(owner, { name: 'Not theirs' });
-      const notFound = { statusCode: 404, error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
+      const notFound = { statusCode: 404, code: 'auth.not_found', error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
 
       const list = await stranger.agent.get(tokensPath(owner)).expect(404);
       expect(list.body).toEqual(notFound);

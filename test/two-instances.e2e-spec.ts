@@ -15,14 +15,15 @@ import { monitoringBody, onReview, verifiedAssessment, type Team } from './suppo
 import { startS3TestServer, type S3TestServer } from './support/s3-test-server';
 import { startSmtpTestServer, type SmtpTestServer } from './support/smtp-test-server';
 import { Actor, httpTestClient, PASSWORD, TestApp } from './support/test-app';
-import { createTestDatabase, serverUrl } from './support/test-database';
+import { createTestDatabase } from './support/test-database';
+import { onServer } from './support/on-server';
 
 /*
  * Two instances of the application, each a process of its own as deployed behind a load balancer, on
  * one PostgreSQL database and one S3-compatible store, each with its own DATA_DIR. They need a server:
  * the embedded database lives inside one process and cannot be shared.
  */
-const onServer = serverUrl() ? describe : describe.skip;
+const withServer = onServer(describe, 'test/two-instances.e2e-spec.ts', 'two processes cannot share the embedded database');
 
 /** A visitor's browser: one cookie jar, whichever instance the load balancer sends each request to. */
 class Browser {
@@ -48,7 +49,7 @@ class Browser {
   }
 }
 
-onServer('two instances on one database', () => {
+withServer('two instances on one database', () => {
   let build: Awaited<ReturnType<typeof buildApplication>>;
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let pool: Pool;

@@ -74,7 +74,7 @@ describe('verification: access and isolation', () => {
       // Its reviewers too, on every route their role opens (the others are refused by role, before any lookup).
       await expectEverywhere(other, asCaller(other.lead), id, 404, (path) => !/\/(assign|suspend|reinstate|revoke)$/.test(path));
       const missing = await onReview(t, other, other.admin, 'get', `/${id}`).expect(404);
-      expect(missing.body).toEqual({ statusCode: 404, error: 'Not Found', message: 'No such assessment has been submitted to this monitoring body.' });
+      expect(missing.body).toEqual({ statusCode: 404, code: 'assessment.not_found', error: 'Not Found', message: 'No such assessment has been submitted to this monitoring body.' });
       const queue = await onReview(t, other, other.admin, 'get', '?state=all').expect(200);
       expect(queue.body).toEqual([]);
       // Nor can it use the chosen body's path: it is not a member there.

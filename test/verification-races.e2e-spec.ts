@@ -3,6 +3,7 @@ import { asCaller, CODE, eventually, OPERATOR_ENV, VERSION, type AssessmentBody 
 import { monitoringBody, onAssessment, onReview, openReview, recordFindings, registerEntryOfService, verifiedAssessment, type Team } from './support/review-fixtures';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 import { SIGNATORY } from './support/verification-fixtures';
+import { onServer } from './support/on-server';
 import { ExpiryJob } from '../src/verification/expiry-job';
 import { todayUtc } from '../src/verification/validity';
 
@@ -13,9 +14,9 @@ const plus = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:
  * forced by holding a row lock from a connection of the test's own, so they need a PostgreSQL server:
  * the embedded database is one backend whose requests take turns, where they cannot happen at all.
  */
-const onServer = process.env.TEST_DATABASE_URL ? describe : describe.skip;
+const withServer = onServer(describe, 'test/verification-races.e2e-spec.ts', 'its interleavings need a second connection holding row locks, which the embedded database cannot have');
 
-onServer('verification: a renewal racing the old verification', () => {
+withServer('verification: a renewal racing the old verification', () => {
   let t: TestApp;
   let provider: Actor;
   let team: Team;

@@ -2,21 +2,21 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
 export enum AssessmentsErrorCode {
-  NotFound = 'ASSESSMENT_NOT_FOUND',
-  AnswerNotFound = 'ANSWER_NOT_FOUND',
-  SectionNotFound = 'SECTION_NOT_FOUND',
-  InvalidTransition = 'ASSESSMENT_INVALID_TRANSITION',
-  NotEditable = 'ASSESSMENT_NOT_EDITABLE',
-  StaleAnswer = 'STALE_ANSWER',
-  AlreadyOpen = 'ASSESSMENT_ALREADY_OPEN',
-  NotAccredited = 'MONITORING_BODY_NOT_ACCREDITED',
-  VersionNotOpen = 'CODE_VERSION_NOT_OPEN',
-  LevelUnknown = 'TARGET_LEVEL_UNKNOWN',
-  CarryForwardMismatch = 'CARRY_FORWARD_MISMATCH',
-  NotReady = 'ASSESSMENT_NOT_READY',
-  ProvidersOnly = 'PROVIDERS_ONLY',
-  Forbidden = 'FORBIDDEN',
-  ImportTooLarge = 'IMPORT_TOO_LARGE',
+  NotFound = 'assessment.not_found',
+  AnswerNotFound = 'assessment.answer_not_found',
+  SectionNotFound = 'assessment.section_not_found',
+  InvalidTransition = 'assessment.invalid_transition',
+  NotEditable = 'assessment.not_editable',
+  StaleAnswer = 'assessment.stale_answer',
+  AlreadyOpen = 'assessment.already_open',
+  NotAccredited = 'assessment.monitoring_body_not_accredited',
+  VersionNotOpen = 'assessment.code_version_not_open',
+  LevelUnknown = 'assessment.target_level_unknown',
+  CarryForwardMismatch = 'assessment.carry_forward_mismatch',
+  NotReady = 'assessment.not_ready',
+  ProvidersOnly = 'assessment.providers_only',
+  Forbidden = 'assessment.forbidden',
+  ImportTooLarge = 'assessment.import_too_large',
 }
 
 export class AssessmentsException extends DomainException<AssessmentsErrorCode> {

@@ -2,7 +2,7 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
 export enum AttestationErrorCode {
-  Malformed = 'ATTESTATION_MALFORMED',
+  Malformed = 'attestation.malformed',
 }
 
 export class AttestationException extends DomainException<AttestationErrorCode> {

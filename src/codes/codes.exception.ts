@@ -2,15 +2,15 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
 export enum CodesErrorCode {
-  InvalidDocument = 'INVALID_CODE_DOCUMENT',
-  CodeNotFound = 'CODE_NOT_FOUND',
-  VersionNotFound = 'CODE_VERSION_NOT_FOUND',
-  VersionFrozen = 'CODE_VERSION_FROZEN',
-  InvalidTransition = 'CODE_VERSION_INVALID_TRANSITION',
-  NotAMonitoringBody = 'NOT_A_MONITORING_BODY',
-  AccreditationOverlaps = 'ACCREDITATION_OVERLAPS',
-  AccreditationNotFound = 'ACCREDITATION_NOT_FOUND',
-  AccreditationEnded = 'ACCREDITATION_ENDED',
+  InvalidDocument = 'code.invalid_document',
+  CodeNotFound = 'code.not_found',
+  VersionNotFound = 'code.version_not_found',
+  VersionFrozen = 'code.version_frozen',
+  InvalidTransition = 'code.version_invalid_transition',
+  NotAMonitoringBody = 'code.not_a_monitoring_body',
+  AccreditationOverlaps = 'code.accreditation_overlaps',
+  AccreditationNotFound = 'code.accreditation_not_found',
+  AccreditationEnded = 'code.accreditation_ended',
 }
 
 export class CodesException extends DomainException<CodesErrorCode> {

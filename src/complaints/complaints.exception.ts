@@ -2,12 +2,12 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
 export enum ComplaintsErrorCode {
-  NotFound = 'COMPLAINT_NOT_FOUND',
-  NotFollowed = 'COMPLAINT_NOT_FOLLOWED',
-  TooMany = 'TOO_MANY_COMPLAINTS',
-  InvalidMove = 'INVALID_COMPLAINT_MOVE',
-  Stale = 'STALE_COMPLAINT',
-  EntryMoved = 'ENTRY_WITH_ANOTHER_MONITORING_BODY',
+  NotFound = 'complaint.not_found',
+  NotFollowed = 'complaint.not_followed',
+  TooMany = 'complaint.too_many',
+  InvalidMove = 'complaint.invalid_move',
+  Stale = 'complaint.stale',
+  EntryMoved = 'complaint.entry_with_another_monitoring_body',
 }
 
 export class ComplaintsException extends DomainException<ComplaintsErrorCode> {

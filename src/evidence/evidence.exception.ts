@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
+/** Published before codes were named `module.name`; clients read them, so they keep their form. */
 export enum EvidenceErrorCode {
   NotFound = 'EVIDENCE_NOT_FOUND',
   RevisionNotFound = 'EVIDENCE_REVISION_NOT_FOUND',
@@ -39,10 +40,4 @@ export class EvidenceException extends DomainException<EvidenceErrorCode> {
     [EvidenceErrorCode.RefusedForAnswer]: HttpStatus.UNPROCESSABLE_ENTITY,
     [EvidenceErrorCode.UploadsPaused]: HttpStatus.LOCKED,
   };
-
-  constructor(code: EvidenceErrorCode, message: string, details?: Record<string, unknown>) {
-    super(code, message, details);
-    // The code reaches the client, so a program can tell these refusals apart.
-    this.extra = { code };
-  }
 }

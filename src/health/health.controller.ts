@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, HttpCode } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../access/access.decorator';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { DatabaseProbe } from './database-probe';
+import { HealthErrorCode, HealthException } from './health.exception';
 
 @ApiTags('health')
 @Controller('health')
@@ -25,7 +26,7 @@ export class HealthController {
       await this.database.check();
       return { status: 'ok', database: 'up' };
     } catch {
-      throw new ServiceUnavailableException('The database is not reachable.');
+      throw new HealthException(HealthErrorCode.DatabaseUnreachable, 'The database is not reachable.');
     }
   }
 }

@@ -2,10 +2,10 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
 export enum ServicesErrorCode {
-  NotFound = 'SERVICE_NOT_FOUND',
-  StaleVersion = 'STALE_VERSION',
-  NameTaken = 'SERVICE_NAME_TAKEN',
-  ProvidersOnly = 'PROVIDERS_ONLY',
+  NotFound = 'service.not_found',
+  StaleVersion = 'service.stale_version',
+  NameTaken = 'service.name_taken',
+  ProvidersOnly = 'service.providers_only',
 }
 
 export class ServicesException extends DomainException<ServicesErrorCode> {

@@ -2,8 +2,8 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
 export enum RegisterErrorCode {
-  EntryNotFound = 'REGISTER_ENTRY_NOT_FOUND',
-  InvalidCursor = 'INVALID_CURSOR',
+  EntryNotFound = 'register.entry_not_found',
+  InvalidCursor = 'register.invalid_cursor',
 }
 
 export class RegisterException extends DomainException<RegisterErrorCode> {

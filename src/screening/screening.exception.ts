@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
+/** Published before codes were named `module.name`; clients read them, so they keep their form. */
 export enum ScreeningErrorCode {
   ListNotFound = 'HASH_LIST_NOT_FOUND',
   InvalidList = 'HASH_LIST_INVALID',
@@ -19,9 +20,4 @@ export class ScreeningException extends DomainException<ScreeningErrorCode> {
     [ScreeningErrorCode.IncidentResolved]: HttpStatus.CONFLICT,
     [ScreeningErrorCode.StaleVersion]: HttpStatus.CONFLICT,
   };
-
-  constructor(code: ScreeningErrorCode, message: string, details?: Record<string, unknown>) {
-    super(code, message, details);
-    this.extra = { code };
-  }
 }

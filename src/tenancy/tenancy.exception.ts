@@ -2,20 +2,20 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
 export enum TenancyErrorCode {
-  EmailTaken = 'EMAIL_TAKEN',
-  RoleNotForKind = 'ROLE_NOT_FOR_KIND',
-  MembershipNotFound = 'MEMBERSHIP_NOT_FOUND',
-  AlreadyMember = 'ALREADY_MEMBER',
-  LastAdministrator = 'LAST_ADMINISTRATOR',
-  StaleVersion = 'STALE_VERSION',
-  InvitationNotFound = 'INVITATION_NOT_FOUND',
-  InvitationExpired = 'INVITATION_EXPIRED',
-  InvitationUsed = 'INVITATION_USED',
-  InvitationForAnotherEmail = 'INVITATION_FOR_ANOTHER_EMAIL',
-  AccountExists = 'ACCOUNT_EXISTS',
-  NewAccountDetailsMissing = 'NEW_ACCOUNT_DETAILS_MISSING',
-  OrganizationNotFound = 'ORGANIZATION_NOT_FOUND',
-  NameLooksTaken = 'ORGANIZATION_NAME_LOOKS_TAKEN',
+  EmailTaken = 'tenancy.email_taken',
+  RoleNotForKind = 'tenancy.role_not_for_kind',
+  MembershipNotFound = 'tenancy.membership_not_found',
+  AlreadyMember = 'tenancy.already_member',
+  LastAdministrator = 'tenancy.last_administrator',
+  StaleVersion = 'tenancy.stale_version',
+  InvitationNotFound = 'tenancy.invitation_not_found',
+  InvitationExpired = 'tenancy.invitation_expired',
+  InvitationUsed = 'tenancy.invitation_used',
+  InvitationForAnotherEmail = 'tenancy.invitation_for_another_email',
+  AccountExists = 'tenancy.account_exists',
+  NewAccountDetailsMissing = 'tenancy.new_account_details_missing',
+  OrganizationNotFound = 'tenancy.organization_not_found',
+  NameLooksTaken = 'tenancy.organization_name_looks_taken',
 }
 
 export class TenancyException extends DomainException<TenancyErrorCode> {

@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import { Request, Response } from 'express';
 import { STATUS_CODES } from 'node:http';
 import { QueryFailedError } from 'typeorm';
+import { AppConfig } from '../config/app-config.service';
 import { TransactionHost } from '../database/transaction-host';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { displayableValues } from '../common/web/displayable-values';
@@ -10,7 +11,8 @@ import { RequestWithFormView } from './form-view.guard';
 import { isApiRequest } from '../common/web/is-api-request';
 import { TenantContext } from '../common/tenant-context';
 import { isDatabaseUnavailable } from '../common/errors/database-unavailable';
-import { isTransactionConflict, TRANSACTION_CONFLICT } from '../common/errors/transaction-conflict';
+import { isTransactionConflict } from '../common/errors/transaction-conflict';
+import { codeForStatus, CommonErrorCode } from '../common/errors/common-error-code';
 import { DomainException } from '../common/errors/domain.exception';
 import { ErrorBody } from '../common/errors/field-errors';
 
@@ -27,7 +29,7 @@ const DATABASE_RETRY_AFTER = '5';
 const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf']);
 
 /**
- * One place that turns any error into the answer the caller expects: JSON `{statusCode, error,
+ * One place that turns any error into the answer the caller expects: JSON `{statusCode, code, error,
  * message, details?}` for the API, a rendered page (or the form again, with field messages) for people.
  */
 @Catch()
@@ -38,6 +40,7 @@ export class ExceptionsFilter implements ExceptionFilter {
     private readonly context: TenantContext,
     private readonly moduleRef: ModuleRef,
     private readonly tx: TransactionHost,
+    private readonly config: AppConfig,
   ) {}
 
   async catch(exception: unknown, host: ArgumentsHost): Promise<void> {
@@ -75,11 +78,23 @@ export class ExceptionsFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown, request: Request): ErrorBody {
+    const body = this.describe(exception, request);
+    if (body.code !== undefined && (!(exception instanceof DomainException) || exception.listed)) return { ...body, code: body.code };
+    // Every answer must carry a listed code; one without is a defect, which a test must not pass over.
+    this.logger.error({ err: exception, path: request.path, status: body.statusCode, code: body.code }, 'An error has no listed code');
+    if (this.config.nodeEnv === 'test') {
+      const message = `An error answered ${body.statusCode} with ${body.code === undefined ? 'no code' : `the unlisted code ${body.code}`}: ${body.message}`;
+      return { statusCode: 500, code: CommonErrorCode.Unlisted, error: STATUS_CODES[500]!, message };
+    }
+    return { ...body, code: body.code ?? CommonErrorCode.Internal };
+  }
+
+  private describe(exception: unknown, request: Request): DraftBody {
     if (exception instanceof InvalidInputException) {
-      return { statusCode: 400, error: STATUS_CODES[400]!, message: exception.message, details: exception.fields };
+      return withCode(CommonErrorCode.Invalid, { statusCode: 400, message: exception.message, details: exception.fields });
     }
     if (exception instanceof DomainException) {
-      const body: ErrorBody = { statusCode: exception.status, error: STATUS_CODES[exception.status] ?? 'Error', message: exception.message };
+      const body = withCode(exception.code, { statusCode: exception.listed ? exception.status : 500, message: exception.message });
       if (exception.details) body.details = exception.details;
       return { ...exception.extra, ...body };
     }
@@ -87,39 +102,36 @@ export class ExceptionsFilter implements ExceptionFilter {
       const statusCode = exception.getStatus();
       const raw = exception.getResponse();
       const message = typeof raw === 'string' ? raw : this.messageOf(raw) ?? exception.message;
-      return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message };
+      return withCode(codeForStatus(statusCode), { statusCode, message });
     }
     if (exception instanceof QueryFailedError && UNIQUE_VIOLATION === (exception.driverError as { code?: string }).code) {
       // Two requests raced to create the same thing; the loser learns it exists, nothing was written.
-      return { statusCode: 409, error: STATUS_CODES[409]!, message: 'This conflicts with a record that was just created; reload and try again.' };
+      return withCode(CommonErrorCode.Duplicate, { statusCode: 409, message: 'This conflicts with a record that was just created; reload and try again.' });
     }
     if (exception instanceof QueryFailedError && NOT_IN_PREREQUISITE_STATE === (exception.driverError as { code?: string }).code) {
-      return { statusCode: 409, error: STATUS_CODES[409]!, message: (exception.driverError as Error).message };
+      return withCode(CommonErrorCode.Refused, { statusCode: 409, message: (exception.driverError as Error).message });
     }
     if (this.isBodyParserError(exception)) {
       const { status, message } = exception as { status: number; message: string };
-      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: `The request body could not be read: ${message}` };
+      return withCode(codeForStatus(status), { statusCode: status, message: `The request body could not be read: ${message}` });
     }
     if (isTransactionConflict(exception)) {
       // Already run again by the transaction host; what still collides is told as a conflict, never a fault.
       this.logger.warn({ err: exception, path: request.path }, 'A request still collided with others after running again');
-      return {
+      return withCode(CommonErrorCode.TransactionConflict, {
         statusCode: 409,
-        error: STATUS_CODES[409]!,
-        code: TRANSACTION_CONFLICT,
         message: 'Other requests were changing the same records at the same moment, and this one kept colliding with them; nothing was saved. Send it again.',
-      };
+      });
     }
     if (isDatabaseUnavailable(exception)) {
       this.logger.warn({ err: exception, path: request.path }, 'The database is unavailable');
-      return {
+      return withCode(CommonErrorCode.Unavailable, {
         statusCode: 503,
-        error: STATUS_CODES[503]!,
         message: 'The database is unavailable at the moment, so the request may not have been carried out. Try again in a few seconds.',
-      };
+      });
     }
     this.logger.error({ err: exception, path: request.path }, 'Unhandled error');
-    return { statusCode: 500, error: STATUS_CODES[500]!, message: 'Something went wrong on our side; nothing was saved.' };
+    return withCode(CommonErrorCode.Internal, { statusCode: 500, message: 'Something went wrong on our side; nothing was saved.' });
   }
 
   private messageOf(raw: object): string | undefined {
@@ -155,4 +167,14 @@ export class ExceptionsFilter implements ExceptionFilter {
   private routeParams(request: Request): Record<string, unknown> {
     return { params: request.params, query: displayableValues(request.query) };
   }
+}
+
+/** An answer before its code is checked: `undefined` where nothing gave it one. */
+type DraftBody = Omit<ErrorBody, 'code'> & { code: string | undefined };
+
+/** The body in the order clients read it: status, code, name of the status, message, details. */
+function withCode(code: string | undefined, { statusCode, message, details }: Pick<ErrorBody, 'statusCode' | 'message' | 'details'>): DraftBody {
+  const body: DraftBody = { statusCode, code, error: STATUS_CODES[statusCode] ?? 'Error', message };
+  if (details) body.details = details;
+  return body;
 }

@@ -16,7 +16,7 @@ export const VERSION = '1.0.0';
 export const OPERATOR = { email: 'ops@example.org', password: 'operator passphrase 1' };
 export const OPERATOR_ENV = { OPERATOR_EMAIL: OPERATOR.email, OPERATOR_PASSWORD: OPERATOR.password };
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-export const NO_SUCH_ORGANIZATION = { statusCode: 404, error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
+export const NO_SUCH_ORGANIZATION = { statusCode: 404, code: 'auth.not_found', error: 'Not Found', message: 'No such organization, or you are not a member of it.' };
 export const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 
 /** Every question of the bundled code answered, for a service directed at children. */

@@ -3,9 +3,9 @@ export type FieldErrors = Record<string, string[]>;
 
 export interface ErrorBody {
   statusCode: number;
+  /** A stable machine code, e.g. `assessment.stale_answer`, so a client can tell one 409 from another. */
+  code: string;
   error: string;
   message: string;
-  /** A stable code for failures a client may handle by itself, e.g. sending the request again. */
-  code?: string;
   details?: FieldErrors | Record<string, unknown>;
 }

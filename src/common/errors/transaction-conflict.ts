@@ -5,9 +5,6 @@
  */
 const CONFLICT_STATES = new Set(['40P01', '40001']);
 
-/** The stable code a client reads when a request still collided after being run again. */
-export const TRANSACTION_CONFLICT = 'TRANSACTION_CONFLICT';
-
 export function isTransactionConflict(error: unknown): boolean {
   for (let candidate = error, depth = 0; candidate && depth < 4; depth++) {
     const { code } = candidate as { code?: unknown };

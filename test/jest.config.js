@@ -25,4 +25,5 @@ module.exports = {
   // Each test file has a database of its own, so two files run at once, one per core (Jest's default
   // leaves one core of two idle).
   maxWorkers: 2,
+  testSequencer: '<rootDir>/test/support/slowest-first-sequencer.js',
 };

@@ -65,6 +65,9 @@ export async function createTestApp(environment: Record<string, string> = {}): P
   if (database.embedded) builder = builder.overrideProvider(EmbeddedPostgres).useValue(database.embedded);
   const moduleRef = await builder.compile();
   const app = configureApp(moduleRef.createNestApplication({ bufferLogs: true, bodyParser: false }));
+  // Express keeps compiled views only when NODE_ENV is production. No test edits a template, so pages
+  // render as in production instead of compiling their template and layout again for every request.
+  app.getHttpAdapter().getInstance().enable('view cache');
   await app.init();
   const server = app.getHttpServer();
   const dataSource = app.get(DataSource);

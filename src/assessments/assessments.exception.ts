@@ -4,7 +4,6 @@ import { DomainException } from '../common/errors/domain.exception';
 export enum AssessmentsErrorCode {
   NotFound = 'assessment.not_found',
   AnswerNotFound = 'assessment.answer_not_found',
-  SectionNotFound = 'assessment.section_not_found',
   InvalidTransition = 'assessment.invalid_transition',
   NotEditable = 'assessment.not_editable',
   StaleAnswer = 'assessment.stale_answer',
@@ -14,7 +13,6 @@ export enum AssessmentsErrorCode {
   LevelUnknown = 'assessment.target_level_unknown',
   CarryForwardMismatch = 'assessment.carry_forward_mismatch',
   NotReady = 'assessment.not_ready',
-  ProvidersOnly = 'assessment.providers_only',
   Forbidden = 'assessment.forbidden',
   ImportTooLarge = 'assessment.import_too_large',
 }
@@ -23,7 +21,6 @@ export class AssessmentsException extends DomainException<AssessmentsErrorCode> 
   protected readonly statusByCode: Record<AssessmentsErrorCode, HttpStatus> = {
     [AssessmentsErrorCode.NotFound]: HttpStatus.NOT_FOUND,
     [AssessmentsErrorCode.AnswerNotFound]: HttpStatus.NOT_FOUND,
-    [AssessmentsErrorCode.SectionNotFound]: HttpStatus.NOT_FOUND,
     [AssessmentsErrorCode.InvalidTransition]: HttpStatus.CONFLICT,
     [AssessmentsErrorCode.NotEditable]: HttpStatus.CONFLICT,
     [AssessmentsErrorCode.StaleAnswer]: HttpStatus.CONFLICT,
@@ -33,7 +30,6 @@ export class AssessmentsException extends DomainException<AssessmentsErrorCode> 
     [AssessmentsErrorCode.LevelUnknown]: HttpStatus.UNPROCESSABLE_ENTITY,
     [AssessmentsErrorCode.CarryForwardMismatch]: HttpStatus.UNPROCESSABLE_ENTITY,
     [AssessmentsErrorCode.NotReady]: HttpStatus.UNPROCESSABLE_ENTITY,
-    [AssessmentsErrorCode.ProvidersOnly]: HttpStatus.FORBIDDEN,
     [AssessmentsErrorCode.Forbidden]: HttpStatus.FORBIDDEN,
     [AssessmentsErrorCode.ImportTooLarge]: HttpStatus.PAYLOAD_TOO_LARGE,
   };

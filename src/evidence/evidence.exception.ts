@@ -8,8 +8,6 @@ export enum EvidenceErrorCode {
   NoContent = 'EVIDENCE_HAS_NO_FILE',
   KindMismatch = 'EVIDENCE_KIND_MISMATCH',
   StaleVersion = 'STALE_VERSION',
-  ProvidersOnly = 'PROVIDERS_ONLY',
-  UnknownEvidence = 'UNKNOWN_EVIDENCE',
   /** The file's type, or the kind of evidence, is not accepted under the policy that applies. */
   RefusedType = 'EVIDENCE_TYPE_REFUSED',
   /** A document or archive holds pictures, or things inside it, that the policy refuses. */
@@ -31,8 +29,6 @@ export class EvidenceException extends DomainException<EvidenceErrorCode> {
     [EvidenceErrorCode.NoContent]: HttpStatus.NOT_FOUND,
     [EvidenceErrorCode.KindMismatch]: HttpStatus.BAD_REQUEST,
     [EvidenceErrorCode.StaleVersion]: HttpStatus.CONFLICT,
-    [EvidenceErrorCode.ProvidersOnly]: HttpStatus.FORBIDDEN,
-    [EvidenceErrorCode.UnknownEvidence]: HttpStatus.BAD_REQUEST,
     [EvidenceErrorCode.RefusedType]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     [EvidenceErrorCode.RefusedContent]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,
     [EvidenceErrorCode.Uninspectable]: HttpStatus.UNSUPPORTED_MEDIA_TYPE,

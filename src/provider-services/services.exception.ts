@@ -5,7 +5,6 @@ export enum ServicesErrorCode {
   NotFound = 'service.not_found',
   StaleVersion = 'service.stale_version',
   NameTaken = 'service.name_taken',
-  ProvidersOnly = 'service.providers_only',
 }
 
 export class ServicesException extends DomainException<ServicesErrorCode> {
@@ -13,6 +12,5 @@ export class ServicesException extends DomainException<ServicesErrorCode> {
     [ServicesErrorCode.NotFound]: HttpStatus.NOT_FOUND,
     [ServicesErrorCode.StaleVersion]: HttpStatus.CONFLICT,
     [ServicesErrorCode.NameTaken]: HttpStatus.CONFLICT,
-    [ServicesErrorCode.ProvidersOnly]: HttpStatus.FORBIDDEN,
   };
 }

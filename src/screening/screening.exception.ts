@@ -5,7 +5,6 @@ import { DomainException } from '../common/errors/domain.exception';
 export enum ScreeningErrorCode {
   ListNotFound = 'HASH_LIST_NOT_FOUND',
   InvalidList = 'HASH_LIST_INVALID',
-  ListUnreachable = 'HASH_LIST_UNREACHABLE',
   IncidentNotFound = 'UPLOAD_INCIDENT_NOT_FOUND',
   IncidentResolved = 'UPLOAD_INCIDENT_RESOLVED',
   StaleVersion = 'STALE_VERSION',
@@ -15,7 +14,6 @@ export class ScreeningException extends DomainException<ScreeningErrorCode> {
   protected readonly statusByCode: Record<ScreeningErrorCode, HttpStatus> = {
     [ScreeningErrorCode.ListNotFound]: HttpStatus.NOT_FOUND,
     [ScreeningErrorCode.InvalidList]: HttpStatus.BAD_REQUEST,
-    [ScreeningErrorCode.ListUnreachable]: HttpStatus.BAD_GATEWAY,
     [ScreeningErrorCode.IncidentNotFound]: HttpStatus.NOT_FOUND,
     [ScreeningErrorCode.IncidentResolved]: HttpStatus.CONFLICT,
     [ScreeningErrorCode.StaleVersion]: HttpStatus.CONFLICT,

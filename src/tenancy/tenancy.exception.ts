@@ -14,7 +14,6 @@ export enum TenancyErrorCode {
   InvitationForAnotherEmail = 'tenancy.invitation_for_another_email',
   AccountExists = 'tenancy.account_exists',
   NewAccountDetailsMissing = 'tenancy.new_account_details_missing',
-  OrganizationNotFound = 'tenancy.organization_not_found',
   NameLooksTaken = 'tenancy.organization_name_looks_taken',
 }
 
@@ -32,7 +31,6 @@ export class TenancyException extends DomainException<TenancyErrorCode> {
     [TenancyErrorCode.InvitationForAnotherEmail]: HttpStatus.FORBIDDEN,
     [TenancyErrorCode.AccountExists]: HttpStatus.CONFLICT,
     [TenancyErrorCode.NewAccountDetailsMissing]: HttpStatus.BAD_REQUEST,
-    [TenancyErrorCode.OrganizationNotFound]: HttpStatus.NOT_FOUND,
     [TenancyErrorCode.NameLooksTaken]: HttpStatus.CONFLICT,
   };
 }

@@ -2,7 +2,6 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainException } from '../common/errors/domain.exception';
 
 export enum VerificationErrorCode {
-  NotFound = 'verification.review_not_found',
   RequirementNotFound = 'verification.requirement_not_in_submission',
   SectionNotFound = 'verification.section_not_in_submission',
   EvidenceNotFound = 'verification.evidence_not_in_submission',
@@ -21,12 +20,10 @@ export enum VerificationErrorCode {
   LevelTooHigh = 'verification.level_not_earned',
   NothingRequested = 'verification.no_changes_requested',
   Replaced = 'verification.replaced',
-  NotRegistered = 'verification.not_in_register',
 }
 
 export class VerificationException extends DomainException<VerificationErrorCode> {
   protected readonly statusByCode: Record<VerificationErrorCode, HttpStatus> = {
-    [VerificationErrorCode.NotFound]: HttpStatus.NOT_FOUND,
     [VerificationErrorCode.RequirementNotFound]: HttpStatus.NOT_FOUND,
     [VerificationErrorCode.SectionNotFound]: HttpStatus.NOT_FOUND,
     [VerificationErrorCode.EvidenceNotFound]: HttpStatus.NOT_FOUND,
@@ -45,6 +42,5 @@ export class VerificationException extends DomainException<VerificationErrorCode
     [VerificationErrorCode.LevelTooHigh]: HttpStatus.UNPROCESSABLE_ENTITY,
     [VerificationErrorCode.NothingRequested]: HttpStatus.UNPROCESSABLE_ENTITY,
     [VerificationErrorCode.Replaced]: HttpStatus.CONFLICT,
-    [VerificationErrorCode.NotRegistered]: HttpStatus.CONFLICT,
   };
 }

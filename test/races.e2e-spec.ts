@@ -1,5 +1,4 @@
 import request from 'supertest';
-import { DataSource, type QueryRunner } from 'typeorm';
 import {
   accredit,
   type AssessmentBody,
@@ -13,6 +12,7 @@ import {
   startAssessment,
 } from './support/assessment-fixtures';
 import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
+import { lockHolder } from './support/lock-holder';
 import { onServer } from './support/on-server';
 
 /*
@@ -30,7 +30,6 @@ withServer('races on a PostgreSQL server', () => {
   let t: TestApp;
   let owner: Actor;
   let assessment: AssessmentBody;
-  let holder: QueryRunner;
 
   beforeAll(async () => {
     t = await createTestApp({ ...OPERATOR_ENV, EXPIRY_JOB_SECONDS: '0', NOTIFICATION_POLL_SECONDS: '0' });
@@ -42,25 +41,13 @@ withServer('races on a PostgreSQL server', () => {
   }, 120_000);
   afterAll(() => t?.close());
 
-  beforeEach(async () => {
-    holder = t.app.get(DataSource).createQueryRunner();
-    await holder.connect();
-  });
-  afterEach(async () => {
-    if (holder.isTransactionActive) await holder.rollbackTransaction();
-    await holder.release();
-  });
+  const holder = lockHolder(() => t);
 
   const slug = () => owner.organization.slug;
   const assessmentPath = () => `${orgPath(slug())}/assessments/${assessment.id}`;
   const keys = () => assessment.answers.map((answer) => answer.requirementKey);
 
-  /** Runs `sql` in a transaction of the test's own, which keeps its locks until the returned function ends it. */
-  async function hold(sql: string, params: unknown[]): Promise<() => Promise<void>> {
-    await holder.startTransaction();
-    await holder.query(sql, params);
-    return () => holder.rollbackTransaction();
-  }
+  const hold = (sql: string, params: unknown[]) => holder.hold(sql, params);
 
   async function lockWaits(): Promise<number> {
     const [row] = await t.sql<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`);

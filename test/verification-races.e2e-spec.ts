@@ -1,8 +1,8 @@
-import { DataSource, type QueryRunner } from 'typeorm';
 import { asCaller, CODE, eventually, OPERATOR_ENV, VERSION, type AssessmentBody } from './support/assessment-fixtures';
 import { monitoringBody, onAssessment, onReview, openReview, recordFindings, registerEntryOfService, verifiedAssessment, type Team } from './support/review-fixtures';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 import { SIGNATORY } from './support/verification-fixtures';
+import { lockHolder } from './support/lock-holder';
 import { onServer } from './support/on-server';
 import { ExpiryJob } from '../src/verification/expiry-job';
 import { todayUtc } from '../src/verification/validity';
@@ -20,7 +20,6 @@ withServer('verification: a renewal racing the old verification', () => {
   let t: TestApp;
   let provider: Actor;
   let team: Team;
-  let holder: QueryRunner;
 
   beforeAll(async () => {
     t = await createTestApp({ ...OPERATOR_ENV, EXPIRY_JOB_SECONDS: '0', NOTIFICATION_POLL_SECONDS: '0' });
@@ -29,21 +28,10 @@ withServer('verification: a renewal racing the old verification', () => {
   }, 90_000);
   afterAll(() => t?.close());
 
-  beforeEach(async () => {
-    holder = t.app.get(DataSource).createQueryRunner();
-    await holder.connect();
-  });
-  afterEach(async () => {
-    if (holder.isTransactionActive) await holder.rollbackTransaction();
-    await holder.release();
-  });
+  const holder = lockHolder(() => t);
 
   /** Holds a row lock in a transaction of the test's own until `release`. */
-  async function hold(sql: string, params: unknown[]): Promise<() => Promise<void>> {
-    await holder.startTransaction();
-    await holder.query(sql, params);
-    return () => holder.commitTransaction();
-  }
+  const hold = (sql: string, params: unknown[]) => holder.hold(sql, params, 'commit');
 
   /** Waits until `n` statements of this database wait for a lock. */
   async function waiting(n: number): Promise<void> {

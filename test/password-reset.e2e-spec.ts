@@ -4,6 +4,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { RESETS_PER_ADDRESS, RESETS_PER_CLIENT } from '../src/auth/password-reset-limits';
 import { RESET_DONE, RESET_LINK_GONE, RESET_REQUESTED } from '../src/auth/password-reset.service';
 import { NotificationDelivery } from '../src/notifications/notification-delivery';
+import { OPERATOR, OPERATOR_ENV } from './support/assessment-fixtures';
 import { csrfFrom, flashOf, messageFor, open, postForm, textOf } from './support/html';
 import { startSmtpTestServer, type SmtpTestServer } from './support/smtp-test-server';
 import { createTestApp, PASSWORD, TestApp } from './support/test-app';
@@ -26,7 +27,7 @@ describe('password reset', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpTestServer();
-    t = await createTestApp({ SMTP_URL: smtp.url, NOTIFICATION_POLL_SECONDS: '0', EXPIRY_JOB_SECONDS: '0' });
+    t = await createTestApp({ ...OPERATOR_ENV, SMTP_URL: smtp.url, NOTIFICATION_POLL_SECONDS: '0', EXPIRY_JOB_SECONDS: '0' });
   });
   afterAll(async () => {
     await t.close();
@@ -76,6 +77,11 @@ describe('password reset', () => {
     const [changed] = mailsTo(owner.user.email, CHANGED_SUBJECT);
     expect(changed.text).toContain('was changed through a reset link');
     expect(changed.text).toMatch(/^https?:\/\/\S+\/forgot-password$/m);
+    // The operator's view of the outbox shows that a link went out, never the link itself.
+    const outbox = await open((await t.signIn(OPERATOR.email, OPERATOR.password)).agent, '/operator/notifications');
+    expect(outbox).toContain(RESET_SUBJECT);
+    expect(outbox).toContain('/reset-password/…');
+    expect(outbox).not.toContain(token);
     const audit = await t.sql<{ action: string; actor_user_id: string }>(`SELECT action, actor_user_id FROM audit_events WHERE target_id = $1 AND action = 'account.password_reset'`, [owner.user.id]);
     expect(audit).toEqual([{ action: 'account.password_reset', actor_user_id: owner.user.id }]);
   });

@@ -22,4 +22,6 @@ export const NOTIFICATION_EVENTS = [
   'password_reset',
   'password_changed',
 ] as const;
+/** Events whose link carries a secret (a reset link's token): only their recipient may ever see it. */
+export const SECRET_LINK_EVENTS: readonly NotificationEvent[] = ['password_reset'];
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];

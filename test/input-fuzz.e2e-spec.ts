@@ -226,6 +226,10 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /invitations/:token':                           { as: 'newVisitor', valid: [form(() => ({ name: 'Probe Newcomer', password: PASSWORD }))] },
   'POST /setup/:token':                                 { as: 'newVisitor', valid: [form(() => ({ email: 'probe-operator@example.org', name: 'Probe Operator', password: PASSWORD }))] },
   'GET /signin':                                        { as: 'newVisitor', valid: [query(['next'])] },
+  'POST /api/v1/auth/password-reset':                   { as: 'visitor', valid: [json((s) => ({ email: s.forgetful.email }))] },
+  'POST /forgot-password':                              { as: 'visitor', valid: [form((s) => ({ email: s.forgetful.email }))] },
+  'POST /api/v1/auth/password-reset/:token':            { as: 'newVisitor', valid: [json(() => ({ password: `${PASSWORD} reset` }))] },
+  'POST /reset-password/:token':                        { as: 'newVisitor', valid: [form(() => ({ password: `${PASSWORD} reset`, confirmation: `${PASSWORD} reset` }))] },
   'POST /api/v1/auth/signup':                           { as: 'newVisitor', valid: [json(() => ({ email: 'probe-signup@example.org', password: PASSWORD, name: 'Probe Person', organization: { name: 'Probe Signed Up', kind: 'provider' } }))] },
   'POST /signup':                                       { as: 'newVisitor', valid: [form(() => ({ email: 'probe-signup@example.org', password: PASSWORD, name: 'Probe Person', 'organization[name]': 'Probe Signed Up', 'organization[kind]': 'provider' }))] },
   'POST /api/v1/auth/login':                            { as: 'newVisitor', valid: [json((s) => ({ email: s.walkIn.email, password: PASSWORD }))] },
@@ -268,6 +272,8 @@ interface Seed {
   attestation: string;
   complaint: { id: string; reference: string; secret: string; version: number };
   setupToken: string;
+  /** A person of their own who asked for a password reset, and a live link of theirs. */
+  forgetful: { email: string; resetToken: string };
   /** A hash list the operator loaded, and an open upload incident of the walk-in organization. */
   hashListId: string;
   incident: { id: string; version: number };
@@ -309,6 +315,9 @@ async function seed(t: TestApp): Promise<Seed> {
   const [walkInRow] = await t.sql<{ password_hash: string }>('SELECT password_hash FROM users WHERE id = $1', [walkIn.user.id]);
   const setup = newSecretToken();
   await t.sql(`INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, now() + interval '1 day')`, [setup.hash]);
+  const forgetful = await t.signUp({ organization: 'Forgetful' });
+  const reset = newSecretToken();
+  await t.sql(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '30 minutes')`, [forgetful.user.id, reset.hash]);
   const visitor = request.agent(t.server);
   const signInPage = await visitor.get('/signin').expect(200);
   const list = await operator.agent.post('/api/v1/operator/hash-lists?name=seeded').set('X-CSRF-Token', operator.csrf).set('Content-Type', 'text/plain').send(`${'c'.repeat(64)}\n`).expect(201);
@@ -340,6 +349,7 @@ async function seed(t: TestApp): Promise<Seed> {
     attestation: attestation.body.attestation,
     complaint: { id: complaint, reference: filed.reference, secret: filed.secret, version: complaintRow.version },
     setupToken: setup.token,
+    forgetful: { email: forgetful.user.email, resetToken: reset.token },
     hashListId: list.body.id,
     incident: { id: incident.id, version: incident.version },
   };
@@ -360,7 +370,7 @@ function paramFor(path: string, name: string, s: Seed): string {
     requirementKey: () => (mb ? s.inReview.requirementKey : s.draft.requirementKey),
     sectionKey: () => s.inReview.sectionKey,
     section: () => s.draft.section,
-    token: () => (path.startsWith('/setup/') ? s.setupToken : s.invitationToken),
+    token: () => (path.startsWith('/setup/') ? s.setupToken : /reset-password|password-reset/.test(path) ? s.forgetful.resetToken : s.invitationToken),
     id: () => {
       if (path.includes('/hash-lists/:id')) return s.hashListId;
       if (path.includes('incidents/:id')) return s.incident.id;

@@ -434,6 +434,14 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /api/v1/invitations/:token/accept':               { expect: [200, 403, 403, 403, 200, 401, 401], invitationLink: true, throwaway: true, writesTarget: ['anonymous', 'readToken'], body: (c) => ({ json: c.actor === 'anonymous' || TOKEN_ACTORS.includes(c.actor) ? { name: `Newcomer ${c.n}`, password: PASSWORD } : {} }) },
   'POST /invitations/:token':                             { expect: [303, 403, 403, 403, 303, 401, 401], invitationLink: true, throwaway: true, writesTarget: ['anonymous', 'readToken'], body: (c) => ({ form: c.actor === 'anonymous' || TOKEN_ACTORS.includes(c.actor) ? [['name', `Newcomer ${c.n}`], ['password', PASSWORD]] : [] }) },
 
+  // ── password reset: asking answers alike for any address (here one without an account); A's owner's link is expired, so it is gone for everyone ──
+  'GET /forgot-password':                                 { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'POST /forgot-password':                                { expect: [303, 303, 303, 303, 303, 401, 401], body: (c) => ({ form: [['email', `reset-${c.n}@example.org`]] }) },
+  'POST /api/v1/auth/password-reset':                     { expect: [202, 202, 202, 202, 202, 401, 401], body: (c) => ({ json: { email: `reset-${c.n}@example.org` } }) },
+  'GET /reset-password/:token':                           { expect: [410, 410, 410, 410, 410, 303, 303] },
+  'POST /reset-password/:token':                          { expect: [410, 410, 410, 410, 410, 401, 401], body: () => ({ form: [['password', PASSWORD], ['confirmation', PASSWORD]] }) },
+  'POST /api/v1/auth/password-reset/:token':              { expect: [410, 410, 410, 410, 410, 401, 401], body: () => ({ json: { password: PASSWORD } }) },
+
   // ── first-run setup: a real, unused setup link, but an operator exists, so it is unusable for everyone ──
   'GET /setup/:token':                                    { expect: [404, 404, 404, 404, 404, 303, 303] },
   'POST /setup/:token':                                   { expect: [404, 404, 404, 404, 404, 401, 401], throwaway: true, body: (c) => ({ form: [['email', `operator-${c.n}@example.org`], ['name', 'Probe Operator'], ['password', PASSWORD]] }) },
@@ -587,6 +595,8 @@ interface Seed {
   targetTokenId: string;
   accreditationId: string;
   setupToken: string;
+  /** A password reset link of A's owner, expired. */
+  resetToken: string;
   /** A hash list, and a resolved upload incident of A (resolved, so A's uploads are not paused). */
   hashListId: string;
   incidentId: string;
@@ -808,6 +818,9 @@ describe('tenant isolation matrix', () => {
     // A real, unused setup link; unusable because an operator exists.
     const setup = newSecretToken();
     await t.sql(`INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, now() + interval '1 day')`, [setup.hash]);
+    // A real password reset link of A's owner, expired: nobody may set a password with it.
+    const expiredReset = newSecretToken();
+    await t.sql(`INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, now() - interval '1 hour', now() - interval '30 minutes')`, [owner.user.id, expiredReset.hash]);
     const [hashList] = await t.sql<{ id: string }>(`INSERT INTO hash_lists (name, source, entries, content_sha256) VALUES ('probe-seeded', 'file', 0, $1) RETURNING id`, ['0'.repeat(64)]);
     const [incident] = await t.sql<{ id: string }>(
       `INSERT INTO upload_incidents (organization_id, user_id, list_name, algorithm, digest, resolved_at, resolution_note)
@@ -862,6 +875,7 @@ describe('tenant isolation matrix', () => {
       targetTokenId: target.id,
       accreditationId: accreditation.body.id,
       setupToken: setup.token,
+      resetToken: expiredReset.token,
       hashListId: hashList.id,
       incidentId: incident.id,
       acceptLinks,
@@ -924,6 +938,7 @@ describe('tenant isolation matrix', () => {
         return undefined;
       case 'token':
         if (path.startsWith('/setup/')) return s.setupToken;
+        if (path.includes('reset-password/:token') || path.includes('password-reset/:token')) return s.resetToken;
         if (path.includes('/invitations/:token')) return method === 'GET' ? s.invitation.token : s.acceptLinks.get(`${key} ${actor}`)?.token;
         return undefined;
       default:

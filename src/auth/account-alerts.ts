@@ -9,6 +9,15 @@ export interface SignInSlowed {
   fromNewNetworks: boolean;
 }
 
+/** Someone asked for a password reset link for an account. */
+export interface PasswordResetRequested {
+  userId: string;
+  resetId: string;
+  /** The link's secret, which is stored nowhere but in the mail. */
+  token: string;
+  minutes: number;
+}
+
 /**
  * What the owner of an account is told about it. Sign-in needs it, and e-mail comes after it in the
  * layers: src/notifications provides it (a global provider), so auth depends on nothing above itself.
@@ -16,4 +25,8 @@ export interface SignInSlowed {
 export abstract class AccountAlerts {
   /** Called in the transaction that records the lock, so the notice exists exactly when the lock does. */
   abstract signInSlowed(notice: SignInSlowed): Promise<void>;
+  /** Sends the link that sets a new password; called in the transaction that stores the link's hash. */
+  abstract passwordResetRequested(notice: PasswordResetRequested): Promise<void>;
+  /** Tells the owner that the password was changed through a reset link, in case it was not them. */
+  abstract passwordReset(notice: { userId: string; at: Date }): Promise<void>;
 }

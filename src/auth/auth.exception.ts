@@ -19,6 +19,8 @@ export enum AuthErrorCode {
   WrongPassword = 'auth.wrong_password',
   SetupUnavailable = 'auth.setup_unavailable',
   AccessChanged = 'auth.access_changed',
+  ResetLinkExpired = 'auth.reset_link_expired',
+  TooManyResets = 'auth.too_many_resets',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -40,5 +42,7 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.WrongPassword]: HttpStatus.BAD_REQUEST,
     [AuthErrorCode.SetupUnavailable]: HttpStatus.NOT_FOUND,
     [AuthErrorCode.AccessChanged]: HttpStatus.CONFLICT,
+    [AuthErrorCode.ResetLinkExpired]: HttpStatus.GONE,
+    [AuthErrorCode.TooManyResets]: HttpStatus.TOO_MANY_REQUESTS,
   };
 }

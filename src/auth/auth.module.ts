@@ -13,6 +13,10 @@ import { AuthPagesController } from './auth.pages.controller';
 import { CredentialHold } from './credential-hold';
 import { InvitationAcceptanceController } from './invitation-acceptance.controller';
 import { OperatorSetupService } from './operator-setup.service';
+import { PasswordResetController } from './password-reset.controller';
+import { PasswordResetLimits } from './password-reset-limits';
+import { PasswordResetPagesController } from './password-reset.pages.controller';
+import { PasswordResetService } from './password-reset.service';
 import { SessionSerializer } from './session.serializer';
 import { SignInService } from './sign-in.service';
 import { SignInThrottle } from './sign-in-throttle';
@@ -23,7 +27,7 @@ import { TokensPagesController } from './tokens.pages.controller';
 
 @Module({
   imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
-  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController],
+  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController],
   providers: [
     AccessGuard,
     ApiTokensService,
@@ -36,6 +40,8 @@ import { TokensPagesController } from './tokens.pages.controller';
     LocalStrategy,
     BearerStrategy,
     CredentialHold,
+    PasswordResetService,
+    PasswordResetLimits,
   ],
   exports: [ApiTokensService, AccessGuard],
 })

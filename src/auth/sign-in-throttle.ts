@@ -88,6 +88,11 @@ export class SignInThrottle {
     return result?.failures === maxFailures && result.blockedUntil ? { failures: result.failures, until: new Date(result.blockedUntil) } : undefined;
   }
 
+  /** A new password set through a reset link: every run of the account starts again, unlocked. */
+  async release(userId: string): Promise<void> {
+    await this.tx.manager.query(`UPDATE sign_in_throttles SET failures = 0, last_failure_at = NULL, blocked_until = NULL, claimed_until = NULL WHERE user_id = $1`, [userId]);
+  }
+
   /** The right password: the run starts again, the network counts as the account's own, and stale runs go. */
   async succeeded(userId: string, run: string, networkKey: string): Promise<void> {
     const manager = this.tx.manager;

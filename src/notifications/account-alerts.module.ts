@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AccountAlerts } from '../auth/account-alerts';
-import { AccountLockNotice } from './account-lock-notice';
+import { AccountNotices } from './account-notices';
 import { NotificationsModule } from './notifications.module';
 
 /**
@@ -10,7 +10,7 @@ import { NotificationsModule } from './notifications.module';
 @Global()
 @Module({
   imports: [NotificationsModule],
-  providers: [{ provide: AccountAlerts, useClass: AccountLockNotice }],
+  providers: [{ provide: AccountAlerts, useClass: AccountNotices }],
   exports: [AccountAlerts],
 })
 export class AccountAlertsModule {}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { NotificationEvent } from './notification-event';
+import { SECRET_LINK_EVENTS, type NotificationEvent } from './notification-event';
 import type { NotificationStatus } from './notification-status';
 
 /** How many notifications the operator's page lists, newest first. */
@@ -40,7 +40,8 @@ export interface LoggedNotification {
 
 /**
  * The outbox as the platform operator sees it. It reads as the database owner: the outbox spans every
- * organization, and the application role, which requests run as, is not allowed to read it at all.
+ * organization, and the application role, which requests run as, is not allowed to read it at all. A
+ * link that carries a secret shows without it: the operator must not be able to use someone's reset link.
  */
 @Injectable()
 export class NotificationLog {
@@ -51,7 +52,7 @@ export class NotificationLog {
     return this.dataSource.query(
       `SELECT n.id, n.event, o.name AS "organizationName", o.slug AS "organizationSlug", n.user_ids AS "userIds", n.roles,
               cardinality(n.emails) AS addresses,
-              n.subject, n.body, n.link, n.status, n.attempts, n.last_error AS "lastError", n.created_at AS "createdAt",
+              n.subject, n.body, CASE WHEN n.event = ANY ($3) THEN regexp_replace(n.link, '[^/]+$', '…') ELSE n.link END AS link, n.status, n.attempts, n.last_error AS "lastError", n.created_at AS "createdAt",
               n.next_attempt_at AS "nextAttemptAt", n.finished_at AS "finishedAt", coalesce(d.deliveries, '[]') AS deliveries
          FROM (SELECT * FROM notifications WHERE $1::text IS NULL OR status = $1 ORDER BY created_at DESC, id DESC LIMIT $2) n
          LEFT JOIN organizations o ON o.id = n.organization_id
@@ -60,7 +61,7 @@ export class NotificationLog {
                            ORDER BY email) AS deliveries
              FROM notification_deliveries WHERE notification_id = n.id) d ON true
         ORDER BY n.created_at DESC, n.id DESC`,
-      [status ?? null, NOTIFICATION_LOG_SIZE],
+      [status ?? null, NOTIFICATION_LOG_SIZE, SECRET_LINK_EVENTS],
     );
   }
 }

@@ -79,6 +79,12 @@ export class UsersService {
     return true;
   }
 
+  /** Sets a new password without the old one, which a reset link stands in for. */
+  async resetPassword(userId: string, newPassword: string): Promise<void> {
+    await this.tx.manager.getRepository(User).update(userId, { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() });
+    await this.audit.record({ organizationId: null, actorUserId: userId, action: 'account.password_reset', targetType: 'user', targetId: userId });
+  }
+
   async makeOperator(userId: string): Promise<void> {
     await this.tx.manager.getRepository(User).update(userId, { isOperator: true });
     await this.audit.record({ organizationId: null, action: 'account.operator_granted', targetType: 'user', targetId: userId });

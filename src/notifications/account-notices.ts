@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { AccountAlerts, PasswordResetRequested, SignInSlowed } from '../auth/account-alerts';
+import { Notifications } from './notifications';
+
+/** UTC to the minute, as people read it in a mail. */
+const minute = (at: Date) => `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+
+/** Tells a person, through the outbox, what happened to their own account. */
+@Injectable()
+export class AccountNotices extends AccountAlerts {
+  constructor(private readonly notifications: Notifications) {
+    super();
+  }
+
+  async signInSlowed(notice: SignInSlowed): Promise<void> {
+    const where = notice.fromNewNetworks
+      ? 'from networks you have not signed in from lately. From a network where you have signed in before (at home, at work), you can still sign in as usual.'
+      : 'from a network where you have signed in before. From other networks you can still sign in as usual.';
+    await this.notifications.enqueue({
+      event: 'account_locked',
+      to: { userIds: [notice.userId] },
+      subject: 'Repeated wrong passwords for your Adhere account',
+      text: [
+        `Someone entered a wrong password for your Adhere account ${notice.failures} times in a row, ${where}`,
+        `Sign-in from there is paused until ${minute(notice.until)}, and each further wrong password doubles the pause.`,
+        'If this was you, wait for the pause to end, or sign in from a network you have used before. If it was not you, nobody got in: your password held. Choose a longer, unique password on your account page once you are signed in.',
+      ].join('\n\n'),
+      link: '/account',
+      key: `account-locked:${notice.userId}:${notice.until.toISOString()}`,
+    });
+  }
+
+  async passwordResetRequested(notice: PasswordResetRequested): Promise<void> {
+    await this.notifications.enqueue({
+      event: 'password_reset',
+      to: { userIds: [notice.userId] },
+      subject: 'Choose a new password for your Adhere account',
+      text: [
+        'Someone asked to reset the password of your Adhere account. To choose a new one, open the link below.',
+        `The link works once, within ${notice.minutes} minutes. If you did not ask for it, ignore this e-mail: your password stays as it is.`,
+      ].join('\n\n'),
+      link: `/reset-password/${notice.token}`,
+      key: `password-reset:${notice.resetId}`,
+    });
+  }
+
+  async passwordReset(notice: { userId: string; at: Date }): Promise<void> {
+    await this.notifications.enqueue({
+      event: 'password_changed',
+      to: { userIds: [notice.userId] },
+      subject: 'Your Adhere password was changed',
+      text: [
+        `The password of your Adhere account was changed through a reset link at ${minute(notice.at)}, and every session signed in to the account was ended.`,
+        'If this was you, nothing more is needed. If it was not, ask for a new reset link at once from the page below, and tell the owner of your organization.',
+      ].join('\n\n'),
+      link: '/forgot-password',
+      key: `password-changed:${notice.userId}:${notice.at.toISOString()}`,
+    });
+  }
+}

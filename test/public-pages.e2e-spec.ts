@@ -5,6 +5,7 @@ import { CODE, OPERATOR_ENV, VERSION } from './support/assessment-fixtures';
 import { csrfFrom, decode, open, postForm, textOf } from './support/html';
 import { monitoringBody, verifiedAssessment } from './support/review-fixtures';
 import { routeTable } from './support/route-table';
+import { newSecretToken } from '../src/common/secret-token';
 import { Actor, createTestApp, TestApp } from './support/test-app';
 
 const DEFAULT_DESCRIPTION = 'Adhere: declarations of adherence to codes of conduct, independently verified and published in a public register.';
@@ -30,6 +31,7 @@ describe('public pages', () => {
   let provider: Actor;
   let entryId: string;
   let invitationToken: string;
+  let resetToken: string;
 
   beforeAll(async () => {
     t = await createTestApp({ ...OPERATOR_ENV, NOTIFICATION_POLL_SECONDS: '0', EXPIRY_JOB_SECONDS: '0' });
@@ -38,6 +40,10 @@ describe('public pages', () => {
     entryId = (await verifiedAssessment(t, provider, team)).entry.id;
     const invitation = await provider.agent.post(`/api/v1/orgs/${provider.organization.slug}/invitations`).set('X-CSRF-Token', provider.csrf).send({ email: 'described@example.org', role: 'viewer' }).expect(201);
     invitationToken = invitation.body.token;
+    // A live password reset link, as the e-mail would carry it.
+    const reset = newSecretToken();
+    await t.sql(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '30 minutes')`, [provider.user.id, reset.hash]);
+    resetToken = reset.token;
     // A code with two published versions, for the page of what changed between them.
     const operator = await t.signIn(OPERATOR_ENV.OPERATOR_EMAIL, OPERATOR_ENV.OPERATOR_PASSWORD);
     for (const version of ['1.0.0', '1.1.0']) {
@@ -89,7 +95,7 @@ describe('public pages', () => {
         .replace(':id', entryId)
         .replace(':code', CODE)
         .replace(':version', VERSION)
-        .replace(':token', invitationToken);
+        .replace(':token', path.startsWith('/reset-password/') ? resetToken : invitationToken);
 
     it('gives every public page a description of its own, and the redirects lead to such pages', async () => {
       const paths = publicPages();

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { TransactionHost } from '../database/transaction-host';
 import { UsersService } from '../tenancy/users.service';
 import { AuthErrorCode, AuthException } from './auth.exception';
+import { UserSessions } from './user-sessions';
 
 @Injectable()
 export class AccountService {
   constructor(
-    private readonly tx: TransactionHost,
     private readonly users: UsersService,
+    private readonly sessions: UserSessions,
   ) {}
 
   /** Changes the password and ends the person's other sessions, which may belong to whoever knew the old one. */
@@ -15,6 +15,6 @@ export class AccountService {
     if (!(await this.users.changePassword(userId, currentPassword, newPassword))) {
       throw new AuthException(AuthErrorCode.WrongPassword, 'The current password is wrong.', { currentPassword: ['The current password is wrong'] });
     }
-    await this.tx.manager.query(`DELETE FROM sessions WHERE sid <> $1 AND sess -> 'passport' ->> 'user' = $2`, [keepSessionId, userId]);
+    await this.sessions.endAll(userId, keepSessionId);
   }
 }

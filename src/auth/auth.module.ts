@@ -24,6 +24,7 @@ import { SignUpService } from './sign-up.service';
 import { BearerStrategy } from './strategies/bearer.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { TokensPagesController } from './tokens.pages.controller';
+import { UserSessions } from './user-sessions';
 
 @Module({
   imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
@@ -35,6 +36,7 @@ import { TokensPagesController } from './tokens.pages.controller';
     SignInThrottle,
     SignUpService,
     AccountService,
+    UserSessions,
     OperatorSetupService,
     SessionSerializer,
     LocalStrategy,

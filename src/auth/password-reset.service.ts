@@ -6,6 +6,7 @@ import { AccountAlerts } from './account-alerts';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { PasswordResetLimits } from './password-reset-limits';
 import { SignInThrottle } from './sign-in-throttle';
+import { UserSessions } from './user-sessions';
 
 export const RESET_LINK_MINUTES = 30;
 /** The one answer to a reset request, whether or not the address has an account. */
@@ -26,6 +27,7 @@ export class PasswordResetService {
     private readonly limits: PasswordResetLimits,
     private readonly throttle: SignInThrottle,
     private readonly alerts: AccountAlerts,
+    private readonly sessions: UserSessions,
   ) {}
 
   /** Sends a link to the account of this address, if there is one and its limit allows; answers alike either way. */
@@ -63,7 +65,7 @@ export class PasswordResetService {
     await this.users.resetPassword(userId, password);
     // The account's other links were for the password that is gone.
     await manager.query(`UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
-    await manager.query(`DELETE FROM sessions WHERE sess -> 'passport' ->> 'user' = $1`, [userId]);
+    await this.sessions.endAll(userId);
     await this.throttle.release(userId);
     await this.alerts.passwordReset({ userId, at: new Date() });
   }

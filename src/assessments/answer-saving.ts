@@ -33,6 +33,12 @@ export class AnswerSaving {
     return this.savedAnswer(assessment, await this.book.save(assessment, requirementKey, input));
   }
 
+  /** Several answers, all or none; the ones written. */
+  async saveSection(id: string, inputs: readonly SectionAnswerDto[]): Promise<Answer[]> {
+    const assessment = await this.assessments.find(id, { lock: 'share' });
+    return this.book.saveMany(assessment, inputs);
+  }
+
   /** Several answers, all or none; the ones written, and the assessment as it now stands. */
   async saveMany(id: string, inputs: readonly SectionAnswerDto[]): Promise<{ saved: Answer[]; detail: AssessmentDetail }> {
     const assessment = await this.assessments.find(id, { lock: 'share' });

@@ -96,7 +96,7 @@ export class AssessmentsPagesController {
         version: answer.version,
       })),
     });
-    const { saved } = await this.answers.saveMany(id, input.answers);
+    const saved = await this.answers.saveSection(id, input.answers);
     setFlash(request, 'success', saved.length === 0 ? 'Nothing had changed.' : `Saved ${saved.map((answer) => answer.requirementKey).join(', ')}.`);
     return { url: `/app/${this.context.organization.slug}/assessments/${id}?section=${encodeURIComponent(section)}`, statusCode: 303 };
   }

@@ -1,3 +1,4 @@
+import type { Requirement } from '../codes/document/code-document';
 import type { EvidenceItem } from '../evidence/evidence-library';
 import type { AnswerDetail, AssessmentDetail } from './assessment-detail';
 import { CLAIMS, type Claim } from './entities/answer.entity';
@@ -21,6 +22,18 @@ export interface PostedAnswer {
   version?: string;
 }
 
+/** What a card shows of the requirement itself, in the provider's workspace and the reviewer's alike. */
+export function requirementCard(requirement: Requirement) {
+  return {
+    title: requirement.title,
+    text: requirement.text,
+    guidance: requirement.guidance,
+    evidenceHint: requirement.evidence,
+    level: requirement.level,
+    evidenceRequired: requirement.evidenceRequired,
+  };
+}
+
 /** One requirement's card in the workspace: the requirement, the answer (or what was just posted), and what is still missing. */
 export function cardOf(detail: AnswerDetail, library: readonly EvidenceItem[], gaps: readonly string[], posted?: PostedAnswer) {
   const { answer, requirement, evidence } = detail;
@@ -31,12 +44,7 @@ export function cardOf(detail: AnswerDetail, library: readonly EvidenceItem[], g
   const postedVersion = posted?.version ? Number(posted.version) : undefined;
   return {
     key: answer.requirementKey,
-    title: requirement.title,
-    text: requirement.text,
-    guidance: requirement.guidance,
-    evidenceHint: requirement.evidence,
-    level: requirement.level,
-    evidenceRequired: requirement.evidenceRequired,
+    ...requirementCard(requirement),
     carried: answer.carried,
     claim: posted ? posted.claim ?? '' : answer.claim ?? '',
     statement: posted ? posted.statement ?? '' : answer.statement ?? '',

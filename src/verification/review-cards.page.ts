@@ -1,6 +1,6 @@
 import type { SubmittedEvidence } from '../assessments/entities/assessment-submission.entity';
 import type { Assessment } from '../assessments/entities/assessment.entity';
-import { CLAIM_LABELS } from '../assessments/answer-cards.page';
+import { CLAIM_LABELS, requirementCard } from '../assessments/answer-cards.page';
 import type { Claim } from '../assessments/entities/answer.entity';
 import type { Decision } from './entities/decision.entity';
 import { VERDICTS, type Verdict } from './entities/finding.entity';
@@ -102,12 +102,7 @@ export function cardOf(item: ReviewedRequirement, options: { names: Names; downl
   return {
     key: requirement.key,
     sectionKey: item.sectionKey,
-    title: requirement.title,
-    text: requirement.text,
-    guidance: requirement.guidance,
-    evidenceHint: requirement.evidence,
-    level: requirement.level,
-    evidenceRequired: requirement.evidenceRequired,
+    ...requirementCard(requirement),
     claim: answer.claim,
     claimLabel: claimLabel(answer.claim),
     statement: answer.statement,

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { sessionLimits } from './auth/session-limits.middleware';
+import { IDLE_LIMIT_MS } from './auth/session-activity';
 import { lastingEndSessionStore } from './auth/session-store';
 import { QuietStartupLogger } from './common/logging/quiet-startup.logger';
 import { projectRoot } from './common/project-root';
@@ -21,7 +23,6 @@ import { saveSessionBeforeRedirect } from './common/web/session-before-redirect.
 import { AppConfig } from './config/app-config.service';
 import { SessionSecret } from './config/session-secret.provider';
 
-const SESSION_HOURS = 12;
 
 /** Everything an Adhere application needs around its modules: the same for `npm start` and the tests. */
 export function configureApp(nest: INestApplication): NestExpressApplication {
@@ -74,10 +75,11 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
       resave: false,
       saveUninitialized: false,
       rolling: true,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_HOURS * 3_600_000 },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: IDLE_LIMIT_MS },
     }),
   );
   app.use(saveSessionBeforeRedirect);
+  app.use(sessionLimits);
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(pageLocals);

@@ -10,6 +10,7 @@ import { isApiRequest } from '../common/web/is-api-request';
 import { keepOutOfCaches } from '../common/web/private-answers.middleware';
 import { AppConfig } from '../config/app-config.service';
 import { OrganizationsService } from '../tenancy/organizations.service';
+import { organizationSuspended } from '../tenancy/tenancy.exception';
 import { ACCESS_RULE, AccessRule } from '../access/access.decorator';
 import { ApiToken } from './entities/api-token.entity';
 import { AuthErrorCode, AuthException } from './auth.exception';
@@ -141,6 +142,7 @@ export class AccessGuard implements CanActivate {
     if (caller.tokenId) {
       const organization = await this.organizations.findBySlug(slug);
       if (!organization || caller.tokenOrganizationId !== organization.id) throw notFound;
+      if (organization.suspendedAt) throw organizationSuspended(organization.name);
       if (!kindAllows(organization.kind, permission)) {
         throw new AuthException(AuthErrorCode.Forbidden, `No one in a ${organization.kind.replace('_', ' ')} may use ${permission}, so neither may its API tokens.`);
       }
@@ -153,6 +155,7 @@ export class AccessGuard implements CanActivate {
     // The session restored the person's memberships for this very request: no need to ask again.
     const membership = (request.user as SessionUser).memberships.find((candidate) => candidate.organization.slug === slug);
     if (!membership) throw notFound;
+    if (membership.organizationSuspended) throw organizationSuspended(membership.organization.name);
     if (!roleAllows(membership.role, permission)) {
       throw new AuthException(AuthErrorCode.Forbidden, `Your role (${membership.role}) does not allow ${permission}.`);
     }

@@ -6,7 +6,7 @@ import { hashSecretToken, newSecretToken } from '../common/secret-token';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
 import { ApiToken, TokenScope } from './entities/api-token.entity';
-import { AuthErrorCode, AuthException } from './auth.exception';
+import { AuthErrorCode, AuthException, tokenCreatorSuspended } from './auth.exception';
 
 export const TOKEN_PREFIX = 'adh_';
 
@@ -30,12 +30,18 @@ export class ApiTokensService {
     if (found.expiresAt && found.expiresAt.getTime() <= Date.now()) {
       throw new AuthException(AuthErrorCode.TokenExpired, `The API token expired on ${found.expiresAt.toISOString()}.`);
     }
+    if (found.createdBy && (await this.creatorSuspended(found.createdBy))) throw tokenCreatorSuspended();
     // Recorded at most once a minute, so that a busy token does not write on every call. The update
     // takes a weaker lock than the requests holding the token, so it never waits for them.
     if (!found.lastUsedAt || Date.now() - found.lastUsedAt.getTime() > 60_000) {
       await this.directory.update({ id: found.id, revokedAt: IsNull() }, { lastUsedAt: new Date() });
     }
     return found;
+  }
+
+  private async creatorSuspended(userId: string): Promise<boolean> {
+    const rows = (await this.directory.manager.query(`SELECT 1 FROM users WHERE id = $1 AND suspended_at IS NOT NULL`, [userId])) as unknown[];
+    return rows.length > 0;
   }
 
   async create(name: string, scopes: TokenScope[], expiresAt?: Date): Promise<{ apiToken: ApiToken; token: string }> {

@@ -21,6 +21,8 @@ export enum AuthErrorCode {
   AccessChanged = 'auth.access_changed',
   ResetLinkExpired = 'auth.reset_link_expired',
   TooManyResets = 'auth.too_many_resets',
+  SessionNotFound = 'auth.session_not_found',
+  TokenCreatorSuspended = 'auth.token_creator_suspended',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -44,5 +46,15 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.AccessChanged]: HttpStatus.CONFLICT,
     [AuthErrorCode.ResetLinkExpired]: HttpStatus.GONE,
     [AuthErrorCode.TooManyResets]: HttpStatus.TOO_MANY_REQUESTS,
+    [AuthErrorCode.SessionNotFound]: HttpStatus.NOT_FOUND,
+    [AuthErrorCode.TokenCreatorSuspended]: HttpStatus.UNAUTHORIZED,
   };
+}
+
+/** A token stops while the person who created it is suspended, and works again if they are reactivated. */
+export function tokenCreatorSuspended(): AuthException {
+  return new AuthException(
+    AuthErrorCode.TokenCreatorSuspended,
+    'The person who created this API token is suspended by the platform operator, so the token does not work until they are reactivated; an owner can create a new one.',
+  );
 }

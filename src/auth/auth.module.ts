@@ -25,10 +25,14 @@ import { BearerStrategy } from './strategies/bearer.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { TokensPagesController } from './tokens.pages.controller';
 import { UserSessions } from './user-sessions';
+import { AccountSessions } from './account-sessions';
+import { AccountFormModel } from './account.page';
+import { SessionsController } from './sessions.controller';
+import { SessionsPagesController } from './sessions.pages.controller';
 
 @Module({
   imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
-  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController],
+  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, SessionsController, SessionsPagesController],
   providers: [
     AccessGuard,
     ApiTokensService,
@@ -44,7 +48,9 @@ import { UserSessions } from './user-sessions';
     CredentialHold,
     PasswordResetService,
     PasswordResetLimits,
+    AccountSessions,
+    AccountFormModel,
   ],
-  exports: [ApiTokensService, AccessGuard],
+  exports: [ApiTokensService, AccessGuard, UserSessions, PasswordResetService, SignInThrottle],
 })
 export class AuthModule {}

@@ -3,7 +3,7 @@ import type { Caller } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
 import { RowScope, TransactionHost } from '../database/transaction-host';
 import { MembershipsService } from '../tenancy/memberships.service';
-import { AuthErrorCode, AuthException } from './auth.exception';
+import { AuthErrorCode, AuthException, tokenCreatorSuspended } from './auth.exception';
 
 /**
  * Every transaction of a request holds what the request acts under, from its first statement to its
@@ -39,12 +39,14 @@ export class CredentialHold implements OnModuleInit {
 
   private async holdToken(tokenId: string): Promise<void> {
     const [token] = (await this.tx.manager.query(
-      `SELECT revoked_at IS NOT NULL AS revoked, expires_at <= now() AS expired FROM api_tokens WHERE id = $1 FOR KEY SHARE`,
+      `SELECT t.revoked_at IS NOT NULL AS revoked, t.expires_at <= now() AS expired, u.suspended_at IS NOT NULL AS "creatorSuspended"
+         FROM api_tokens t LEFT JOIN users u ON u.id = t.created_by WHERE t.id = $1 FOR KEY SHARE OF t`,
       [tokenId],
-    )) as Array<{ revoked: boolean; expired: boolean | null }>;
+    )) as Array<{ revoked: boolean; expired: boolean | null; creatorSuspended: boolean }>;
     if (!token) throw new AuthException(AuthErrorCode.TokenInvalid, 'The API token is not valid.');
     if (token.revoked) throw new AuthException(AuthErrorCode.TokenRevoked, 'The API token has been revoked.');
     if (token.expired) throw new AuthException(AuthErrorCode.TokenExpired, 'The API token has expired.');
+    if (token.creatorSuspended) throw tokenCreatorSuspended();
   }
 
   private async holdSession(caller: { userId: string; sessionId: string }, scope: RowScope): Promise<void> {

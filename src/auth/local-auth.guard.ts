@@ -2,6 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { AuthGuard } from '@nestjs/passport';
 import { Request } from 'express';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
+import { startSession } from './session';
 import { LOCAL_STRATEGY } from './strategies/local.strategy';
 
 /** Checks the email and password of a sign-in and starts the session. */
@@ -11,7 +12,7 @@ export class LocalAuthGuard extends AuthGuard(LOCAL_STRATEGY) {
     const request = context.switchToHttp().getRequest<Request>();
     this.requireCredentials(request);
     const allowed = (await super.canActivate(context)) as boolean;
-    await super.logIn(request);
+    await startSession(request, request.user as { id: string });
     return allowed;
   }
 

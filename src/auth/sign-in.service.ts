@@ -63,7 +63,8 @@ export class SignInService implements OnModuleInit {
     }
     // Always one verification, against a dummy hash for an unknown address, and even while a run waits.
     const matches = await verifyPassword(start.kind === 'account' ? start.user.passwordHash : this.dummyHash, password);
-    const signedIn = start.kind === 'account' && start.claim === 'claimed' && matches;
+    // A suspended person's right password is refused exactly as a wrong one, and counts as one.
+    const signedIn = start.kind === 'account' && start.claim === 'claimed' && matches && !start.user.suspendedAt;
     await this.tx.runScoped({}, () => this.record(start, email, networkKey, signedIn));
     if (!signedIn) throw new AuthException(AuthErrorCode.BadCredentials, SIGN_IN_REFUSED);
     return (start as Extract<Start, { kind: 'account' }>).user;

@@ -10,4 +10,12 @@ export class UserSessions {
   async endAll(userId: string, keepSessionId?: string): Promise<void> {
     await this.tx.manager.query(`DELETE FROM sessions WHERE sess -> 'passport' ->> 'user' = $1 AND sid IS DISTINCT FROM $2`, [userId, keepSessionId ?? null]);
   }
+
+  /** How many sessions of the person are signed in now. */
+  async count(userId: string): Promise<number> {
+    const [{ count }] = (await this.tx.manager.query(`SELECT count(*)::int AS count FROM sessions WHERE sess -> 'passport' ->> 'user' = $1 AND expire > now()`, [
+      userId,
+    ])) as Array<{ count: number }>;
+    return count;
+  }
 }

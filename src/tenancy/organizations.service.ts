@@ -11,6 +11,9 @@ import { UpdateOrganizationDto } from './dto/update-organization.dto';
 import { Organization } from './entities/organization.entity';
 import { organizationNameLooksTaken, TenancyErrorCode, TenancyException } from './tenancy.exception';
 
+/** Slugs that are pages of their own under /app (the operator's /app/admin), never an organization's. */
+const RESERVED_SLUGS = ['admin'];
+
 export interface NewOrganization {
   name: string;
   kind: OrganizationKind;
@@ -132,7 +135,7 @@ export class OrganizationsService {
       .select('organization.slug', 'slug')
       .where('organization.slug = :base OR organization.slug LIKE :pattern', { base, pattern: `${base}-%` })
       .getRawMany<{ slug: string }>();
-    const used = new Set(taken.map((row) => row.slug));
+    const used = new Set([...RESERVED_SLUGS, ...taken.map((row) => row.slug)]);
     if (!used.has(base)) return base;
     for (let suffix = 2; ; suffix += 1) {
       if (!used.has(`${base}-${suffix}`)) return `${base}-${suffix}`;

@@ -15,6 +15,7 @@ export enum TenancyErrorCode {
   AccountExists = 'tenancy.account_exists',
   NewAccountDetailsMissing = 'tenancy.new_account_details_missing',
   NameLooksTaken = 'tenancy.organization_name_looks_taken',
+  OrganizationSuspended = 'tenancy.organization_suspended',
 }
 
 export class TenancyException extends DomainException<TenancyErrorCode> {
@@ -32,6 +33,7 @@ export class TenancyException extends DomainException<TenancyErrorCode> {
     [TenancyErrorCode.AccountExists]: HttpStatus.CONFLICT,
     [TenancyErrorCode.NewAccountDetailsMissing]: HttpStatus.BAD_REQUEST,
     [TenancyErrorCode.NameLooksTaken]: HttpStatus.CONFLICT,
+    [TenancyErrorCode.OrganizationSuspended]: HttpStatus.FORBIDDEN,
   };
 }
 
@@ -41,5 +43,13 @@ export function organizationNameLooksTaken(field = 'name'): TenancyException {
     TenancyErrorCode.NameLooksTaken,
     "This name looks the same as another organization's name: the same letters in another alphabet, look-alike characters or another case. Choose a name that cannot be mistaken for it.",
     { [field]: ["looks the same as another organization's name (ignoring case and look-alike characters)"] },
+  );
+}
+
+/** The refusal of every route of an organization the operator suspended, to its members and tokens alike. */
+export function organizationSuspended(name: string): TenancyException {
+  return new TenancyException(
+    TenancyErrorCode.OrganizationSuspended,
+    `${name} is suspended by the platform operator: its pages and API are closed to its members and API tokens until the operator reactivates it. Its entries in the public register are unchanged. Contact the operator to learn why.`,
   );
 }

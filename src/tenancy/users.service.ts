@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
 import { AuditService } from '../audit/audit.service';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from './entities/user.entity';
@@ -22,9 +22,9 @@ export class UsersService {
     @InjectRepository(User) private readonly directory: Repository<User>,
   ) {}
 
-  /** Reads a user before any transaction exists (session restore). */
+  /** Reads a user before any transaction exists (session restore); a suspended person is nobody. */
   findActive(id: string): Promise<User | null> {
-    return this.directory.findOneBy({ id });
+    return this.directory.findOneBy({ id, suspendedAt: IsNull() });
   }
 
   /** People's names by id, e.g. to say who last changed something. */

@@ -25,6 +25,13 @@ export class Organization {
   @Column({ type: 'text', nullable: true })
   website: string | null;
 
+  /** When the operator suspended the organization, if they did; its members and tokens are refused on its routes. */
+  @Column({ name: 'suspended_at', type: 'timestamptz', nullable: true })
+  suspendedAt: Date | null;
+
+  @Column({ name: 'suspended_reason', type: 'text', nullable: true })
+  suspendedReason: string | null;
+
   @VersionColumn()
   version: number;
 

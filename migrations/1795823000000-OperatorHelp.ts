@@ -8,9 +8,9 @@ const list = (values: string[]) => values.map((value) => `'${value}'`).join(', '
  *
  * - `users.suspended_at` / `organizations.suspended_at` (with the operator's reason): a suspended person
  *   signs in nowhere and their API tokens stop; a suspended organization's routes refuse its members.
- * - `current_user_is_operator()`: whether the transaction's person (`adhere.user_id`) is an operator, read
- *   as the table owner, so that policies can let the operator read what no organization scope shows: the
- *   platform's audit chain (events without an organization) and every membership of a person.
+ * - Policies on `current_user_is_operator()` (from the screening migration) let the operator read what
+ *   no organization scope shows: the platform's audit chain (events without an organization) and every
+ *   membership of a person.
  * - The slug `admin` is the operator's pages (`/app/admin`): an organization that had it gets another.
  */
 export class OperatorHelp1795823000000 implements MigrationInterface {
@@ -19,11 +19,6 @@ export class OperatorHelp1795823000000 implements MigrationInterface {
       await queryRunner.query(`ALTER TABLE ${table} ADD COLUMN suspended_at timestamptz, ADD COLUMN suspended_reason text`);
     }
     await queryRunner.query(`UPDATE organizations SET slug = 'admin-' || substr(replace(id::text, '-', ''), 1, 8) WHERE slug = 'admin'`);
-    await queryRunner.query(`
-      CREATE FUNCTION current_user_is_operator() RETURNS boolean LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS
-        $$ SELECT coalesce((SELECT is_operator AND suspended_at IS NULL FROM users WHERE id = current_user_id()), false) $$`);
-    await queryRunner.query(`REVOKE ALL ON FUNCTION current_user_is_operator() FROM PUBLIC`);
-    await queryRunner.query(`GRANT EXECUTE ON FUNCTION current_user_is_operator() TO adhere_app`);
     await queryRunner.query(`
       CREATE POLICY audit_events_platform_read ON audit_events FOR SELECT
         USING (organization_id IS NULL AND current_user_is_operator())`);
@@ -38,7 +33,6 @@ export class OperatorHelp1795823000000 implements MigrationInterface {
     await queryRunner.query(`DROP INDEX audit_events_platform_idx`);
     await queryRunner.query(`DROP POLICY memberships_operator_read ON memberships`);
     await queryRunner.query(`DROP POLICY audit_events_platform_read ON audit_events`);
-    await queryRunner.query(`DROP FUNCTION current_user_is_operator()`);
     for (const table of ['users', 'organizations']) {
       await queryRunner.query(`ALTER TABLE ${table} DROP COLUMN suspended_at, DROP COLUMN suspended_reason`);
     }

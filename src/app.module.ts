@@ -8,6 +8,7 @@ import { ClsModule } from 'nestjs-cls';
 import { LoggerModule } from 'nestjs-pino';
 import { AssessmentsModule } from './assessments/assessments.module';
 import { AttestationsModule } from './attestations/attestations.module';
+import { AdminModule } from './admin/admin.module';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CodesModule } from './codes/codes.module';
@@ -42,6 +43,8 @@ import { VerificationModule } from './verification/verification.module';
     CommonModule,
     DatabaseModule,
     ScheduleModule.forRoot(),
+    // Before the modules of /app/:org pages: its /app/admin pages must not be taken for an organization's.
+    AdminModule,
     AuditModule,
     TenancyModule,
     AuthModule,

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { IsNull } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
@@ -69,11 +70,20 @@ export class AuditService {
   }
 
   /** The current organization's events, newest first, `limit` at a time. */
-  async list(limit: number, before?: string): Promise<AuditPage> {
+  list(limit: number, before?: string): Promise<AuditPage> {
+    return this.listChain(this.context.organizationId, limit, before);
+  }
+
+  /** The platform's events (accounts, the operator's acts), which only an operator's transaction can read. */
+  listPlatform(limit: number, before?: string): Promise<AuditPage> {
+    return this.listChain(null, limit, before);
+  }
+
+  private async listChain(organizationId: string | null, limit: number, before?: string): Promise<AuditPage> {
     const query = this.tx.manager
       .getRepository(AuditEvent)
       .createQueryBuilder('event')
-      .where('event.organizationId = :organizationId', { organizationId: this.context.organizationId })
+      .where(organizationId ? 'event.organizationId = :organizationId' : 'event.organizationId IS NULL', { organizationId })
       .orderBy('event.id', 'DESC')
       .limit(limit + 1);
     if (before) query.andWhere('event.id < :before', { before });
@@ -92,10 +102,19 @@ export class AuditService {
   }
 
   /** Recomputes the current organization's chain from its first event and names the first broken link. */
-  async verify(): Promise<ChainVerification> {
+  verify(): Promise<ChainVerification> {
+    return this.verifyChain(this.context.organizationId);
+  }
+
+  /** The same for the platform's chain (events without an organization). */
+  verifyPlatform(): Promise<ChainVerification> {
+    return this.verifyChain(null);
+  }
+
+  private async verifyChain(organizationId: string | null): Promise<ChainVerification> {
     const events = await this.tx.manager
       .getRepository(AuditEvent)
-      .find({ where: { organizationId: this.context.organizationId }, order: { id: 'ASC' } });
+      .find({ where: { organizationId: organizationId ?? IsNull() }, order: { id: 'ASC' } });
     let previousHash: string | null = null;
     for (const [index, event] of events.entries()) {
       if (event.previousHash !== previousHash || auditHash(event) !== event.hash) {

@@ -29,4 +29,8 @@ export abstract class AccountAlerts {
   abstract passwordResetRequested(notice: PasswordResetRequested): Promise<void>;
   /** Tells the owner that the password was changed through a reset link, in case it was not them. */
   abstract passwordReset(notice: { userId: string; at: Date }): Promise<void>;
+  /** Tells a person the operator suspended their account, and why, so that they know whom to ask. */
+  abstract accountSuspended(notice: { userId: string; reason: string; at: Date }): Promise<void>;
+  /** Tells a person their account works again. */
+  abstract accountReactivated(notice: { userId: string; at: Date }): Promise<void>;
 }

@@ -45,6 +45,16 @@ export class PasswordResetService {
     if (reset && user) await this.alerts.passwordResetRequested({ userId: user.id, resetId: reset.id, token, minutes: RESET_LINK_MINUTES });
   }
 
+  /** The operator sends a person a link at their request: no limit applies, the operator's act is audited instead. */
+  async sendFor(userId: string): Promise<void> {
+    const { token, hash } = newSecretToken();
+    const [reset] = (await this.tx.manager.query(
+      `INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + make_interval(mins => $3)) RETURNING id`,
+      [userId, hash, RESET_LINK_MINUTES],
+    )) as Array<{ id: string }>;
+    await this.alerts.passwordResetRequested({ userId, resetId: reset.id, token, minutes: RESET_LINK_MINUTES });
+  }
+
   /** Refuses a link that can no longer set a password (410), before the page asks for one. */
   async check(token: string): Promise<void> {
     const rows = (await this.tx.manager.query(`SELECT 1 FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()`, [

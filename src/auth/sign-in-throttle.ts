@@ -88,7 +88,15 @@ export class SignInThrottle {
     return result?.failures === maxFailures && result.blockedUntil ? { failures: result.failures, until: new Date(result.blockedUntil) } : undefined;
   }
 
-  /** A new password set through a reset link: every run of the account starts again, unlocked. */
+  /** Until when the account's sign-in is paused from some networks, if it is: the latest lock still running. */
+  async lockedUntil(userId: string): Promise<Date | null> {
+    const [row] = (await this.tx.manager.query(`SELECT max(blocked_until) AS until FROM sign_in_throttles WHERE user_id = $1 AND blocked_until > now()`, [userId])) as Array<{
+      until: Date | null;
+    }>;
+    return row?.until ? new Date(row.until) : null;
+  }
+
+  /** A new password set through a reset link, or the operator's unlock: every run of the account starts again, unlocked. */
   async release(userId: string): Promise<void> {
     await this.tx.manager.query(`UPDATE sign_in_throttles SET failures = 0, last_failure_at = NULL, blocked_until = NULL, claimed_until = NULL WHERE user_id = $1`, [userId]);
   }

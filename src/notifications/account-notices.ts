@@ -57,4 +57,32 @@ export class AccountNotices extends AccountAlerts {
       key: `password-changed:${notice.userId}:${notice.at.toISOString()}`,
     });
   }
+
+  async accountSuspended(notice: { userId: string; reason: string; at: Date }): Promise<void> {
+    await this.notifications.enqueue({
+      event: 'account_suspended',
+      to: { userIds: [notice.userId] },
+      subject: 'Your Adhere account is suspended',
+      text: [
+        `The operator of this Adhere service suspended your account at ${minute(notice.at)}, for this reason:`,
+        notice.reason,
+        'Until it is reactivated you cannot sign in, your sessions have ended and the API tokens you created do not work. Your organizations and their register entries are unchanged. To ask about it, answer the operator through your organization, or reply to this e-mail if your service allows it.',
+      ].join('\n\n'),
+      link: '/',
+      key: `account-suspended:${notice.userId}:${notice.at.toISOString()}`,
+    });
+  }
+
+  async accountReactivated(notice: { userId: string; at: Date }): Promise<void> {
+    await this.notifications.enqueue({
+      event: 'account_reactivated',
+      to: { userIds: [notice.userId] },
+      subject: 'Your Adhere account works again',
+      text: [
+        `The operator of this Adhere service reactivated your account at ${minute(notice.at)}. You can sign in again, and the API tokens you created work again.`,
+      ].join('\n\n'),
+      link: '/signin',
+      key: `account-reactivated:${notice.userId}:${notice.at.toISOString()}`,
+    });
+  }
 }

@@ -43,14 +43,7 @@ export class AuditService {
     const organizationId = record.organizationId === undefined ? this.context.organizationId : record.organizationId;
     // One writer per chain at a time, so two transactions never link to the same predecessor.
     await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended('audit:' || $1, 0))`, [organizationId ?? 'account']);
-    const previous = await manager
-      .getRepository(AuditEvent)
-      .createQueryBuilder('event')
-      .select('event.hash', 'hash')
-      .where(organizationId ? 'event.organizationId = :organizationId' : 'event.organizationId IS NULL', { organizationId })
-      .orderBy('event.id', 'DESC')
-      .limit(1)
-      .getRawOne<{ hash: string }>();
+    const previous = organizationId ? await this.organizationHead(organizationId) : await this.platformHead();
     const caller = this.context.caller;
     const event = manager.getRepository(AuditEvent).create({
       organizationId,
@@ -65,8 +58,25 @@ export class AuditService {
       previousHash: previous?.hash ?? null,
     });
     event.hash = auditHash(event);
-    // No RETURNING: account-level events are written by a role that may not read them back.
+    // No RETURNING: platform events are written by people who may not read them back.
     await manager.createQueryBuilder().insert().into(AuditEvent).values(event as QueryDeepPartialEntity<AuditEvent>).updateEntity(false).execute();
+  }
+
+  private organizationHead(organizationId: string): Promise<{ hash: string } | undefined> {
+    return this.tx.manager
+      .getRepository(AuditEvent)
+      .createQueryBuilder('event')
+      .select('event.hash', 'hash')
+      .where('event.organizationId = :organizationId', { organizationId })
+      .orderBy('event.id', 'DESC')
+      .limit(1)
+      .getRawOne<{ hash: string }>();
+  }
+
+  /** The platform chain's last link, which only an operator may read: a database function hands its hash to any writer. */
+  private async platformHead(): Promise<{ hash: string } | undefined> {
+    const [row] = (await this.tx.manager.query(`SELECT platform_audit_head() AS hash`)) as Array<{ hash: string | null }>;
+    return row?.hash ? { hash: row.hash } : undefined;
   }
 
   /** The current organization's events, newest first, `limit` at a time. */

@@ -24,9 +24,9 @@ export function csrfFrom(html: string): string {
   return decode(match[1]);
 }
 
-/** The opening tag of the element with this id (an input or select), or undefined. */
+/** The opening tag of the element with this id (an input, select or textarea), or undefined. */
 export function elementWithId(html: string, id: string): string | undefined {
-  return new RegExp(`<(?:input|select)\\b[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0];
+  return new RegExp(`<(?:input|select|textarea)\\b[^>]*\\bid="${id}"[^>]*>`).exec(html)?.[0];
 }
 
 export function attribute(tag: string | undefined, name: string): string | undefined {

@@ -279,10 +279,40 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /operator/codes/:code/accreditations':            { expect: [401, 403, 403, 403, 403, 401, 401], body: (c) => ({ form: [['organization', c.s.m2Slug], ['validFrom', day(-1)], ['validUntil', day(365)]] }) },
   'POST /operator/codes/:code/accreditations/:id/end':    { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['reason', 'Probe: ending an accreditation']] }) },
 
+  // ── operator: administration (:id is M's lead reviewer, or A) ──
+  'GET /api/v1/admin/users':                              { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'GET /api/v1/admin/users/:id':                          { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'GET /api/v1/admin/organizations':                      { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'GET /api/v1/admin/organizations/:id':                  { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'GET /api/v1/admin/audit':                              { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'GET /api/v1/admin/audit/verify':                       { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'POST /api/v1/admin/users/:id/suspend':                 { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ json: { reason: 'Probe: suspending' } }) },
+  'POST /api/v1/admin/users/:id/reactivate':              { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ json: { reason: 'Probe: suspending' } }) },
+  'POST /api/v1/admin/users/:id/unlock':                  { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ json: { reason: 'Probe: suspending' } }) },
+  'POST /api/v1/admin/users/:id/password-reset':          { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ json: { reason: 'Probe: suspending' } }) },
+  'POST /api/v1/admin/organizations/:id/suspend':         { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ json: { reason: 'Probe: suspending' } }) },
+  'POST /api/v1/admin/organizations/:id/reactivate':      { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ json: { reason: 'Probe: suspending' } }) },
+  'GET /app/admin':                                       { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'GET /app/admin/users':                                 { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'GET /app/admin/users/:id':                             { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'GET /app/admin/organizations':                         { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'GET /app/admin/organizations/:id':                     { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'GET /app/admin/audit':                                 { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'POST /app/admin/users/:id/suspend':                    { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['reason', 'Probe: suspending']] }) },
+  'POST /app/admin/users/:id/reactivate':                 { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['reason', 'Probe: suspending']] }) },
+  'POST /app/admin/users/:id/unlock':                     { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['reason', 'Probe: suspending']] }) },
+  'POST /app/admin/users/:id/password-reset':             { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['reason', 'Probe: suspending']] }) },
+  'POST /app/admin/organizations/:id/suspend':            { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['reason', 'Probe: suspending']] }) },
+  'POST /app/admin/organizations/:id/reactivate':         { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['reason', 'Probe: suspending']] }) },
+
   // ── signed-in ──
   'GET /api/v1/auth/session':                             { expect: [401, 200, 200, 200, 403, 401, 401] },
   'POST /api/v1/orgs':                                    { expect: [401, 201, 201, 201, 403, 401, 401], body: (c) => ({ json: { name: `Founded ${c.n}`, kind: 'provider' } }) },
   'GET /account':                                         { expect: [303, 200, 200, 200, 403, 303, 303] },
+  // A person's sessions: :id stands for no session of theirs, so ending it is a 404, as for another person's.
+  'GET /api/v1/auth/sessions':                            { expect: [401, 200, 200, 200, 403, 401, 401] },
+  'DELETE /api/v1/auth/sessions/:id':                     { expect: [401, 404, 404, 404, 403, 401, 401], body: NO_BODY },
+  'POST /account/sessions/:id/end':                       { expect: [401, 404, 404, 404, 403, 401, 401], body: () => ({ form: [] }) },
   'GET /organizations/new':                               { expect: [303, 200, 200, 200, 403, 303, 303] },
   'POST /organizations':                                  { expect: [401, 303, 303, 303, 403, 401, 401], body: (c) => ({ form: [['name', `Founded ${c.n}`], ['kind', 'provider']] }) },
 
@@ -454,6 +484,8 @@ const EXPECTED: Record<string, RouteSpec> = {
   'PUT /api/v1/auth/password':                            { expect: [401, 204, 204, 204, 403, 401, 401], throwaway: true, changesPassword: true, body: (c) => ({ json: { currentPassword: c.person.password, newPassword: c.newPassword } }) },
   'POST /account/password':                               { expect: [401, 303, 303, 303, 403, 401, 401], throwaway: true, changesPassword: true, body: (c) => ({ form: [['currentPassword', c.person.password], ['newPassword', c.newPassword]] }) },
   'POST /api/v1/auth/logout':                             { expect: [204, 204, 204, 204, 204, 401, 401], throwaway: true, body: NO_BODY },
+  'POST /api/v1/auth/sessions/end-others':               { expect: [401, 204, 204, 204, 403, 401, 401], throwaway: true, body: NO_BODY },
+  'POST /account/sessions/end-others':                    { expect: [401, 303, 303, 303, 403, 401, 401], throwaway: true, body: () => ({ form: [] }) },
   'POST /signout':                                        { expect: [303, 303, 303, 303, 303, 401, 401], throwaway: true, body: () => ({ form: [] }) },
 };
 
@@ -935,6 +967,9 @@ describe('tenant isolation matrix', () => {
         if (path.includes('/assessments/:id')) return s.assessment.id;
         if (path.includes('/tokens/:id')) return s.targetTokenId;
         if (path.includes('/accreditations/:id')) return s.accreditationId;
+        if (path.includes('/admin/users/:id')) return s.mReview.leadId;
+        if (path.includes('/admin/organizations/:id')) return s.a.id;
+        if (path.includes('/sessions/:id')) return 'a'.repeat(32);
         return undefined;
       case 'token':
         if (path.startsWith('/setup/')) return s.setupToken;

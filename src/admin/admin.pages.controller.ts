@@ -61,7 +61,6 @@ export class AdminPagesController {
 
   @Post('users/:id/reactivate')
   @Operator()
-  @FormView('admin/user', AdminUserPage)
   @Redirect()
   async reactivateUser(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     await this.people.reactivate(id);
@@ -70,7 +69,6 @@ export class AdminPagesController {
 
   @Post('users/:id/unlock')
   @Operator()
-  @FormView('admin/user', AdminUserPage)
   @Redirect()
   async unlock(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     await this.help.unlock(id);
@@ -79,7 +77,6 @@ export class AdminPagesController {
 
   @Post('users/:id/password-reset')
   @Operator()
-  @FormView('admin/user', AdminUserPage)
   @Redirect()
   async sendPasswordReset(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     await this.help.sendPasswordReset(id);
@@ -112,7 +109,6 @@ export class AdminPagesController {
 
   @Post('organizations/:id/reactivate')
   @Operator()
-  @FormView('admin/organization', AdminOrganizationPage)
   @Redirect()
   async reactivateOrganization(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
     await this.organizations.reactivate(id);

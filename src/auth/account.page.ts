@@ -10,7 +10,10 @@ export class AccountFormModel implements FormModel {
   constructor(private readonly sessions: AccountSessions) {}
 
   async locals(request: Request): Promise<Record<string, unknown>> {
-    const sessions = await this.sessions.list((request.user as SessionUser).id, request.sessionID);
+    // A refusal of access shows the form again too, to nobody's sessions.
+    const user = request.user as SessionUser | undefined;
+    if (!user) return { title: 'Your account', sessions: [] };
+    const sessions = await this.sessions.list(user.id, request.sessionID);
     return { title: 'Your account', sessions, otherSessions: sessions.some((session) => !session.current) };
   }
 }

@@ -133,6 +133,26 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /operator/screening/hash-lists/:id/delete':     { as: 'operator', valid: [form()] },
   'POST /operator/screening/incidents/:id/resolve':     { as: 'operator', valid: [form((s) => ({ note: 'Probe: resolved', version: String(s.incident.version) }))] },
 
+  // ── the operator: administration (:id is a person, or an organization, of their own) ──
+  'GET /api/v1/admin/users':                            { as: 'operator', valid: [query(['q', 'limit', 'offset'])] },
+  'GET /api/v1/admin/organizations':                    { as: 'operator', valid: [query(['q', 'limit', 'offset'])] },
+  'GET /api/v1/admin/audit':                            { as: 'operator', valid: [query(['limit', 'before'])] },
+  'GET /app/admin/users':                               { as: 'operator', valid: [query(['q', 'limit', 'offset'])] },
+  'GET /app/admin/organizations':                       { as: 'operator', valid: [query(['q', 'limit', 'offset'])] },
+  'GET /app/admin/audit':                               { as: 'operator', valid: [query(['limit', 'before'])] },
+  'POST /api/v1/admin/users/:id/suspend':               { as: 'operator', valid: [json(() => ({ reason: 'Probe: suspending' }))] },
+  'POST /api/v1/admin/users/:id/reactivate':            { as: 'operator', valid: [json()] },
+  'POST /api/v1/admin/users/:id/unlock':                { as: 'operator', valid: [json()] },
+  'POST /api/v1/admin/users/:id/password-reset':        { as: 'operator', valid: [json()] },
+  'POST /api/v1/admin/organizations/:id/suspend':       { as: 'operator', valid: [json(() => ({ reason: 'Probe: suspending' }))] },
+  'POST /api/v1/admin/organizations/:id/reactivate':    { as: 'operator', valid: [json()] },
+  'POST /app/admin/users/:id/suspend':                  { as: 'operator', valid: [form(() => ({ reason: 'Probe: suspending' }))] },
+  'POST /app/admin/users/:id/reactivate':               { as: 'operator', valid: [form()] },
+  'POST /app/admin/users/:id/unlock':                   { as: 'operator', valid: [form()] },
+  'POST /app/admin/users/:id/password-reset':           { as: 'operator', valid: [form()] },
+  'POST /app/admin/organizations/:id/suspend':          { as: 'operator', valid: [form(() => ({ reason: 'Probe: suspending' }))] },
+  'POST /app/admin/organizations/:id/reactivate':       { as: 'operator', valid: [form()] },
+
   // ── signed in ──
   'POST /api/v1/orgs':                                  { as: 'owner', valid: [json(() => ({ name: 'Probe Founded', kind: 'provider' }))] },
   'POST /organizations':                                { as: 'owner', valid: [form(() => ({ name: 'Probe Founded', kind: 'provider' }))] },
@@ -238,6 +258,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /account/password':                             { as: 'newSession', valid: [form(() => ({ currentPassword: PASSWORD, newPassword: `${PASSWORD} renewed` }))] },
   'POST /api/v1/auth/logout':                           { as: 'newSession', valid: [json()] },
   'POST /signout':                                      { as: 'newSession', valid: [form()] },
+  'POST /api/v1/auth/sessions/end-others':              { as: 'newSession', valid: [json()] },
+  'POST /account/sessions/end-others':                  { as: 'newSession', valid: [form()] },
+  // :id stands for no session of the person's: ending it is a 404 however it is sent.
+  'DELETE /api/v1/auth/sessions/:id':                   { as: 'newSession', valid: [json()] },
+  'POST /account/sessions/:id/end':                     { as: 'newSession', valid: [form()] },
 };
 
 // ─── The seeded world ────────────────────────────────────────────────────────────────────────────────
@@ -274,6 +299,8 @@ interface Seed {
   setupToken: string;
   /** A person of their own who asked for a password reset, and a live link of theirs. */
   forgetful: { email: string; resetToken: string };
+  /** A person and an organization of their own, for the operator to suspend, help and reactivate. */
+  suspendable: { userId: string; organizationId: string };
   /** A hash list the operator loaded, and an open upload incident of the walk-in organization. */
   hashListId: string;
   incident: { id: string; version: number };
@@ -316,6 +343,7 @@ async function seed(t: TestApp): Promise<Seed> {
   const setup = newSecretToken();
   await t.sql(`INSERT INTO setup_tokens (token_hash, expires_at) VALUES ($1, now() + interval '1 day')`, [setup.hash]);
   const forgetful = await t.signUp({ organization: 'Forgetful' });
+  const suspendable = await t.signUp({ organization: 'Suspendable' });
   const reset = newSecretToken();
   await t.sql(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '30 minutes')`, [forgetful.user.id, reset.hash]);
   const visitor = request.agent(t.server);
@@ -328,6 +356,7 @@ async function seed(t: TestApp): Promise<Seed> {
 
   return {
     provider,
+    suspendable: { userId: suspendable.user.id, organizationId: suspendable.organization.id },
     organizationVersion: 1,
     team,
     operator,
@@ -373,6 +402,9 @@ function paramFor(path: string, name: string, s: Seed): string {
     token: () => (path.startsWith('/setup/') ? s.setupToken : /reset-password|password-reset/.test(path) ? s.forgetful.resetToken : s.invitationToken),
     id: () => {
       if (path.includes('/hash-lists/:id')) return s.hashListId;
+      if (path.includes('/admin/users/:id')) return s.suspendable.userId;
+      if (path.includes('/admin/organizations/:id')) return s.suspendable.organizationId;
+      if (path.includes('/sessions/:id')) return 'a'.repeat(32);
       if (path.includes('incidents/:id')) return s.incident.id;
       if (path.includes('/complaints/:id')) return s.complaint.id;
       if (path.startsWith('/api/v1/register/:id') || path.startsWith('/register/:id')) return s.verified.entryId;

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { changeNotificationEvents } from './support/notification-events';
 
 const EVENTS = ['password_reset', 'password_changed'];
-const list = (values: string[]) => values.map((value) => `'${value}'`).join(', ');
 
 /**
  * Password reset by e-mail.
@@ -38,23 +38,13 @@ export class PasswordResets1795822500000 implements MigrationInterface {
     await queryRunner.query(`GRANT SELECT, INSERT, UPDATE ON password_resets TO adhere_app`);
     await queryRunner.query(`GRANT SELECT, INSERT, DELETE ON password_reset_requests TO adhere_app`);
 
-    await this.setEvents(queryRunner, (events) => [...events, ...EVENTS]);
+    await changeNotificationEvents(queryRunner, (events) => [...events, ...EVENTS]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM notifications WHERE event = ANY ($1)`, [EVENTS]);
-    await this.setEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
+    await changeNotificationEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
     await queryRunner.query(`DROP TABLE password_reset_requests`);
     await queryRunner.query(`DROP TABLE password_resets`);
-  }
-
-  /** Changes the events the outbox takes from the ones it takes now, which other features extend too. */
-  private async setEvents(queryRunner: QueryRunner, change: (events: string[]) => string[]): Promise<void> {
-    const [{ definition }] = (await queryRunner.query(
-      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND conname = 'notifications_event_check'`,
-    )) as Array<{ definition: string }>;
-    const events = [...new Set(change([...definition.matchAll(/'([a-z_]+)'/g)].map((match) => match[1])))];
-    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
-    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(events)}))`);
   }
 }

@@ -1,8 +1,8 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { changeNotificationEvents } from './support/notification-events';
 import { auditHash } from '../src/audit/audit-hash';
 
 const EVENTS = ['account_suspended', 'account_reactivated'];
-const list = (values: string[]) => values.map((value) => `'${value}'`).join(', ');
 
 /**
  * What the operator needs to help people, and to stop them.
@@ -35,7 +35,7 @@ export class OperatorHelp1795823000000 implements MigrationInterface {
     await queryRunner.query(`REVOKE ALL ON FUNCTION platform_audit_head() FROM PUBLIC`);
     await queryRunner.query(`GRANT EXECUTE ON FUNCTION platform_audit_head() TO adhere_app`);
     await this.linkPlatformChain(queryRunner);
-    await this.setEvents(queryRunner, (events) => [...events, ...EVENTS]);
+    await changeNotificationEvents(queryRunner, (events) => [...events, ...EVENTS]);
   }
 
   private async linkPlatformChain(queryRunner: QueryRunner): Promise<void> {
@@ -57,7 +57,7 @@ export class OperatorHelp1795823000000 implements MigrationInterface {
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM notifications WHERE event = ANY ($1)`, [EVENTS]);
-    await this.setEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
+    await changeNotificationEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
     await queryRunner.query(`DROP FUNCTION platform_audit_head()`);
     await queryRunner.query(`DROP INDEX audit_events_platform_idx`);
     await queryRunner.query(`DROP POLICY memberships_operator_read ON memberships`);
@@ -65,15 +65,5 @@ export class OperatorHelp1795823000000 implements MigrationInterface {
     for (const table of ['users', 'organizations']) {
       await queryRunner.query(`ALTER TABLE ${table} DROP COLUMN suspended_at, DROP COLUMN suspended_reason`);
     }
-  }
-
-  /** Changes the events the outbox takes from the ones it takes now, which other features extend too. */
-  private async setEvents(queryRunner: QueryRunner, change: (events: string[]) => string[]): Promise<void> {
-    const [{ definition }] = (await queryRunner.query(
-      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND conname = 'notifications_event_check'`,
-    )) as Array<{ definition: string }>;
-    const events = [...new Set(change([...definition.matchAll(/'([a-z_]+)'/g)].map((match) => match[1])))];
-    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
-    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(events)}))`);
   }
 }

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { NotificationDelivery } from '../src/notifications/notification-delivery';
 import { createToken, OPERATOR, OPERATOR_ENV, UNKNOWN_ID } from './support/assessment-fixtures';
+import { tamperWithAuditEvent } from './support/audit-tamper';
 import { csrfFrom, flashOf, messageFor, open, postForm, textOf, unlabelledControls } from './support/html';
 import { monitoringBody, verifiedAssessment } from './support/review-fixtures';
 import { routeTable } from './support/route-table';
@@ -226,12 +227,7 @@ describe('the operator can help', () => {
     expect(textOf(await open(operator.agent, '/app/admin/audit'))).toContain(`The chain of ${intact.body.checked as number} events is intact`);
 
     const target = events.items[3];
-    await t.sql(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
-    try {
-      await t.sql(`UPDATE audit_events SET data = '{"reason":"forged"}' WHERE id = $1`, [target.id]);
-    } finally {
-      await t.sql(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
-    }
+    await tamperWithAuditEvent(t, target.id, { reason: 'forged' });
     const broken = await admin('get', '/audit/verify').expect(200);
     expect(broken.body).toMatchObject({ valid: false, brokenAt: target.id });
     expect(textOf(await open(operator.agent, '/app/admin/audit'))).toContain(`The chain is broken at event ${target.id as string}`);

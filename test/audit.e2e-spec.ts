@@ -1,4 +1,5 @@
 import { Actor, createTestApp, TestApp } from './support/test-app';
+import { tamperWithAuditEvent } from './support/audit-tamper';
 
 describe('audit log', () => {
   let t: TestApp;
@@ -60,12 +61,7 @@ describe('audit log', () => {
   it('names the first broken link after someone with superuser rights tampers with an event', async () => {
     const { body } = await audit().expect(200);
     const target = body.items[2];
-    await t.sql(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only`);
-    try {
-      await t.sql(`UPDATE audit_events SET data = '{"email":"forged@example.org","role":"owner"}' WHERE id = $1`, [target.id]);
-    } finally {
-      await t.sql(`ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only`);
-    }
+    await tamperWithAuditEvent(t, target.id, { email: 'forged@example.org', role: 'owner' });
     const verification = await audit('/verify').expect(200);
     expect(verification.body).toEqual({ valid: false, checked: 3, brokenAt: target.id });
   });

@@ -21,6 +21,7 @@ export enum AuthErrorCode {
   AccessChanged = 'auth.access_changed',
   ResetLinkExpired = 'auth.reset_link_expired',
   TooManyResets = 'auth.too_many_resets',
+  SsoRequired = 'auth.sso_required',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -44,5 +45,6 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.AccessChanged]: HttpStatus.CONFLICT,
     [AuthErrorCode.ResetLinkExpired]: HttpStatus.GONE,
     [AuthErrorCode.TooManyResets]: HttpStatus.TOO_MANY_REQUESTS,
+    [AuthErrorCode.SsoRequired]: HttpStatus.FORBIDDEN,
   };
 }

@@ -45,6 +45,6 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.AccessChanged]: HttpStatus.CONFLICT,
     [AuthErrorCode.ResetLinkExpired]: HttpStatus.GONE,
     [AuthErrorCode.TooManyResets]: HttpStatus.TOO_MANY_REQUESTS,
-    [AuthErrorCode.SsoRequired]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.SsoRequired]: HttpStatus.UNAUTHORIZED,
   };
 }

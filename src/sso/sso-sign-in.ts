@@ -109,7 +109,10 @@ export class SsoSignIn implements SingleSignOnRule {
         idTokenExpected: true,
       });
     } catch (error) {
-      throw this.failed(`the identity provider's answer did not pass the checks (${error instanceof Error ? error.message : String(error)})`);
+      // oauth4webapi names the claim that did not match (nonce, iss, aud …) in the error's cause.
+      const claim = (error as { cause?: { claim?: unknown } })?.cause?.claim;
+      const reason = `${error instanceof Error ? error.message : String(error)}${typeof claim === 'string' ? `: ${claim}` : ''}`;
+      throw this.failed(`the identity provider's answer did not pass the checks (${reason})`);
     }
     const claims = tokens.claims()!;
     let email = typeof claims.email === 'string' ? claims.email : undefined;

@@ -28,7 +28,7 @@ export class SsoException extends DomainException<SsoErrorCode> {
     [SsoErrorCode.NotConfigured]: HttpStatus.NOT_FOUND,
     [SsoErrorCode.DomainNotFound]: HttpStatus.NOT_FOUND,
     [SsoErrorCode.DomainDecided]: HttpStatus.CONFLICT,
-    [SsoErrorCode.SignInFailed]: HttpStatus.UNAUTHORIZED,
+    [SsoErrorCode.SignInFailed]: HttpStatus.BAD_REQUEST,
     [SsoErrorCode.AddressRefused]: HttpStatus.FORBIDDEN,
   };
 }

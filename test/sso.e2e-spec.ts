@@ -98,6 +98,7 @@ describe('single sign-on', () => {
     const refused = await callback(flow.agent, returned).expect(400);
     expect(textOf(refused.text)).toContain('Single sign-on failed');
     expect(textOf(refused.text)).toContain('sso.sign_in_failed');
+    expect(textOf(refused.text)).toMatch(/state/i);
     await flow.agent.get('/api/v1/auth/session').expect(401);
   });
 

@@ -109,10 +109,11 @@ export class SsoSignIn implements SingleSignOnRule {
         idTokenExpected: true,
       });
     } catch (error) {
-      // oauth4webapi names the claim that did not match (nonce, iss, aud …) in the error's cause.
-      const claim = (error as { cause?: { claim?: unknown } })?.cause?.claim;
-      const reason = `${error instanceof Error ? error.message : String(error)}${typeof claim === 'string' ? `: ${claim}` : ''}`;
-      throw this.failed(`the identity provider's answer did not pass the checks (${reason})`);
+      // openid-client wraps oauth4webapi's error, whose message names the check that failed (the nonce, the issuer …).
+      let reason: unknown = error;
+      while (reason instanceof Error && reason.cause instanceof Error) reason = reason.cause;
+      reason = reason instanceof Error ? reason.message : String(reason);
+      throw this.failed(`the identity provider's answer did not pass the checks (${reason as string})`);
     }
     const claims = tokens.claims()!;
     let email = typeof claims.email === 'string' ? claims.email : undefined;

@@ -59,7 +59,7 @@ describe('single sign-on', () => {
 
     // Not confirmed yet: the domain signs nobody in.
     expect((await discover('alice@acme.test').expect(200)).body).toEqual({ sso: false });
-    const early = await request(t.server).get('/auth/sso/start?email=alice@acme.test').expect(303);
+    const early = await request(t.server).get('/auth/sso/start?email=alice@acme.test').expect(302);
     expect(early.headers.location).toBe('/signin/sso?email=alice%40acme.test');
 
     const pending = await operator.agent.get('/api/v1/admin/sso-domains?status=pending').expect(200);
@@ -234,7 +234,7 @@ describe('single sign-on', () => {
     const signIn = await open(browser, '/signin/sso');
     expect(unlabelledControls(signIn)).toEqual([]);
     expect(signIn).toContain('action="/auth/sso/start"');
-    const unknown = await browser.get('/auth/sso/start?email=zoe@nowhere.test').expect(303);
+    const unknown = await browser.get('/auth/sso/start?email=zoe@nowhere.test').expect(302);
     expect(flashOf(await open(browser, unknown.headers.location))).toContain('No organization signs in addresses like zoe@nowhere.test');
     const started = await browser.get('/auth/sso/start?email=zed@epsilon.test').expect(302);
     const back = await callback(browser, await idp.signIn(started.headers.location, 'zed@epsilon.test')).expect(303);

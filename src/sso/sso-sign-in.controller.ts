@@ -41,7 +41,8 @@ export class SsoSignInController {
     const started = await this.signIn.start(query.email);
     if (!started) {
       setFlash(request, 'error', `No organization signs in addresses like ${query.email} through single sign-on; sign in with your password instead.`);
-      return { url: `${SSO_SIGN_IN_PAGE}?${new URLSearchParams({ email: query.email })}`, statusCode: 303 };
+      // 302, as for the provider: the browser comes back to the form, nothing was refused or written.
+      return { url: `${SSO_SIGN_IN_PAGE}?${new URLSearchParams({ email: query.email })}`, statusCode: 302 };
     }
     request.session.ssoFlow = started.flow;
     return { url: started.url, statusCode: 302 };

@@ -196,6 +196,9 @@ describe('single sign-on', () => {
     expect(form).toContain('href="/signin/sso"');
     const shown = await postForm(page, '/signin', { _csrf: csrfFrom(form), email: carol.user.email, password: PASSWORD }).expect(401);
     expect(messageFor(shown.text, 'email')).toContain('Sign in with your organization');
+    const forgot = await open(page, '/forgot-password');
+    const noReset = await postForm(page, '/forgot-password', { _csrf: csrfFrom(forgot), email: carol.user.email }).expect(401);
+    expect(messageFor(noReset.text, 'email')).toContain('Adhere takes no password for this address');
     // Another domain's people still sign in with their passwords.
     await request(t.server).post('/api/v1/auth/login').send({ email: beta.user.email, password: PASSWORD }).expect(200);
     // Through the identity provider, carol is welcome: her account gets the membership.

@@ -76,12 +76,22 @@ export class SsoSettingsService {
     // Before anything is written: settings whose provider cannot be discovered are refused.
     await this.providers.configuration({ issuer: dto.issuer, clientId: dto.clientId, clientSecret });
     const values = [organization.id, dto.issuer, dto.clientId, this.secrets.seal(clientSecret), dto.defaultRole, dto.ssoOnly ?? false, this.context.userId ?? null];
-    await this.tx.manager.query(
-      `INSERT INTO sso_configs (organization_id, issuer, client_id, client_secret_sealed, default_role, sso_only, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
-       ON CONFLICT (organization_id) DO UPDATE SET issuer = $2, client_id = $3, client_secret_sealed = $4, default_role = $5, sso_only = $6, updated_by = $7,
-         version = sso_configs.version + 1, updated_at = now()`,
+    // The row is locked when it exists; a first save that loses a race to another finds it there and is a 409.
+    const result = (await this.tx.manager.query(
+      existing
+        ? `UPDATE sso_configs SET issuer = $2, client_id = $3, client_secret_sealed = $4, default_role = $5, sso_only = $6, updated_by = $7,
+             version = version + 1, updated_at = now() WHERE organization_id = $1 RETURNING version`
+        : `INSERT INTO sso_configs (organization_id, issuer, client_id, client_secret_sealed, default_role, sso_only, updated_by) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (organization_id) DO NOTHING RETURNING version`,
       values,
-    );
+    )) as unknown[];
+    // TypeORM answers an UPDATE with [rows, count] and an INSERT with its rows.
+    const written = existing ? (result[0] as unknown[]) : result;
+    if (written.length === 0) {
+      throw new SsoException(SsoErrorCode.StaleVersion, 'Someone else set up single sign-on for this organization a moment ago; read the settings and repeat your change.', {
+        version: ['someone else saved first'],
+      });
+    }
     await this.domains.claimExactly(organization.id, dto.domains, this.context.userId);
     await this.audit.record({
       action: existing ? 'sso.updated' : 'sso.configured',

@@ -15,6 +15,8 @@ const LAYERS = [
   'audit',
   'tenancy',
   'auth',
+  // Single sign-on: identity that organizations bring, on top of accounts and sessions.
+  'sso',
   // The operator's help desk, on identity alone.
   'admin',
   // Capabilities that stand on identity alone or on one another in this order.

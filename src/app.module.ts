@@ -27,6 +27,7 @@ import { EvidenceModule } from './evidence/evidence.module';
 import { RequestTransactionInterceptor } from './database/request-transaction.interceptor';
 import { HealthModule } from './health/health.module';
 import { AccountAlertsModule } from './notifications/account-alerts.module';
+import { SsoModule } from './sso/sso.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { RegisterModule } from './register/register.module';
 import { RegisterSiteModule } from './register-site/register-site.module';
@@ -48,6 +49,7 @@ import { VerificationModule } from './verification/verification.module';
     AuditModule,
     TenancyModule,
     AuthModule,
+    SsoModule,
     CodesModule,
     ProviderServicesModule,
     ScreeningModule,

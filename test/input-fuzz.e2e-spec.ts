@@ -132,6 +132,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /operator/screening/hash-lists':                { as: 'operator', valid: [form(() => ({ name: 'fuzz-page-list', text: `${'b'.repeat(64)}\n` })), { multipart: () => ({ fields: { name: 'fuzz-page-list' }, file: textFile('list.txt', `${'b'.repeat(64)}\n`) }) }] },
   'POST /operator/screening/hash-lists/:id/delete':     { as: 'operator', valid: [form()] },
   'POST /operator/screening/incidents/:id/resolve':     { as: 'operator', valid: [form((s) => ({ note: 'Probe: resolved', version: String(s.incident.version) }))] },
+  'GET /api/v1/admin/sso-domains':                      { as: 'operator', valid: [query(['status'])] },
+  'POST /api/v1/admin/sso-domains/:domain/confirm':     { as: 'operator', valid: [json()] },
+  'POST /api/v1/admin/sso-domains/:domain/reject':      { as: 'operator', valid: [json()] },
+  'POST /app/admin/sso-domains/:domain/confirm':        { as: 'operator', valid: [form()] },
+  'POST /app/admin/sso-domains/:domain/reject':         { as: 'operator', valid: [form()] },
 
   // ── the operator: administration (:id is a person, or an organization, of their own) ──
   'GET /api/v1/admin/users':                            { as: 'operator', valid: [query(['q', 'limit', 'offset'])] },
@@ -192,6 +197,11 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /app/:org/services/:id':                        { as: 'owner', valid: [form((s) => ({ name: 'Probe rename', version: String(s.service.version), 'profile[directed_at_children]': 'false' }))] },
   'POST /app/:org/services/:id/delete':                 { as: 'owner', valid: [form()] },
   'POST /app/:org/settings':                            { as: 'owner', valid: [form((s) => ({ name: 'Probe Rename', country: 'FR', version: String(s.organizationVersion) }))] },
+  // Single sign-on: the issuer is a closed loopback port, so discovery fails at once and nothing is stored.
+  'PUT /api/v1/orgs/:org/sso':                          { as: 'owner', valid: [json(() => ({ issuer: 'http://127.0.0.1:9', clientId: 'probe', clientSecret: 'probe-secret', domains: ['probe.example'], defaultRole: 'viewer', ssoOnly: false }))] },
+  'DELETE /api/v1/orgs/:org/sso':                       { as: 'owner', valid: [json()] },
+  'POST /app/:org/settings/sso':                        { as: 'owner', valid: [form(() => ({ issuer: 'http://127.0.0.1:9', clientId: 'probe', clientSecret: 'probe-secret', domains: 'probe.example', defaultRole: 'viewer', ssoOnly: 'true' }))] },
+  'POST /app/:org/settings/sso/delete':                 { as: 'owner', valid: [form()] },
   'POST /app/:org/tokens':                              { as: 'owner', valid: [form(() => ({ name: 'Probe token', scopes: 'read' }))] },
   'POST /app/:org/tokens/:id/revoke':                   { as: 'owner', valid: [form()] },
   'GET /app/:org/audit':                                { as: 'owner', valid: [query(['limit', 'before'])] },
@@ -246,6 +256,9 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /invitations/:token':                           { as: 'newVisitor', valid: [form(() => ({ name: 'Probe Newcomer', password: PASSWORD }))] },
   'POST /setup/:token':                                 { as: 'newVisitor', valid: [form(() => ({ email: 'probe-operator@example.org', name: 'Probe Operator', password: PASSWORD }))] },
   'GET /signin':                                        { as: 'newVisitor', valid: [query(['next'])] },
+  'GET /signin/sso':                                    { as: 'newVisitor', valid: [query(['email'])] },
+  'GET /auth/sso/start':                                { as: 'newVisitor', valid: [query(['email'], () => ({ email: 'probe@nowhere.example' }))] },
+  'POST /api/v1/auth/sso/discover':                     { as: 'visitor', valid: [json(() => ({ email: 'probe@nowhere.example' }))] },
   'POST /api/v1/auth/password-reset':                   { as: 'visitor', valid: [json((s) => ({ email: s.forgetful.email }))] },
   'POST /forgot-password':                              { as: 'visitor', valid: [form((s) => ({ email: s.forgetful.email }))] },
   'POST /api/v1/auth/password-reset/:token':            { as: 'newVisitor', valid: [json(() => ({ password: `${PASSWORD} reset` }))] },
@@ -399,6 +412,8 @@ function paramFor(path: string, name: string, s: Seed): string {
     requirementKey: () => (mb ? s.inReview.requirementKey : s.draft.requirementKey),
     sectionKey: () => s.inReview.sectionKey,
     section: () => s.draft.section,
+    // No organization claims it: deciding it is refused (404), which is what the fuzz may reach.
+    domain: () => 'probe.example',
     token: () => (path.startsWith('/setup/') ? s.setupToken : /reset-password|password-reset/.test(path) ? s.forgetful.resetToken : s.invitationToken),
     id: () => {
       if (path.includes('/hash-lists/:id')) return s.hashListId;

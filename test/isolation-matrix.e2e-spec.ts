@@ -204,6 +204,10 @@ const EXPECTED: Record<string, RouteSpec> = {
   'GET /health/live':                                     { expect: [200, 200, 200, 200, 200, 401, 401] },
   'GET /health/ready':                                    { expect: [200, 200, 200, 200, 200, 401, 401] },
   'GET /signin':                                          { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'GET /signin/sso':                                      { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'POST /api/v1/auth/sso/discover':                       { expect: [200, 200, 200, 200, 200, 401, 401], writesNothing: true, body: (c) => ({ json: { email: `probe-${c.n}@nowhere.example` } }) },
+  'GET /auth/sso/start':                                  { expect: [302, 302, 302, 302, 302, 303, 303], query: '?email=probe%40nowhere.example' },
+  'GET /auth/sso/callback':                               { expect: [400, 400, 400, 400, 400, 303, 303], query: '?code=probe&state=probe' },
   'GET /signup':                                          { expect: [200, 200, 200, 200, 200, 303, 303] },
   'GET /signout':                                         { expect: [200, 200, 200, 200, 200, 303, 303] },
   'GET /login':                                           { expect: [301, 301, 301, 301, 301, 303, 303] },
@@ -272,6 +276,12 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /operator/screening/hash-lists':                  { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['name', 'probe-list'], ['text', `${'a'.repeat(64)}\n`]] }) },
   'POST /operator/screening/hash-lists/:id/delete':       { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [] }) },
   'POST /operator/screening/incidents/:id/resolve':       { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['note', 'Probe: resolving'], ['version', '1']] }) },
+  'GET /app/admin/sso-domains':                           { expect: [303, 403, 403, 403, 403, 303, 303] },
+  'POST /app/admin/sso-domains/:domain/confirm':          { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [] }) },
+  'POST /app/admin/sso-domains/:domain/reject':           { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [] }) },
+  'GET /api/v1/admin/sso-domains':                        { expect: [401, 403, 403, 403, 403, 401, 401] },
+  'POST /api/v1/admin/sso-domains/:domain/confirm':       { expect: [401, 403, 403, 403, 403, 401, 401], body: NO_BODY },
+  'POST /api/v1/admin/sso-domains/:domain/reject':        { expect: [401, 403, 403, 403, 403, 401, 401], body: NO_BODY },
   'POST /operator/codes/check':                           { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['source', GREEN_HOSTING_YAML]] }) },
   'POST /operator/codes/import':                          { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [['source', GREEN_HOSTING_YAML]] }) },
   'POST /operator/codes/:code/versions/:version/publish': { expect: [401, 403, 403, 403, 403, 401, 401], body: () => ({ form: [] }) },
@@ -319,6 +329,9 @@ const EXPECTED: Record<string, RouteSpec> = {
   // ── organization: A's API ──
   'GET /api/v1/orgs/:org':                                { expect: [401, 404, 404, 200, 200, 401, 401], readsTarget: true },
   'PATCH /api/v1/orgs/:org':                              { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { name: 'Probe Rename', country: 'FR', version: c.s.a.version } }) },
+  'GET /api/v1/orgs/:org/sso':                            { expect: [401, 404, 404, 403, 403, 401, 401] },
+  'PUT /api/v1/orgs/:org/sso':                            { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ json: { issuer: 'https://idp.example.com', clientId: 'probe', clientSecret: 'probe-secret', domains: [`probe-${c.n}.example`], defaultRole: 'viewer' } }) },
+  'DELETE /api/v1/orgs/:org/sso':                         { expect: [401, 404, 404, 403, 403, 401, 401], body: NO_BODY },
   'GET /api/v1/orgs/:org/accreditations':                 { expect: [401, 404, 404, 200, 200, 401, 401] },
   'GET /api/v1/orgs/:org/audit':                          { expect: [401, 404, 404, 403, 200, 401, 401], readsTarget: true },
   'GET /api/v1/orgs/:org/audit/verify':                   { expect: [401, 404, 404, 403, 200, 401, 401] },
@@ -411,6 +424,9 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /app/:org/services/:id/delete':                   { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
   'GET /app/:org/settings':                               { expect: [303, 404, 404, 403, 403, 303, 303] },
   'POST /app/:org/settings':                              { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['name', 'Probe Rename'], ['country', 'FR'], ['version', String(c.s.a.version)]] }) },
+  'GET /app/:org/settings/sso':                           { expect: [303, 404, 404, 403, 403, 303, 303] },
+  'POST /app/:org/settings/sso':                          { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['issuer', 'https://idp.example.com'], ['clientId', 'probe'], ['clientSecret', 'probe-secret'], ['domains', `probe-${c.n}.example`], ['defaultRole', 'viewer']] }) },
+  'POST /app/:org/settings/sso/delete':                   { expect: [401, 404, 404, 403, 403, 401, 401], body: () => ({ form: [] }) },
   'GET /app/:org/tokens':                                 { expect: [303, 404, 404, 403, 403, 303, 303] },
   'GET /app/:org/tokens/new':                             { expect: [303, 404, 404, 403, 403, 303, 303] },
   'POST /app/:org/tokens':                                { expect: [401, 404, 404, 403, 403, 401, 401], body: (c) => ({ form: [['name', `Probe ${c.n}`], ['scopes', 'read']] }) },
@@ -971,6 +987,9 @@ describe('tenant isolation matrix', () => {
         if (path.includes('/admin/organizations/:id')) return s.a.id;
         if (path.includes('/sessions/:id')) return 'a'.repeat(32);
         return undefined;
+      case 'domain':
+        // Nobody in the matrix may decide a claim, so any well-formed domain does.
+        return 'probe.example';
       case 'token':
         if (path.startsWith('/setup/')) return s.setupToken;
         if (path.includes('reset-password/:token') || path.includes('password-reset/:token')) return s.resetToken;

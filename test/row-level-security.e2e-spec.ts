@@ -14,6 +14,7 @@ const TENANT_TABLES = [
   'answers',
   'answer_evidence',
   'assessment_submissions',
+  'sso_configs',
 ];
 /** The monitoring bodies' working records of a review: their rows belong to the monitoring body. */
 const MONITORING_BODY_TABLES = ['reviews', 'review_declarations', 'findings', 'finding_notes', 'section_summaries', 'decisions'];
@@ -110,6 +111,10 @@ describe('row-level security', () => {
         .expect(201)
         .then((service) => declare(actor, service.body.id, monitorOf.get(actor)!.organization.slug))
         .then((assessmentId) => review(monitorOf.get(actor)!, assessmentId));
+      // Saving through the API needs a live identity provider (test/sso.e2e-spec.ts); the policy is what is tested here.
+      await t.sql(`INSERT INTO sso_configs (organization_id, issuer, client_id, client_secret_sealed, default_role) VALUES ($1, 'https://idp.example.com', 'probe', 'sealed', 'viewer')`, [
+        actor.organization.id,
+      ]);
     }
   });
   afterAll(() => t.close());

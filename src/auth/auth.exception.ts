@@ -23,6 +23,7 @@ export enum AuthErrorCode {
   TooManyResets = 'auth.too_many_resets',
   SessionNotFound = 'auth.session_not_found',
   TokenCreatorSuspended = 'auth.token_creator_suspended',
+  SsoRequired = 'auth.sso_required',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -48,6 +49,7 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.TooManyResets]: HttpStatus.TOO_MANY_REQUESTS,
     [AuthErrorCode.SessionNotFound]: HttpStatus.NOT_FOUND,
     [AuthErrorCode.TokenCreatorSuspended]: HttpStatus.UNAUTHORIZED,
+    [AuthErrorCode.SsoRequired]: HttpStatus.UNAUTHORIZED,
   };
 }
 

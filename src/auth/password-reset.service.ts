@@ -6,6 +6,7 @@ import { AccountAlerts } from './account-alerts';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { PasswordResetLimits } from './password-reset-limits';
 import { SignInThrottle } from './sign-in-throttle';
+import { SingleSignOnRule, ssoRequiredMessage } from './single-sign-on-rule';
 import { UserSessions } from './user-sessions';
 
 export const RESET_LINK_MINUTES = 30;
@@ -28,10 +29,12 @@ export class PasswordResetService {
     private readonly throttle: SignInThrottle,
     private readonly alerts: AccountAlerts,
     private readonly sessions: UserSessions,
+    private readonly singleSignOn: SingleSignOnRule,
   ) {}
 
   /** Sends a link to the account of this address, if there is one and its limit allows; answers alike either way. */
   async request(email: string, ip: string | undefined): Promise<void> {
+    await this.refuseSsoOnly(email);
     const admitted = await this.limits.admit(email, ip);
     const user = await this.users.findByEmail(email);
     // The same statements for an unknown address, which inserts nothing, so that it takes as long.
@@ -72,12 +75,21 @@ export class PasswordResetService {
     )) as [Array<{ userId: string }>, number];
     const userId = used[0]?.userId;
     if (!userId) throw this.gone();
+    // A link sent before the organization made SSO its only way in sets no password either.
+    const [owner] = (await manager.query(`SELECT email FROM users WHERE id = $1`, [userId])) as Array<{ email: string }>;
+    await this.refuseSsoOnly(owner.email);
     await this.users.resetPassword(userId, password);
     // The account's other links were for the password that is gone.
     await manager.query(`UPDATE password_resets SET used_at = now() WHERE user_id = $1 AND used_at IS NULL`, [userId]);
     await this.sessions.endAll(userId);
     await this.throttle.release(userId);
     await this.alerts.passwordReset({ userId, at: new Date() });
+  }
+
+  /** An address its organization signs in by SSO has no password to reset; saying so tells nothing of any account. */
+  private async refuseSsoOnly(email: string): Promise<void> {
+    const ssoOnly = await this.singleSignOn.ssoOnlyFor(email);
+    if (ssoOnly) throw new AuthException(AuthErrorCode.SsoRequired, ssoRequiredMessage(ssoOnly), { email: [ssoRequiredMessage(ssoOnly)] });
   }
 
   private gone(): AuthException {

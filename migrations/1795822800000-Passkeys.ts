@@ -17,7 +17,7 @@ export class Passkeys1795822800000 implements MigrationInterface {
       CREATE TABLE passkeys (
         id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
         user_id uuid NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-        credential_id text NOT NULL UNIQUE CHECK (credential_id ~ '^[A-Za-z0-9_-]{16,1366}$'),
+        credential_id text NOT NULL UNIQUE CHECK (length(credential_id) BETWEEN 16 AND 1366 AND credential_id ~ '^[A-Za-z0-9_-]+$'),
         public_key bytea NOT NULL,
         sign_count bigint NOT NULL DEFAULT 0 CHECK (sign_count >= 0),
         transports text[] NOT NULL DEFAULT '{}',

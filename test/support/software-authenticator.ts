@@ -11,7 +11,8 @@ import { Encoder } from 'cbor-x';
  */
 
 // Plain CBOR as the specification writes it: maps as maps (no tag 259), byte strings without tags.
-const cbor = new Encoder({ useRecords: false, variableMapSize: true, useTag259ForMaps: false, tagUint8Array: false });
+// `useTag259ForMaps` is an option cbor-x reads but does not declare in its types.
+const cbor = new Encoder({ useRecords: false, variableMapSize: true, useTag259ForMaps: false, tagUint8Array: false } as ConstructorParameters<typeof Encoder>[0]);
 const b64url = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64url');
 const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).digest();
 
@@ -141,3 +142,20 @@ export class SoftwareAuthenticator {
     return b64url(Buffer.from(JSON.stringify({ type, challenge, origin: ceremony.origin ?? this.origin, crossOrigin: false })));
   }
 }
+
+/** WebAuthn answers of the right shape, signed by no authenticator: what route-wide suites send the passkey routes. */
+const UNSIGNED = Buffer.from('bytes of no real passkey answer').toString('base64url');
+export const UNSIGNED_REGISTRATION = {
+  id: UNSIGNED,
+  rawId: UNSIGNED,
+  type: 'public-key',
+  clientExtensionResults: {},
+  response: { clientDataJSON: UNSIGNED, attestationObject: UNSIGNED },
+};
+export const UNSIGNED_ASSERTION = {
+  id: UNSIGNED,
+  rawId: UNSIGNED,
+  type: 'public-key',
+  clientExtensionResults: {},
+  response: { clientDataJSON: UNSIGNED, authenticatorData: UNSIGNED, signature: UNSIGNED },
+};

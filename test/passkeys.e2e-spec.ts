@@ -149,6 +149,35 @@ describe('passkeys', () => {
     await cloned.agent.get('/api/v1/auth/session').expect(401);
   });
 
+  it('completes a sign-in whose password was right as its second factor, with that person’s passkey only', async () => {
+    const alice = await withPasskey();
+    const bob = await withPasskey();
+    // A browser whose password sign-in waits for its second factor, as awaitSecondFactor leaves its session.
+    const agent = request.agent(t.server);
+    const page = await agent.get('/signin').expect(200);
+    const sid = decodeURIComponent(/adhere\.sid=s:([^.;]+)/.exec(decodeURIComponent(String(page.headers['set-cookie'])))![1]);
+    const pending = { userId: alice.actor.user.id, methods: ['passkey'], since: Date.now() };
+    await t.sql(`UPDATE sessions SET sess = (sess::jsonb || jsonb_build_object('pendingSignIn', $2::jsonb))::json WHERE sid = $1`, [sid, JSON.stringify(pending)]);
+    await agent.get('/api/v1/auth/session').expect(401);
+
+    const options = await agent.post('/api/v1/auth/login/passkey/options').expect(200);
+    expect(options.body.allowCredentials).toEqual([{ id: alice.authenticator.credentials[0].id.toString('base64url'), type: 'public-key', transports: ['internal'] }]);
+    // Bob's passkey, offered anyway (a discoverable credential ignores the list): not Alice's second factor.
+    const bobs = await agent.post('/api/v1/auth/login/passkey').send({ response: bob.authenticator.get({ ...options.body, allowCredentials: [] }) }).expect(401);
+    expect(bobs.body).toMatchObject({ code: 'passkey.unknown_credential', message: 'This passkey is not one of the passkeys of your account.' });
+    await agent.get('/api/v1/auth/session').expect(401);
+
+    const again = await agent.post('/api/v1/auth/login/passkey/options').expect(200);
+    const signedIn = await agent.post('/api/v1/auth/login/passkey').send({ response: alice.authenticator.get(again.body) }).expect(200);
+    expect(signedIn.body).toEqual({ user: alice.actor.user });
+    expect((await agent.get('/api/v1/auth/session').expect(200)).body.user.id).toBe(alice.actor.user.id);
+    const [session] = await t.sql<{ sess: { pendingSignIn?: unknown; secondFactorAt?: number } }>(`SELECT sess FROM sessions WHERE sess -> 'passport' ->> 'user' = $1 ORDER BY expire DESC LIMIT 1`, [alice.actor.user.id]);
+    expect(session.sess.pendingSignIn).toBeUndefined();
+    expect(session.sess.secondFactorAt).toBeGreaterThan(pending.since - 1);
+    const audit = await t.sql<{ data: Record<string, unknown> }>(`SELECT data FROM audit_events WHERE action = 'account.signed_in' AND target_id = $1`, [alice.actor.user.id]);
+    expect(audit).toEqual([{ data: { method: 'passkey', passkeyId: alice.passkeyId, secondFactor: true } }]);
+  });
+
   it('proves a passkey again for a step-up, with the person’s own passkeys only', async () => {
     const alice = await withPasskey();
     const bob = await withPasskey();

@@ -1,10 +1,11 @@
-import { createServer, type AddressInfo } from 'node:net';
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { AccessibilityAudit, goBy, launchChromium, newBrowserContext, step } from './support/browser';
+import { AccessibilityAudit, freePort, goBy, launchChromium, newBrowserContext, step } from './support/browser';
 import { startSmtpTestServer, type SmtpTestServer } from './support/smtp-test-server';
 import { createTestApp, TestApp } from './support/test-app';
 
 const PASSWORD = 'a long passphrase nobody guesses';
+/** A platform authenticator that verifies its user, as a laptop's fingerprint reader does (CTAP2, resident keys). */
+const AUTHENTICATOR = { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true } as const;
 
 /** Someone at their own browser, with the authenticator built into it. */
 interface Person {
@@ -14,15 +15,6 @@ interface Person {
   /** Chromium's DevTools session on the page, through which its virtual authenticator is driven. */
   devtools: CDPSession;
   authenticatorId: string;
-}
-
-/** A free port for the application, known before it starts so that its links (PUBLIC_URL) point to it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**
@@ -82,10 +74,14 @@ describe('identity in a browser', () => {
     });
     const devtools = await context.newCDPSession(page);
     await devtools.send('WebAuthn.enable');
-    const { authenticatorId } = await devtools.send('WebAuthn.addVirtualAuthenticator', {
-      options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true },
-    });
+    const { authenticatorId } = await devtools.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR });
     return { name, email, page, devtools, authenticatorId };
+  }
+
+  /** Another device in the person's hands: a new authenticator, empty, instead of the one before. */
+  async function switchAuthenticator(who: Person): Promise<void> {
+    await who.devtools.send('WebAuthn.removeVirtualAuthenticator', { authenticatorId: who.authenticatorId });
+    who.authenticatorId = (await who.devtools.send('WebAuthn.addVirtualAuthenticator', { options: AUTHENTICATOR })).authenticatorId;
   }
 
   async function arrived(who: Person, pageName: string): Promise<void> {
@@ -167,6 +163,26 @@ describe('identity in a browser', () => {
     await expect(rosa.page.getByRole('article', { name: 'Passkeys' }).getByRole('row').filter({ hasText: 'Work laptop' }).innerText()).resolves.not.toContain('never');
     const [credential] = await credentialsOf(rosa);
     expect(credential.signCount).toBeGreaterThanOrEqual(1);
+  });
+
+  identityStep('she adds a passkey from another device and removes it with her password and a passkey', async () => {
+    // The laptop's authenticator holds a passkey here already, so the site asks it not to make a second
+    // one: the other device is another authenticator, and the laptop's comes back afterwards.
+    const laptop = await credentialsOf(rosa);
+    await switchAuthenticator(rosa);
+    await rosa.page.getByLabel('Name of the new passkey').fill('Old phone');
+    await follow(rosa, () => rosa.page.getByRole('button', { name: 'Add a passkey' }).click(), 'the account page, with a passkey');
+    const row = rosa.page.getByRole('article', { name: 'Passkeys' }).getByRole('row').filter({ hasText: 'Old phone' });
+    await row.getByLabel('Your password, to remove “Old phone”').fill('not her password');
+    await row.getByRole('button', { name: 'Remove “Old phone”' }).click();
+    await expect(rosa.page.getByRole('status').innerText()).resolves.toContain('The password is wrong.');
+    await row.getByLabel('Your password, to remove “Old phone”').fill(PASSWORD);
+    await follow(rosa, () => row.getByRole('button', { name: 'Remove “Old phone”' }).click(), 'the account page, with a passkey');
+    const names = await rosa.page.getByRole('article', { name: 'Passkeys' }).locator('tbody tr td:first-child').allInnerTexts();
+    expect(names).toEqual(['Work laptop']);
+    expect(await mailTo(rosa.email, /A passkey was removed/)).toContain('“Old phone” was removed');
+    await switchAuthenticator(rosa);
+    await rosa.devtools.send('WebAuthn.addCredential', { authenticatorId: rosa.authenticatorId, credential: laptop[0] });
   });
 
   async function expectText(who: Person, text: string): Promise<void> {

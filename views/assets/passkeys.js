@@ -35,9 +35,26 @@
     say(cancelled ? 'The passkey request was cancelled or timed out. Try again.' : error.message, true);
   }
 
-  function busy(button, on) {
-    button.disabled = on;
-    button.setAttribute('aria-busy', on ? 'true' : 'false');
+  // One ceremony: the button waits while the browser and the server answer, then the page moves on.
+  function ceremony(button, work, done) {
+    button.disabled = true;
+    button.setAttribute('aria-busy', 'true');
+    work()
+      .then(done)
+      .catch(failed)
+      .finally(function () {
+        button.disabled = false;
+        button.setAttribute('aria-busy', 'false');
+      });
+  }
+
+  // Options from the server, the authenticator's answer to them, and that answer sent on.
+  function answer(start, optionsPath, send) {
+    return api('POST', optionsPath)
+      .then(function (json) {
+        return start({ optionsJSON: json });
+      })
+      .then(send);
   }
 
   root.querySelectorAll('[data-passkey-only]').forEach(function (part) {
@@ -48,70 +65,57 @@
   if (add) {
     add.addEventListener('submit', function (event) {
       event.preventDefault();
-      var button = add.querySelector('button');
       var name = add.querySelector('input[name="name"]').value;
-      busy(button, true);
-      api('POST', '/api/v1/auth/passkeys/registration-options')
-        .then(function (options) {
-          return webauthn.startRegistration({ optionsJSON: options });
-        })
-        .then(function (response) {
-          return api('POST', '/api/v1/auth/passkeys', { name: name, response: response });
-        })
-        .then(function (passkey) {
+      ceremony(
+        add.querySelector('button'),
+        function () {
+          return answer(webauthn.startRegistration, '/api/v1/auth/passkeys/registration-options', function (response) {
+            return api('POST', '/api/v1/auth/passkeys', { name: name, response: response });
+          });
+        },
+        function (passkey) {
           say('The passkey “' + passkey.name + '” was added. You can now sign in with it.');
           window.location.assign('/account');
-        })
-        .catch(failed)
-        .finally(function () {
-          busy(button, false);
-        });
+        },
+      );
     });
   }
 
   root.querySelectorAll('form[data-passkey-remove]').forEach(function (form) {
     form.addEventListener('submit', function (event) {
       event.preventDefault();
-      var button = form.querySelector('button');
       var password = form.querySelector('input[name="password"]').value;
-      busy(button, true);
-      api('POST', '/api/v1/auth/step-up/passkey/options')
-        .then(function (options) {
-          return webauthn.startAuthentication({ optionsJSON: options });
-        })
-        .then(function (response) {
-          return api('DELETE', '/api/v1/auth/passkeys/' + encodeURIComponent(form.getAttribute('data-passkey-remove')), { password: password, response: response });
-        })
-        .then(function () {
+      var id = form.getAttribute('data-passkey-remove');
+      ceremony(
+        form.querySelector('button'),
+        function () {
+          return answer(webauthn.startAuthentication, '/api/v1/auth/step-up/passkey/options', function (response) {
+            return api('DELETE', '/api/v1/auth/passkeys/' + encodeURIComponent(id), { password: password, response: response });
+          });
+        },
+        function () {
           say('The passkey was removed.');
           window.location.assign('/account');
-        })
-        .catch(failed)
-        .finally(function () {
-          busy(button, false);
-        });
+        },
+      );
     });
   });
 
   var signIn = root.querySelector('button[data-passkey-sign-in]');
   if (signIn) {
     signIn.addEventListener('click', function () {
-      busy(signIn, true);
-      api('POST', '/api/v1/auth/login/passkey/options')
-        .then(function (options) {
-          return webauthn.startAuthentication({ optionsJSON: options });
-        })
-        .then(function (response) {
-          return api('POST', '/api/v1/auth/login/passkey', { response: response });
-        })
-        .then(function () {
+      ceremony(
+        signIn,
+        function () {
+          return answer(webauthn.startAuthentication, '/api/v1/auth/login/passkey/options', function (response) {
+            return api('POST', '/api/v1/auth/login/passkey', { response: response });
+          });
+        },
+        function () {
           say('Signed in.');
           window.location.assign(signIn.getAttribute('data-next') || '/');
-        })
-        .catch(failed)
-        .finally(function () {
-          busy(signIn, false);
-        });
+        },
+      );
     });
   }
 })();

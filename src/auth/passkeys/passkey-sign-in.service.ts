@@ -32,10 +32,8 @@ export class PasskeySignIn {
   /** The person whose passkey answered; the caller then starts their session. */
   async verify(request: Request, response: AuthenticationResponseJSON): Promise<User> {
     const pending = pendingSignIn(request);
-    return this.tx.runScoped({ userId: pending?.userId }, async () => {
+    const userId = await this.tx.runScoped({ userId: pending?.userId }, async () => {
       const { userId, passkeyId } = await this.assertions.verify(request, 'sign-in', response, pending?.userId);
-      const user = await this.users.findActive(userId);
-      if (!user) throw new PasskeyException(PasskeyErrorCode.UnknownCredential, 'This passkey is not known to Adhere: it was removed, or it belongs to another site.');
       await this.audit.record({
         organizationId: null,
         actorUserId: userId,
@@ -44,7 +42,12 @@ export class PasskeySignIn {
         targetId: userId,
         data: { method: 'passkey', passkeyId, secondFactor: Boolean(pending) },
       });
-      return user;
+      return userId;
     });
+    // After the commit, as a session restores its person (the passkey's owner cannot be gone: the key
+    // goes with the account).
+    const user = await this.users.findActive(userId);
+    if (!user) throw new PasskeyException(PasskeyErrorCode.UnknownCredential, 'This passkey is not known to Adhere: it was removed, or it belongs to another site.');
+    return user;
   }
 }

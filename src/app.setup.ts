@@ -63,6 +63,8 @@ export function configureApp(nest: INestApplication): NestExpressApplication {
 
   // Before the session: the same files for everyone, cacheable, and no session read to serve them.
   app.useStaticAssets(join(root, 'node_modules', '@picocss', 'pico', 'css'), { prefix: '/assets/pico/' });
+  // The browser half of WebAuthn, as its package builds it, for the passkey pages' script.
+  app.useStaticAssets(join(root, 'node_modules', '@simplewebauthn', 'browser', 'dist', 'bundle'), { prefix: '/assets/webauthn/' });
   app.useStaticAssets(join(root, 'views', 'assets'), { prefix: '/assets/' });
   app.use(privateAnswers);
   // Sessions live in PostgreSQL, in the application's own connection pool, so every instance shares them.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { newSecretToken } from '../src/common/secret-token';
+import { AppConfig } from '../src/config/app-config.service';
 import { accredit, asCaller, call, CODE, createService, day, NOT_CHILD_DIRECTED, OPERATOR, OPERATOR_ENV, orgPath, startAssessment, uploadFile, VERSION } from './support/assessment-fixtures';
 import { complaintId, fileComplaint } from './support/complaint-fixtures';
 import {
@@ -23,6 +24,7 @@ import {
 import { csrfFrom } from './support/html';
 import { monitoringBody, openReview, verifiedAssessment, type Team } from './support/review-fixtures';
 import { routeTable } from './support/route-table';
+import { SoftwareAuthenticator, UNSIGNED_ASSERTION, UNSIGNED_REGISTRATION } from './support/software-authenticator';
 import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
 import { submittedAssessment } from './support/verification-fixtures';
 
@@ -269,6 +271,13 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /signin':                                       { as: 'newVisitor', valid: [form((s) => ({ email: s.walkIn.email, password: PASSWORD }))] },
   'PUT /api/v1/auth/password':                          { as: 'newSession', valid: [json(() => ({ currentPassword: PASSWORD, newPassword: `${PASSWORD} renewed` }))] },
   'POST /account/password':                             { as: 'newSession', valid: [form(() => ({ currentPassword: PASSWORD, newPassword: `${PASSWORD} renewed` }))] },
+  'POST /api/v1/auth/passkeys/registration-options':   { as: 'owner', valid: [json()] },
+  'POST /api/v1/auth/passkeys':                         { as: 'owner', valid: [json(() => ({ name: 'Probe key', response: UNSIGNED_REGISTRATION }))] },
+  'DELETE /api/v1/auth/passkeys/:id':                   { as: 'owner', valid: [json(() => ({ password: PASSWORD, response: UNSIGNED_ASSERTION }))] },
+  'POST /api/v1/auth/step-up/passkey/options':          { as: 'owner', valid: [json()] },
+  'POST /api/v1/auth/step-up/passkey':                  { as: 'owner', valid: [json(() => ({ response: UNSIGNED_ASSERTION }))] },
+  'POST /api/v1/auth/login/passkey/options':            { as: 'visitor', valid: [json()] },
+  'POST /api/v1/auth/login/passkey':                    { as: 'newVisitor', valid: [json(() => ({ response: UNSIGNED_ASSERTION }))] },
   'POST /api/v1/auth/logout':                           { as: 'newSession', valid: [json()] },
   'POST /signout':                                      { as: 'newSession', valid: [form()] },
   'POST /api/v1/auth/sessions/end-others':              { as: 'newSession', valid: [json()] },
@@ -293,6 +302,8 @@ interface Seed {
   invitationId: string;
   invitationToken: string;
   tokenId: string;
+  /** The provider's owner's passkey. */
+  passkeyId: string;
   service: { id: string; version: number };
   /** A service of its own for the delete routes, so that the other routes keep theirs. */
   deletableServiceId: string;
@@ -339,6 +350,9 @@ async function seed(t: TestApp): Promise<Seed> {
   const invitation = await call(t, owner, 'post', `${orgPath(slug)}/invitations`).send({ email: 'pending@example.org', role: 'viewer' }).expect(201);
   const toAccept = await call(t, owner, 'post', `${orgPath(slug)}/invitations`).send({ email: 'newcomer@example.org', role: 'viewer' }).expect(201);
   const token = await call(t, owner, 'post', `${orgPath(slug)}/tokens`).send({ name: 'To revoke', scopes: ['read'] }).expect(201);
+  const passkeyOptions = await call(t, owner, 'post', '/api/v1/auth/passkeys/registration-options').expect(200);
+  const authenticator = new SoftwareAuthenticator(t.app.get(AppConfig).publicOrigin);
+  const passkey = await call(t, owner, 'post', '/api/v1/auth/passkeys').send({ name: 'Owner’s laptop', response: authenticator.create(passkeyOptions.body) }).expect(201);
 
   const service = await createService(t, owner, slug, NOT_CHILD_DIRECTED, 'Probed service');
   const deletable = await createService(t, owner, slug, NOT_CHILD_DIRECTED, 'Deletable service');
@@ -380,6 +394,7 @@ async function seed(t: TestApp): Promise<Seed> {
     invitationId: invitation.body.id,
     invitationToken: toAccept.body.token,
     tokenId: token.body.id,
+    passkeyId: passkey.body.id,
     service: { id: service.id, version: 1 },
     deletableServiceId: deletable.id,
     unassessedServiceId: unassessed.id,
@@ -427,6 +442,7 @@ function paramFor(path: string, name: string, s: Seed): string {
       if (path.includes('/services/:id')) return s.service.id;
       if (path.includes('/evidence/:id')) return s.evidence.id;
       if (path.includes('/tokens/:id')) return s.tokenId;
+      if (path.includes('/passkeys/:id')) return s.passkeyId;
       if (VERIFICATION_ACTS.test(path)) return s.verified.id;
       if (path.includes('/reviews/:id')) return s.inReview.id;
       if (path.endsWith('/withdraw')) return s.withdrawableId;

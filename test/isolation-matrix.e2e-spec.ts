@@ -6,8 +6,10 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { DataSource } from 'typeorm';
 import { newSecretToken } from '../src/common/secret-token';
+import { AppConfig } from '../src/config/app-config.service';
 import { csrfFrom } from './support/html';
 import { routeTable } from './support/route-table';
+import { SoftwareAuthenticator, UNSIGNED_ASSERTION, UNSIGNED_REGISTRATION } from './support/software-authenticator';
 import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
 
 /**
@@ -488,6 +490,17 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /reset-password/:token':                          { expect: [410, 410, 410, 410, 410, 401, 401], body: () => ({ form: [['password', PASSWORD], ['confirmation', PASSWORD]] }) },
   'POST /api/v1/auth/password-reset/:token':              { expect: [410, 410, 410, 410, 410, 401, 401], body: () => ({ json: { password: PASSWORD } }) },
 
+  // ── passkeys: each person's own. Nobody here has a passkey or a challenge but A's owner, whose passkey is
+  // the `:id`; an answer to no challenge is a 401 for whoever sends it ──
+  'POST /api/v1/auth/passkeys/registration-options':       { expect: [401, 200, 200, 200, 403, 401, 401], body: () => ({ json: {} }) },
+  'POST /api/v1/auth/passkeys':                            { expect: [401, 401, 401, 401, 403, 401, 401], body: (c) => ({ json: { name: `Probe ${c.n}`, response: UNSIGNED_REGISTRATION } }) },
+  'GET /api/v1/auth/passkeys':                             { expect: [401, 200, 200, 200, 403, 401, 401] },
+  'DELETE /api/v1/auth/passkeys/:id':                      { expect: [401, 404, 404, 404, 403, 401, 401], body: (c) => ({ json: { password: c.person.password, response: UNSIGNED_ASSERTION } }) },
+  'POST /api/v1/auth/step-up/passkey/options':             { expect: [401, 409, 409, 409, 403, 401, 401], body: () => ({ json: {} }) },
+  'POST /api/v1/auth/step-up/passkey':                     { expect: [401, 401, 401, 401, 403, 401, 401], body: () => ({ json: { response: UNSIGNED_ASSERTION } }) },
+  'POST /api/v1/auth/login/passkey/options':               { expect: [200, 200, 200, 200, 200, 401, 401], body: () => ({ json: {} }) },
+  'POST /api/v1/auth/login/passkey':                       { expect: [401, 401, 401, 401, 401, 401, 401], body: () => ({ json: { response: UNSIGNED_ASSERTION } }) },
+
   // ── first-run setup: a real, unused setup link, but an operator exists, so it is unusable for everyone ──
   'GET /setup/:token':                                    { expect: [404, 404, 404, 404, 404, 303, 303] },
   'POST /setup/:token':                                   { expect: [404, 404, 404, 404, 404, 401, 401], throwaway: true, body: (c) => ({ form: [['email', `operator-${c.n}@example.org`], ['name', 'Probe Operator'], ['password', PASSWORD]] }) },
@@ -641,6 +654,8 @@ interface Seed {
   /** The complaint filed about P's entry: M's, its complainant's address carrying CANARY_M. */
   complaint: { id: string; reference: string; secret: string; version: number };
   targetTokenId: string;
+  /** A passkey of A's owner, its name carrying the canary. */
+  targetPasskeyId: string;
   accreditationId: string;
   setupToken: string;
   /** A password reset link of A's owner, expired. */
@@ -759,6 +774,14 @@ describe('tenant isolation matrix', () => {
       await request(t.server).get(`/api/v1/orgs/${owner.organization.slug}`).set('Authorization', `Bearer ${working.token}`).expect(200);
     }
     await t.sql(`UPDATE api_tokens SET expires_at = now() - interval '1 day' WHERE id = $1`, [expired.id]);
+    // A's owner's passkey, enrolled as the account page does, from a software authenticator.
+    const passkeyOptions = await owner.agent.post('/api/v1/auth/passkeys/registration-options').set('X-CSRF-Token', owner.csrf).expect(200);
+    const authenticator = new SoftwareAuthenticator(t.app.get(AppConfig).publicOrigin);
+    const passkey = await owner.agent
+      .post('/api/v1/auth/passkeys')
+      .set('X-CSRF-Token', owner.csrf)
+      .send({ name: `Passkey ${CANARY}`, response: authenticator.create(passkeyOptions.body) })
+      .expect(201);
     await ownerApi('delete', `/tokens/${revoked.id}`).expect(204);
 
     // Target monitoring body M, accredited for the code by the operator (seeding only).
@@ -921,6 +944,7 @@ describe('tenant isolation matrix', () => {
       entry: { id: entry.id, attestation: attested.body.attestation },
       complaint: { id: complaint.id, reference: filed.body.reference, secret: filed.body.secret, version: complaint.version },
       targetTokenId: target.id,
+      targetPasskeyId: passkey.body.id,
       accreditationId: accreditation.body.id,
       setupToken: setup.token,
       resetToken: expiredReset.token,
@@ -982,6 +1006,7 @@ describe('tenant isolation matrix', () => {
         if (path.includes('/reviews/:id')) return s.submittedAssessmentId;
         if (path.includes('/assessments/:id')) return s.assessment.id;
         if (path.includes('/tokens/:id')) return s.targetTokenId;
+        if (path.includes('/passkeys/:id')) return s.targetPasskeyId;
         if (path.includes('/accreditations/:id')) return s.accreditationId;
         if (path.includes('/admin/users/:id')) return s.mReview.leadId;
         if (path.includes('/admin/organizations/:id')) return s.a.id;
@@ -1073,7 +1098,8 @@ describe('tenant isolation matrix', () => {
          (SELECT count(*)::text FROM notifications) AS g_notifications,
          (SELECT count(*)::text FROM codes) AS g_codes,
          ${rows('users', 'true', `jsonb_build_array(x.email, x.name, x.password_hash, x.is_operator)`)} AS g_users,
-         (SELECT count(*)::text FROM setup_tokens WHERE used_at IS NOT NULL) AS g_setup_used`,
+         (SELECT count(*)::text FROM setup_tokens WHERE used_at IS NOT NULL) AS g_setup_used,
+         ${rows('passkeys', 'true')} AS g_passkeys`,
       values: [[s.a.id, s.m.id]],
     });
     const target: Record<string, string> = {};

@@ -1,11 +1,10 @@
 import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { addMonths, DEFAULT_VALIDITY_MONTHS, todayUtc } from '../src/verification/validity';
-import { AccessibilityAudit, goBy, launchChromium, newBrowserContext, step } from './support/browser';
+import { AccessibilityAudit, freePort, goBy, launchChromium, newBrowserContext, step } from './support/browser';
 import { startSmtpTestServer, type SmtpTestServer } from './support/smtp-test-server';
 import { createTestApp, TestApp } from './support/test-app';
 
@@ -39,15 +38,6 @@ interface Person {
   name: string;
   email: string;
   page: Page;
-}
-
-/** A free port for the application, known before it starts so that its links (PUBLIC_URL) point to it. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

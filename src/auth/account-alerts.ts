@@ -18,6 +18,16 @@ export interface PasswordResetRequested {
   minutes: number;
 }
 
+/** A passkey was added to an account or removed from it. */
+export interface PasskeyChanged {
+  userId: string;
+  passkeyId: string;
+  /** The name its owner gave it. */
+  name: string;
+  change: 'added' | 'removed';
+  at: Date;
+}
+
 /**
  * What the owner of an account is told about it. Sign-in needs it, and e-mail comes after it in the
  * layers: src/notifications provides it (a global provider), so auth depends on nothing above itself.
@@ -33,4 +43,6 @@ export abstract class AccountAlerts {
   abstract accountSuspended(notice: { userId: string; reason: string; at: Date }): Promise<void>;
   /** Tells a person their account works again. */
   abstract accountReactivated(notice: { userId: string; at: Date }): Promise<void>;
+  /** Tells the owner a passkey was added or removed, in case it was not them; in the transaction that did it. */
+  abstract passkeyChanged(notice: PasskeyChanged): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AccessGuard } from './access.guard';
+import { AccountPageModel } from './account.page';
 import { AccountService } from './account.service';
 import { ApiToken } from './entities/api-token.entity';
 import { ApiTokensController } from './api-tokens.controller';
@@ -13,6 +14,14 @@ import { AuthPagesController } from './auth.pages.controller';
 import { CredentialHold } from './credential-hold';
 import { InvitationAcceptanceController } from './invitation-acceptance.controller';
 import { OperatorSetupService } from './operator-setup.service';
+import { PasskeyAssertions } from './passkeys/passkey-assertions';
+import { PasskeyRows } from './passkeys/passkey-rows';
+import { PasskeySignIn } from './passkeys/passkey-sign-in.service';
+import { PasskeySignInController } from './passkeys/passkey-sign-in.controller';
+import { PasskeysController } from './passkeys/passkeys.controller';
+import { PasskeysService } from './passkeys/passkeys.service';
+import { RelyingParty } from './passkeys/relying-party';
+import { SecondFactorProof } from './passkeys/second-factor-proof';
 import { PasswordResetController } from './password-reset.controller';
 import { PasswordResetLimits } from './password-reset-limits';
 import { PasswordResetPagesController } from './password-reset.pages.controller';
@@ -26,13 +35,12 @@ import { LocalStrategy } from './strategies/local.strategy';
 import { TokensPagesController } from './tokens.pages.controller';
 import { UserSessions } from './user-sessions';
 import { AccountSessions } from './account-sessions';
-import { AccountFormModel } from './account.page';
 import { SessionsController } from './sessions.controller';
 import { SessionsPagesController } from './sessions.pages.controller';
 
 @Module({
   imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
-  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, SessionsController, SessionsPagesController],
+  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, SessionsController, SessionsPagesController, PasskeysController, PasskeySignInController],
   providers: [
     AccessGuard,
     ApiTokensService,
@@ -40,6 +48,7 @@ import { SessionsPagesController } from './sessions.pages.controller';
     SignInThrottle,
     SignUpService,
     AccountService,
+    AccountPageModel,
     UserSessions,
     OperatorSetupService,
     SessionSerializer,
@@ -49,8 +58,13 @@ import { SessionsPagesController } from './sessions.pages.controller';
     PasswordResetService,
     PasswordResetLimits,
     AccountSessions,
-    AccountFormModel,
+    RelyingParty,
+    PasskeyRows,
+    PasskeyAssertions,
+    PasskeySignIn,
+    PasskeysService,
+    SecondFactorProof,
   ],
-  exports: [ApiTokensService, AccessGuard, UserSessions, PasswordResetService, SignInThrottle],
+  exports: [ApiTokensService, AccessGuard, UserSessions, PasswordResetService, SignInThrottle, PasskeysService],
 })
 export class AuthModule {}

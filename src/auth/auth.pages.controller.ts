@@ -6,8 +6,8 @@ import { setFlash } from '../web/page-locals.middleware';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
 import { Public, SignedIn } from '../access/access.decorator';
+import { AccountPageModel } from './account.page';
 import { AccountService } from './account.service';
-import { AccountFormModel } from './account.page';
 import { AcceptInvitationDto } from './dto/accept-invitation.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';
 import { SetupOperatorDto } from './dto/setup-operator.dto';
@@ -34,7 +34,7 @@ export class AuthPagesController {
     private readonly accounts: AccountService,
     private readonly invitations: InvitationsService,
     private readonly setup: OperatorSetupService,
-    private readonly accountPage: AccountFormModel,
+    private readonly accountPage: AccountPageModel,
   ) {}
 
   @Get('signup')
@@ -112,7 +112,7 @@ export class AuthPagesController {
 
   @Post('account/password')
   @SignedIn()
-  @FormView('auth/account', AccountFormModel)
+  @FormView('auth/account', AccountPageModel)
   @Redirect('/account', 303)
   async changePassword(@Body() dto: ChangePasswordDto, @Req() request: Request) {
     await this.accounts.changePassword((request.user as SessionUser).id, dto.currentPassword, dto.newPassword, request.sessionID);

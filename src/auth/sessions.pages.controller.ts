@@ -5,7 +5,7 @@ import { SignedIn } from '../access/access.decorator';
 import { FormView } from '../web/form-view.decorator';
 import { setFlash } from '../web/page-locals.middleware';
 import { AccountSessions } from './account-sessions';
-import { AccountFormModel } from './account.page';
+import { AccountPageModel } from './account.page';
 import { SessionUser } from './session-user';
 
 /** The account page's buttons that end sessions. */
@@ -16,7 +16,7 @@ export class SessionsPagesController {
 
   @Post('end-others')
   @SignedIn()
-  @FormView('auth/account', AccountFormModel)
+  @FormView('auth/account', AccountPageModel)
   @Redirect('/account', 303)
   async endOthers(@Req() request: Request) {
     await this.sessions.endOthers((request.user as SessionUser).id, request.sessionID);
@@ -25,7 +25,7 @@ export class SessionsPagesController {
 
   @Post(':id/end')
   @SignedIn()
-  @FormView('auth/account', AccountFormModel)
+  @FormView('auth/account', AccountPageModel)
   @Redirect('/account', 303)
   async end(@Param('id') id: string, @Req() request: Request) {
     await this.sessions.end((request.user as SessionUser).id, id);

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountAlerts, PasswordResetRequested, SignInSlowed } from '../auth/account-alerts';
+import { AccountAlerts, PasskeyChanged, PasswordResetRequested, SignInSlowed } from '../auth/account-alerts';
 import { Notifications } from './notifications';
 
 /** UTC to the minute, as people read it in a mail. */
@@ -83,6 +83,23 @@ export class AccountNotices extends AccountAlerts {
       ].join('\n\n'),
       link: '/signin',
       key: `account-reactivated:${notice.userId}:${notice.at.toISOString()}`,
+    });
+  }
+
+  async passkeyChanged(notice: PasskeyChanged): Promise<void> {
+    const added = notice.change === 'added';
+    await this.notifications.enqueue({
+      event: added ? 'passkey_added' : 'passkey_removed',
+      to: { userIds: [notice.userId] },
+      subject: added ? 'A passkey was added to your Adhere account' : 'A passkey was removed from your Adhere account',
+      text: [
+        added
+          ? `A passkey named “${notice.name}” was added to your Adhere account at ${minute(notice.at)}. It can sign in to your account without a password.`
+          : `The passkey named “${notice.name}” was removed from your Adhere account at ${minute(notice.at)}. It can no longer sign in to your account.`,
+        'If this was you, nothing more is needed. If it was not, someone knows your password: change it at once and check the passkeys on your account page.',
+      ].join('\n\n'),
+      link: '/account',
+      key: `passkey-${notice.change}:${notice.passkeyId}`,
     });
   }
 }

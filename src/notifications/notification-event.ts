@@ -1,8 +1,9 @@
 /**
  * What people are told about, one e-mail per occurrence: what happens to a declaration, to a complaint
  * about a register entry (its monitoring body is told it arrived, its complainant how it went), to a
- * person's own account (repeated wrong passwords slowed its sign-in, a password reset link, a changed password, a suspension by the operator and its end), and to the platform operators, an
- * upload that matched a hash list.
+ * person's own account (repeated wrong passwords slowed its sign-in, a password reset link, a changed
+ * password, a suspension by the operator and its end, a passkey added or removed), and to the platform
+ * operators, an upload that matched a hash list.
  */
 export const NOTIFICATION_EVENTS = [
   'submitted',
@@ -23,6 +24,8 @@ export const NOTIFICATION_EVENTS = [
   'password_changed',
   'account_suspended',
   'account_reactivated',
+  'passkey_added',
+  'passkey_removed',
 ] as const;
 /** Events whose link carries a secret (a reset link's token): only their recipient may ever see it. */
 export const SECRET_LINK_EVENTS: readonly NotificationEvent[] = ['password_reset'];

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, relative } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { chromiumExecutable } from './chromium-executable';
@@ -12,6 +13,15 @@ interface AxeViolation {
   help: string;
   helpUrl: string;
   nodes: Array<{ target: unknown[]; failureSummary?: string }>;
+}
+
+/** A free port for the application, known before it starts so that its links (PUBLIC_URL) point to it. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 /** Starts Chromium for a browser test. The machine's network is closed, so the browser is told not to phone home. */

@@ -8,6 +8,7 @@ import { User } from '../tenancy/entities/user.entity';
 import { MembershipsService } from '../tenancy/memberships.service';
 import { UsersService } from '../tenancy/users.service';
 import { SsoRole } from './dto/sso-settings.dto';
+import { SsoErrorCode, SsoException } from './sso.exception';
 
 export interface VouchedPerson {
   email: string;
@@ -36,6 +37,9 @@ export class SsoAccounts {
       const organization = await this.tx.manager.getRepository(Organization).findOneByOrFail({ id: organizationId });
       this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind });
       const existing = await this.users.findByEmail(person.email);
+      if (existing?.suspendedAt) {
+        throw new SsoException(SsoErrorCode.SignInFailed, 'This account cannot sign in at present. Ask your organization or the operator of this service.');
+      }
       // A new account has no password anyone knows: a random one, hashed and forgotten at once.
       const user = existing ?? (await this.users.create({ email: person.email, name: person.name, password: randomBytes(32).toString('base64url') }));
       await this.tx.changeScope({ organizationId, userId: user.id });

@@ -32,8 +32,11 @@ export class PasskeySignIn {
   /** The person whose passkey answered; the caller then starts their session. */
   async verify(request: Request, response: AuthenticationResponseJSON): Promise<User> {
     const pending = pendingSignIn(request);
-    const userId = await this.tx.runScoped({ userId: pending?.userId }, async () => {
+    return this.tx.runScoped({ userId: pending?.userId }, async () => {
       const { userId, passkeyId } = await this.assertions.verify(request, 'sign-in', response, pending?.userId);
+      // A suspended person's passkey answers as an unknown one, as their password answers as a wrong one.
+      const user = await this.users.findActive(userId);
+      if (!user) throw new PasskeyException(PasskeyErrorCode.UnknownCredential, 'This passkey is not known to Adhere: it was removed, or it belongs to another site.');
       await this.audit.record({
         organizationId: null,
         actorUserId: userId,
@@ -42,12 +45,7 @@ export class PasskeySignIn {
         targetId: userId,
         data: { method: 'passkey', passkeyId, secondFactor: Boolean(pending) },
       });
-      return userId;
+      return user;
     });
-    // After the commit, as a session restores its person (the passkey's owner cannot be gone: the key
-    // goes with the account).
-    const user = await this.users.findActive(userId);
-    if (!user) throw new PasskeyException(PasskeyErrorCode.UnknownCredential, 'This passkey is not known to Adhere: it was removed, or it belongs to another site.');
-    return user;
   }
 }

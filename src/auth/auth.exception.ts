@@ -21,6 +21,14 @@ export enum AuthErrorCode {
   AccessChanged = 'auth.access_changed',
   ResetLinkExpired = 'auth.reset_link_expired',
   TooManyResets = 'auth.too_many_resets',
+  WrongCode = 'auth.wrong_code',
+  TooManyCodes = 'auth.too_many_codes',
+  NoPendingSignIn = 'auth.no_pending_sign_in',
+  MfaRequired = 'auth.mfa_required',
+  StepUpRequired = 'auth.step_up_required',
+  MfaAlreadyEnrolled = 'auth.mfa_already_enrolled',
+  EnrolmentNotStarted = 'auth.enrolment_not_started',
+  NoSecondFactor = 'auth.no_second_factor',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -44,5 +52,13 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.AccessChanged]: HttpStatus.CONFLICT,
     [AuthErrorCode.ResetLinkExpired]: HttpStatus.GONE,
     [AuthErrorCode.TooManyResets]: HttpStatus.TOO_MANY_REQUESTS,
+    [AuthErrorCode.WrongCode]: HttpStatus.UNAUTHORIZED,
+    [AuthErrorCode.TooManyCodes]: HttpStatus.TOO_MANY_REQUESTS,
+    [AuthErrorCode.NoPendingSignIn]: HttpStatus.UNAUTHORIZED,
+    [AuthErrorCode.MfaRequired]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.StepUpRequired]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.MfaAlreadyEnrolled]: HttpStatus.CONFLICT,
+    [AuthErrorCode.EnrolmentNotStarted]: HttpStatus.CONFLICT,
+    [AuthErrorCode.NoSecondFactor]: HttpStatus.CONFLICT,
   };
 }

@@ -25,10 +25,20 @@ import { BearerStrategy } from './strategies/bearer.strategy';
 import { LocalStrategy } from './strategies/local.strategy';
 import { TokensPagesController } from './tokens.pages.controller';
 import { UserSessions } from './user-sessions';
+import { MfaController } from './mfa.controller';
+import { MfaPagesController } from './mfa.pages.controller';
+import { MfaSetupPageModel } from './mfa-setup.page';
+import { MfaEnrolment } from './mfa/mfa-enrolment';
+import { RecoveryCodes } from './mfa/recovery-codes';
+import { SecondFactorCheck } from './mfa/second-factor-check';
+import { SecondFactors } from './mfa/second-factors';
+import { TotpCipher } from './mfa/totp-cipher';
+import { TotpFactors } from './mfa/totp-factors';
+import { SecondFactorPolicy } from './second-factor-policy';
 
 @Module({
   imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
-  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController],
+  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, MfaController, MfaPagesController],
   providers: [
     AccessGuard,
     ApiTokensService,
@@ -44,6 +54,14 @@ import { UserSessions } from './user-sessions';
     CredentialHold,
     PasswordResetService,
     PasswordResetLimits,
+    TotpCipher,
+    TotpFactors,
+    RecoveryCodes,
+    SecondFactors,
+    SecondFactorCheck,
+    SecondFactorPolicy,
+    MfaEnrolment,
+    MfaSetupPageModel,
   ],
   exports: [ApiTokensService, AccessGuard],
 })

@@ -13,6 +13,8 @@ import { TenancyErrorCode, TenancyException } from './tenancy.exception';
 export interface MembershipSummary {
   organization: { id: string; slug: string; name: string; kind: Organization['kind'] };
   role: Role;
+  /** The organization's demands on its members' sign-in (see Organization). */
+  security: { requireMfa: boolean; requireStepUp: boolean };
 }
 
 export interface MemberView {
@@ -40,6 +42,7 @@ export class MembershipsService {
     return memberships.map(({ organization, role }) => ({
       organization: { id: organization!.id, slug: organization!.slug, name: organization!.name, kind: organization!.kind },
       role,
+      security: { requireMfa: organization!.requireMfa, requireStepUp: organization!.requireStepUp },
     }));
   }
 

@@ -25,6 +25,14 @@ export class Organization {
   @Column({ type: 'text', nullable: true })
   website: string | null;
 
+  /** Members must have a second factor to use the organization's routes (API tokens excepted). */
+  @Column({ name: 'require_mfa', type: 'boolean', default: false })
+  requireMfa: boolean;
+
+  /** A monitoring body's consequential acts need a second factor given within the last 15 minutes. */
+  @Column({ name: 'require_step_up', type: 'boolean', default: false })
+  requireStepUp: boolean;
+
   @VersionColumn()
   version: number;
 

@@ -63,6 +63,6 @@ import { SecondFactorPolicy } from './second-factor-policy';
     MfaEnrolment,
     MfaSetupPageModel,
   ],
-  exports: [ApiTokensService, AccessGuard],
+  exports: [ApiTokensService, AccessGuard, SecondFactorPolicy],
 })
 export class AuthModule {}

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Post, Query, Redirect, Render, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { Public, SignedIn } from '../access/access.decorator';
@@ -53,6 +53,7 @@ export class MfaPagesController {
 
   /** Starts an authenticator's set-up: the page shows the QR code and asks for the first code. */
   @Post('account/mfa/totp')
+  @HttpCode(200)
   @SignedIn()
   @FormView('auth/account')
   @Render('auth/mfa-setup')
@@ -62,6 +63,7 @@ export class MfaPagesController {
   }
 
   @Post('account/mfa/totp/confirm')
+  @HttpCode(200)
   @SignedIn()
   @FormView('auth/mfa-setup', MfaSetupPageModel)
   @Render('auth/recovery-codes')
@@ -82,6 +84,7 @@ export class MfaPagesController {
   }
 
   @Post('account/mfa/recovery-codes')
+  @HttpCode(200)
   @SignedIn()
   @WithoutTransaction()
   @FormView('auth/account')

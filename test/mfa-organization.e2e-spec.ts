@@ -1,4 +1,5 @@
 import request from 'supertest';
+import type TestAgent from 'supertest/lib/agent';
 import { asCaller, createToken, OPERATOR_ENV, orgPath } from './support/assessment-fixtures';
 import { csrfFrom, messageFor, open, postForm, textOf } from './support/html';
 import { enrolTotp, totpCode } from './support/mfa-fixtures';
@@ -19,7 +20,7 @@ describe('organizations that require a second factor', () => {
   });
   afterAll(() => t.close());
 
-  const patch = (who: { agent: request.Agent | import('supertest/lib/agent').default; csrf: string }, slug: string, body: Record<string, unknown>) =>
+  const patch = (who: { agent: TestAgent; csrf: string }, slug: string, body: Record<string, unknown>) =>
     who.agent.patch(orgPath(slug)).set('X-CSRF-Token', who.csrf).send(body);
   const versionOf = async (slug: string) => (await t.sql<{ version: number }>(`SELECT version FROM organizations WHERE slug = $1`, [slug]))[0].version;
   /** As if a quarter of an hour had passed since the person last gave a second factor on any of their sessions. */

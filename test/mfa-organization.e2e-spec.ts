@@ -3,6 +3,7 @@ import type TestAgent from 'supertest/lib/agent';
 import { asCaller, createToken, OPERATOR_ENV, orgPath } from './support/assessment-fixtures';
 import { csrfFrom, messageFor, open, postForm, textOf } from './support/html';
 import { enrolTotp, totpCode } from './support/mfa-fixtures';
+import { complaintId, fileComplaint, onComplaints } from './support/complaint-fixtures';
 import { monitoringBody, onReview, openReview, recordFindings, registerEntryOfService } from './support/review-fixtures';
 import { createTestApp, TestApp } from './support/test-app';
 import { submittedAssessment } from './support/verification-fixtures';
@@ -109,6 +110,17 @@ describe('organizations that require a second factor', () => {
     expect(await registerEntryOfService(t, submitted.serviceId)).toBeUndefined();
     const approved = await postForm(team.second.agent, `${reviewPage}/decision/approve`, { _csrf: csrfFrom(wrong.text), stepUpCode: totpCode(second.secret, 1) }).expect(303);
     expect(approved.headers.location).toContain(reviewPage);
-    expect(await registerEntryOfService(t, submitted.serviceId)).toMatchObject({ status: 'verified' });
+    const entry = (await registerEntryOfService(t, submitted.serviceId))!;
+    expect(entry).toMatchObject({ status: 'verified' });
+
+    // A complaint ruling: investigating is no ruling; upholding is, and takes the code with the request.
+    const complaint = await complaintId(t, (await fileComplaint(t, entry.id)).reference);
+    const admin = await enrolTotp(team.monitor);
+    await aQuarterHourLater(team.monitor.user.id);
+    const handle = (body: Record<string, unknown>) => onComplaints(t, team.monitor, team.admin, 'post', `/${complaint}/status`).send(body);
+    const investigating = await handle({ status: 'investigating', version: 1 }).expect(200);
+    const ruling = { status: 'upheld', publicOutcome: 'The vetting was not done.', version: investigating.body.version };
+    expect((await handle(ruling).expect(403)).body.code).toBe('auth.step_up_required');
+    await handle({ ...ruling, stepUpCode: totpCode(admin.secret, 1) }).expect(200);
   });
 });

@@ -44,10 +44,11 @@ export class SecondFactorPolicy {
    * a code posted with the act, which is checked and taken out of the body before validation sees it.
    */
   async requireStepUp(request: Request, membership: MembershipSummary, when: StepUpWhen | undefined): Promise<void> {
+    if (!when) return;
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const code = body[STEP_UP_FIELD];
     delete body[STEP_UP_FIELD];
-    if (!when || !membership.security.requireStepUp || !when(body)) return;
+    if (!membership.security.requireStepUp || !when(body)) return;
     if (secondFactorWithin(request, STEP_UP_WINDOW_MS)) return;
     const user = request.user as SessionUser;
     if (!hasSecondFactor(user.secondFactors)) {

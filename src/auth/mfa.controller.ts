@@ -9,6 +9,7 @@ import { AuthErrorCode, AuthException } from './auth.exception';
 import { RemoveSecondFactorDto, SecondFactorCodeDto } from './dto/second-factor.dto';
 import { MfaEnrolment } from './mfa/mfa-enrolment';
 import { SecondFactorCheck } from './mfa/second-factor-check';
+import { hasSecondFactor } from './mfa/second-factors';
 import { completeSignIn, markSecondFactor, pendingSignIn } from './second-factor-session';
 import { SessionUser } from './session-user';
 
@@ -77,7 +78,11 @@ export class MfaController {
   @SignedIn()
   @WithoutTransaction()
   async stepUp(@Body() dto: SecondFactorCodeDto, @Req() request: Request) {
-    await this.check.prove((request.user as SessionUser).id, dto.code);
+    const user = request.user as SessionUser;
+    if (!hasSecondFactor(user.secondFactors)) {
+      throw new AuthException(AuthErrorCode.NoSecondFactor, 'Your account has no second factor to give: set up an authenticator app on your account page, /account, first.');
+    }
+    await this.check.prove(user.id, dto.code);
     markSecondFactor(request);
     return { secondFactorAt: new Date(request.session.secondFactorAt!).toISOString() };
   }

@@ -51,7 +51,7 @@ describe('access rules', () => {
 
   it('the declared rules are the reviewed ones', () => {
     // A change to who may call what shows up here, in review.
-    expect(routes.map((route) => `${route.method} ${route.path} → ${describeRule(route.rule)}`)).toMatchSnapshot();
+    expect(routes.map((route) => `${route.method} ${route.path} → ${describeRule(route.rule, route.stepUp)}`)).toMatchSnapshot();
   });
 
   it('a route without a rule is refused by the guard', async () => {

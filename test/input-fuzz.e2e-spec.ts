@@ -45,8 +45,8 @@ import { submittedAssessment } from './support/verification-fixtures';
  */
 const RANDOM_RUNS_PER_ROUTE = 2;
 const GREEN_HOSTING_YAML = readFileSync(join(__dirname, 'fixtures', 'codes', 'green-hosting-1.0.0.yaml'), 'utf8');
-/** The tables a refused request legitimately writes: every failed sign-in is recorded, for the sign-in brakes. */
-const WRITTEN_ON_REFUSAL = ['sign_in_attempts', 'sign_in_throttles'];
+/** The tables a refused request legitimately writes: every failed sign-in and wrong second-factor code is recorded, for the brakes on guessing. */
+const WRITTEN_ON_REFUSAL = ['sign_in_attempts', 'sign_in_throttles', 'second_factor_failures'];
 
 // ─── Who calls, and how a valid request looks ────────────────────────────────────────────────────────
 
@@ -165,7 +165,7 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /organizations':                                { as: 'owner', valid: [form(() => ({ name: 'Probe Founded', kind: 'provider' }))] },
 
   // ── the provider's organization, API ──
-  'PATCH /api/v1/orgs/:org':                            { as: 'owner', valid: [json((s) => ({ name: 'Probe Rename', country: 'FR', website: 'https://probe.example', version: s.organizationVersion }))] },
+  'PATCH /api/v1/orgs/:org':                            { as: 'owner', valid: [json((s) => ({ name: 'Probe Rename', country: 'FR', website: 'https://probe.example', requireMfa: false, version: s.organizationVersion }))] },
   'GET /api/v1/orgs/:org/audit':                        { as: 'owner', valid: [query(['limit', 'before'])] },
   'PATCH /api/v1/orgs/:org/members/:membershipId':      { as: 'owner', valid: [json((s) => ({ role: 'viewer', version: s.editor.version }))] },
   'DELETE /api/v1/orgs/:org/members/:membershipId':     { as: 'owner', valid: [json()] },
@@ -285,6 +285,18 @@ const EXPECTATIONS: Record<string, Expectation> = {
   // :id stands for no session of the person's: ending it is a 404 however it is sent.
   'DELETE /api/v1/auth/sessions/:id':                   { as: 'newSession', valid: [json()] },
   'POST /account/sessions/:id/end':                     { as: 'newSession', valid: [form()] },
+  'GET /signin/mfa':                                    { as: 'newVisitor', valid: [query(['next'])] },
+  'POST /signin/mfa':                                   { as: 'newVisitor', valid: [form(() => ({ code: '123456', next: '/account' }))] },
+  'POST /api/v1/auth/login/mfa':                        { as: 'newVisitor', valid: [json(() => ({ code: '123456' }))] },
+  'POST /api/v1/auth/mfa/totp':                         { as: 'newSession', valid: [json()] },
+  'POST /account/mfa/totp':                             { as: 'newSession', valid: [form()] },
+  'POST /api/v1/auth/mfa/totp/confirm':                 { as: 'newSession', valid: [json(() => ({ code: '123456' }))] },
+  'POST /account/mfa/totp/confirm':                     { as: 'newSession', valid: [form(() => ({ code: '123456' }))] },
+  'DELETE /api/v1/auth/mfa/totp':                       { as: 'newSession', valid: [json(() => ({ password: PASSWORD, code: '123456' }))] },
+  'POST /account/mfa/totp/remove':                      { as: 'newSession', valid: [form(() => ({ password: PASSWORD, code: '123456' }))] },
+  'POST /api/v1/auth/mfa/recovery-codes':               { as: 'newSession', valid: [json(() => ({ code: '123456' }))] },
+  'POST /account/mfa/recovery-codes':                   { as: 'newSession', valid: [form(() => ({ code: '123456' }))] },
+  'POST /api/v1/auth/step-up':                          { as: 'newSession', valid: [json(() => ({ code: '123456' }))] },
 };
 
 // ─── The seeded world ────────────────────────────────────────────────────────────────────────────────

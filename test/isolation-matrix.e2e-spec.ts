@@ -500,6 +500,21 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /api/v1/auth/step-up/passkey':                     { expect: [401, 401, 401, 401, 403, 401, 401], body: () => ({ json: { response: UNSIGNED_ASSERTION } }) },
   'POST /api/v1/auth/login/passkey/options':               { expect: [200, 200, 200, 200, 200, 401, 401], body: () => ({ json: {} }) },
   'POST /api/v1/auth/login/passkey':                       { expect: [401, 401, 401, 401, 401, 401, 401], body: () => ({ json: { response: UNSIGNED_ASSERTION } }) },
+  // ── second factor: nobody here has one. Setting one up starts for every person (it counts once confirmed),
+  // and a wrong code confirms nothing; no sign-in waits for a code; removal and new recovery codes need a
+  // factor (409 after the password), as a step-up does ──
+  'GET /signin/mfa':                                      { expect: [200, 200, 200, 200, 200, 303, 303] },
+  'POST /signin/mfa':                                     { expect: [401, 401, 401, 401, 401, 401, 401], body: () => ({ form: [['code', '123456']] }) },
+  'POST /api/v1/auth/login/mfa':                          { expect: [401, 401, 401, 401, 401, 401, 401], body: () => ({ json: { code: '123456' } }) },
+  'POST /api/v1/auth/mfa/totp':                           { expect: [401, 201, 201, 201, 403, 401, 401], body: () => ({ json: {} }) },
+  'POST /account/mfa/totp':                               { expect: [401, 200, 200, 200, 403, 401, 401], body: () => ({ form: [] }) },
+  'POST /api/v1/auth/mfa/totp/confirm':                   { expect: [401, 401, 401, 401, 403, 401, 401], body: () => ({ json: { code: 'abcdef' } }) },
+  'POST /account/mfa/totp/confirm':                       { expect: [401, 401, 401, 401, 403, 401, 401], body: () => ({ form: [['code', 'abcdef']] }) },
+  'DELETE /api/v1/auth/mfa/totp':                         { expect: [401, 409, 409, 409, 403, 401, 401], body: (c) => ({ json: { password: c.person.password, code: '123456' } }) },
+  'POST /account/mfa/totp/remove':                        { expect: [401, 409, 409, 409, 403, 401, 401], body: (c) => ({ form: [['password', c.person.password], ['code', '123456']] }) },
+  'POST /api/v1/auth/mfa/recovery-codes':                 { expect: [401, 409, 409, 409, 403, 401, 401], body: () => ({ json: { code: '123456' } }) },
+  'POST /account/mfa/recovery-codes':                     { expect: [401, 409, 409, 409, 403, 401, 401], body: () => ({ form: [['code', '123456']] }) },
+  'POST /api/v1/auth/step-up':                            { expect: [401, 409, 409, 409, 403, 401, 401], body: () => ({ json: { code: '123456' } }) },
 
   // ── first-run setup: a real, unused setup link, but an operator exists, so it is unusable for everyone ──
   'GET /setup/:token':                                    { expect: [404, 404, 404, 404, 404, 303, 303] },

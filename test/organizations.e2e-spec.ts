@@ -42,6 +42,8 @@ describe('organizations and members', () => {
         kind: 'provider',
         country: null,
         website: null,
+        requireMfa: false,
+        requireStepUp: false,
         version: expect.any(Number),
         role: 'owner',
       });
@@ -94,6 +96,8 @@ describe('organizations and members', () => {
         kind: 'provider',
         country: 'DE',
         website: 'https://after.example.org',
+        requireMfa: false,
+        requireStepUp: false,
         version: current.body.version + 1,
       });
       expect(await organizationRow(admin.organization.id)).toEqual({
@@ -113,8 +117,9 @@ describe('organizations and members', () => {
       const stored = { name: 'Partially Updated', country: 'FR', website: 'https://partial.example.org', version: 3 };
       expect(await organizationRow(admin.organization.id)).toEqual(stored);
       // The answers describe the whole organization as saved, not only the fields that were sent.
-      expect(first.body).toEqual({ id: admin.organization.id, slug: admin.organization.slug, kind: 'provider', name: 'Partial Update', country: 'FR', website: 'https://partial.example.org', version: 2 });
-      expect(second.body).toEqual({ id: admin.organization.id, slug: admin.organization.slug, kind: 'provider', ...stored });
+      const policy = { requireMfa: false, requireStepUp: false };
+      expect(first.body).toEqual({ id: admin.organization.id, slug: admin.organization.slug, kind: 'provider', name: 'Partial Update', country: 'FR', website: 'https://partial.example.org', ...policy, version: 2 });
+      expect(second.body).toEqual({ id: admin.organization.id, slug: admin.organization.slug, kind: 'provider', ...stored, ...policy });
     });
 
     it('records organization.updated with the changed fields', async () => {
@@ -209,6 +214,8 @@ describe('organizations and members', () => {
         kind: 'provider',
         country: null,
         website: null,
+        requireMfa: false,
+        requireStepUp: false,
         version: 1,
       });
       const second = await founder.agent

@@ -32,3 +32,14 @@ export const OrgAccess = (permission: Permission) =>
     ApiBearerAuth('token'),
     ApiCookieAuth('session'),
   );
+
+export const STEP_UP = 'adhere:step-up';
+/** Which posted bodies of a step-up route are the consequential act (all, when absent). */
+export type StepUpWhen = (body: Record<string, unknown>) => boolean;
+
+/**
+ * A consequential act (a decision, an approval, a suspension, a revocation, a complaint ruling): where
+ * the organization requires step-up, a person must have given a second factor within the last 15
+ * minutes, or give one with the act (`stepUpCode`).
+ */
+export const StepUp = (when?: StepUpWhen) => SetMetadata(STEP_UP, when ?? (() => true));

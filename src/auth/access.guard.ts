@@ -11,11 +11,12 @@ import { keepOutOfCaches } from '../common/web/private-answers.middleware';
 import { AppConfig } from '../config/app-config.service';
 import { OrganizationsService } from '../tenancy/organizations.service';
 import { organizationSuspended } from '../tenancy/tenancy.exception';
-import { ACCESS_RULE, AccessRule } from '../access/access.decorator';
+import { ACCESS_RULE, AccessRule, STEP_UP, StepUpWhen } from '../access/access.decorator';
 import { ApiToken } from './entities/api-token.entity';
 import { AuthErrorCode, AuthException } from './auth.exception';
 import { csrf, SAFE_METHODS } from '../access/csrf';
 import { otherSiteOf } from './request-origin';
+import { SecondFactorPolicy } from './second-factor-policy';
 import { BEARER_STRATEGY } from './strategies/bearer.strategy';
 import { SessionUser } from './session-user';
 import { kindAllows, Permission, roleAllows, tokenAllows } from '../access/permissions';
@@ -35,6 +36,7 @@ export class AccessGuard implements CanActivate {
     private readonly context: TenantContext,
     private readonly organizations: OrganizationsService,
     private readonly config: AppConfig,
+    private readonly secondFactors: SecondFactorPolicy,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -64,9 +66,10 @@ export class AccessGuard implements CanActivate {
       case 'operator':
         this.requireSession(caller);
         if (!caller!.isOperator) throw new AuthException(AuthErrorCode.Forbidden, 'Only the platform operator can do this.');
+        this.secondFactors.requireForOperator(request.user as SessionUser);
         return true;
       case 'organization':
-        await this.authorizeInOrganization(request, caller, rule.permission);
+        await this.authorizeInOrganization(request, caller, rule.permission, this.reflector.get<StepUpWhen | undefined>(STEP_UP, execution.getHandler()));
         return true;
     }
   }
@@ -133,7 +136,7 @@ export class AccessGuard implements CanActivate {
     if (!caller.userId) throw new AuthException(AuthErrorCode.SessionRequired, 'API tokens act for an organization; this needs a signed-in person.');
   }
 
-  private async authorizeInOrganization(request: Request, caller: Caller | undefined, permission: Permission): Promise<void> {
+  private async authorizeInOrganization(request: Request, caller: Caller | undefined, permission: Permission, stepUp: StepUpWhen | undefined): Promise<void> {
     if (!caller) throw new AuthException(AuthErrorCode.NotSignedIn, 'Sign in first.');
     const slug = request.params.org;
     if (typeof slug !== 'string') throw new Error(`Route ${request.route?.path} has an organization rule but no :org parameter`);
@@ -159,6 +162,8 @@ export class AccessGuard implements CanActivate {
     if (!roleAllows(membership.role, permission)) {
       throw new AuthException(AuthErrorCode.Forbidden, `Your role (${membership.role}) does not allow ${permission}.`);
     }
+    this.secondFactors.requireForOrganization(request.user as SessionUser, membership);
     this.context.setOrganization({ ...membership.organization, role: membership.role });
+    await this.secondFactors.requireStepUp(request, membership, stepUp);
   }
 }

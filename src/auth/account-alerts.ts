@@ -28,6 +28,22 @@ export interface PasskeyChanged {
   at: Date;
 }
 
+/** A second factor was added to or removed from an account. */
+export interface SecondFactorChanged {
+  userId: string;
+  method: 'totp' | 'passkey';
+  change: 'added' | 'removed';
+  at: Date;
+}
+
+/** A recovery code was spent, to sign in or to confirm an act. */
+export interface RecoveryCodeUsed {
+  userId: string;
+  /** Unused codes left. */
+  left: number;
+  at: Date;
+}
+
 /**
  * What the owner of an account is told about it. Sign-in needs it, and e-mail comes after it in the
  * layers: src/notifications provides it (a global provider), so auth depends on nothing above itself.
@@ -45,4 +61,8 @@ export abstract class AccountAlerts {
   abstract accountReactivated(notice: { userId: string; at: Date }): Promise<void>;
   /** Tells the owner a passkey was added or removed, in case it was not them; in the transaction that did it. */
   abstract passkeyChanged(notice: PasskeyChanged): Promise<void>;
+  /** Tells the owner a factor was added or removed, in case it was not them; in the transaction that did it. */
+  abstract secondFactorChanged(notice: SecondFactorChanged): Promise<void>;
+  /** Tells the owner a recovery code was used, and how many are left; in the transaction that spent it. */
+  abstract recoveryCodeUsed(notice: RecoveryCodeUsed): Promise<void>;
 }

@@ -11,6 +11,7 @@ import { SignInDto } from './dto/sign-in.dto';
 import { SignUpDto } from './dto/sign-up.dto';
 import { LocalAuthGuard } from './local-auth.guard';
 import { endSession, startSession } from './session';
+import { pendingSignIn } from './second-factor-session';
 import { SessionUser } from './session-user';
 import { SignUpService } from './sign-up.service';
 
@@ -38,6 +39,9 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @ApiBody({ type: SignInDto })
   login(@Req() request: Request) {
+    // The password was right, and the account has a second factor: POST login/mfa completes the sign-in.
+    const pending = pendingSignIn(request);
+    if (!request.user && pending) return { mfaRequired: true, methods: pending.methods };
     return { user: request.user };
   }
 

@@ -24,6 +24,14 @@ export enum AuthErrorCode {
   SessionNotFound = 'auth.session_not_found',
   TokenCreatorSuspended = 'auth.token_creator_suspended',
   SsoRequired = 'auth.sso_required',
+  WrongCode = 'auth.wrong_code',
+  TooManyCodes = 'auth.too_many_codes',
+  NoPendingSignIn = 'auth.no_pending_sign_in',
+  MfaRequired = 'auth.mfa_required',
+  StepUpRequired = 'auth.step_up_required',
+  MfaAlreadyEnrolled = 'auth.mfa_already_enrolled',
+  EnrolmentNotStarted = 'auth.enrolment_not_started',
+  NoSecondFactor = 'auth.no_second_factor',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -50,6 +58,14 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.SessionNotFound]: HttpStatus.NOT_FOUND,
     [AuthErrorCode.TokenCreatorSuspended]: HttpStatus.UNAUTHORIZED,
     [AuthErrorCode.SsoRequired]: HttpStatus.UNAUTHORIZED,
+    [AuthErrorCode.WrongCode]: HttpStatus.UNAUTHORIZED,
+    [AuthErrorCode.TooManyCodes]: HttpStatus.TOO_MANY_REQUESTS,
+    [AuthErrorCode.NoPendingSignIn]: HttpStatus.UNAUTHORIZED,
+    [AuthErrorCode.MfaRequired]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.StepUpRequired]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.MfaAlreadyEnrolled]: HttpStatus.CONFLICT,
+    [AuthErrorCode.EnrolmentNotStarted]: HttpStatus.CONFLICT,
+    [AuthErrorCode.NoSecondFactor]: HttpStatus.CONFLICT,
   };
 }
 

@@ -37,10 +37,20 @@ import { UserSessions } from './user-sessions';
 import { AccountSessions } from './account-sessions';
 import { SessionsController } from './sessions.controller';
 import { SessionsPagesController } from './sessions.pages.controller';
+import { MfaController } from './mfa.controller';
+import { MfaPagesController } from './mfa.pages.controller';
+import { MfaSetupPageModel } from './mfa-setup.page';
+import { MfaEnrolment } from './mfa/mfa-enrolment';
+import { RecoveryCodes } from './mfa/recovery-codes';
+import { SecondFactorCheck } from './mfa/second-factor-check';
+import { SecondFactors } from './mfa/second-factors';
+import { TotpCipher } from './mfa/totp-cipher';
+import { TotpFactors } from './mfa/totp-factors';
+import { SecondFactorPolicy } from './second-factor-policy';
 
 @Module({
   imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
-  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, SessionsController, SessionsPagesController, PasskeysController, PasskeySignInController],
+  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, SessionsController, SessionsPagesController, PasskeysController, PasskeySignInController, MfaController, MfaPagesController],
   providers: [
     AccessGuard,
     ApiTokensService,
@@ -64,7 +74,15 @@ import { SessionsPagesController } from './sessions.pages.controller';
     PasskeySignIn,
     PasskeysService,
     SecondFactorProof,
+    TotpCipher,
+    TotpFactors,
+    RecoveryCodes,
+    SecondFactors,
+    SecondFactorCheck,
+    SecondFactorPolicy,
+    MfaEnrolment,
+    MfaSetupPageModel,
   ],
-  exports: [ApiTokensService, AccessGuard, UserSessions, PasswordResetService, SignInThrottle, PasskeysService],
+  exports: [ApiTokensService, AccessGuard, UserSessions, PasswordResetService, SignInThrottle, PasskeysService, SecondFactorPolicy],
 })
 export class AuthModule {}

@@ -17,14 +17,11 @@ import { OperatorSetupService } from './operator-setup.service';
 import { endSession, startSession } from './session';
 import { SessionUser } from './session-user';
 import { SignUpService } from './sign-up.service';
+import { safeNext } from './safe-next';
 
 const SIGN_UP_DESCRIPTION = 'Create an Adhere account for your organization: a provider declaring adherence to a code of conduct, or a monitoring body verifying it.';
 const SIGN_IN_DESCRIPTION = 'Sign in to Adhere to work on your organization’s declarations of adherence, evidence and reviews.';
 
-/** A local path to return to after signing in; anything else could send people to another site. */
-function safeNext(next: unknown): string | undefined {
-  return typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : undefined;
-}
 
 @ApiExcludeController()
 @Controller()
@@ -70,7 +67,10 @@ export class AuthPagesController {
   @UseGuards(LocalAuthGuard)
   @Redirect()
   signIn(@Req() request: Request) {
-    return { url: safeNext((request.body as { next?: unknown }).next) ?? '/', statusCode: 303 };
+    const next = safeNext((request.body as { next?: unknown }).next);
+    // The password was right, and the account has a second factor: its page asks for the code.
+    if (!request.user) return { url: `/signin/mfa${next ? `?next=${encodeURIComponent(next)}` : ''}`, statusCode: 303 };
+    return { url: next ?? '/', statusCode: 303 };
   }
 
   /** People type /login: it leads to the sign-in page, with the same query (which checks `next` itself). */

@@ -1,4 +1,5 @@
 import type { MembershipSummary } from '../tenancy/memberships.service';
+import type { SecondFactorMethod } from './second-factor-session';
 
 /** What a session restores on each request: the person and the organizations they belong to. */
 export interface SessionUser {
@@ -7,4 +8,6 @@ export interface SessionUser {
   name: string;
   isOperator: boolean;
   memberships: MembershipSummary[];
+  /** The second factors the person has enrolled (SecondFactors.methodsOf). */
+  secondFactors: SecondFactorMethod[];
 }

@@ -2,16 +2,18 @@ import { Injectable } from '@nestjs/common';
 import { PassportSerializer } from '@nestjs/passport';
 import { MembershipsService } from '../tenancy/memberships.service';
 import { UsersService } from '../tenancy/users.service';
+import { SecondFactors } from './mfa/second-factors';
 import { SessionUser } from './session-user';
 
 type Done<T> = (error: unknown, value?: T | false) => void;
 
-/** Sessions store only the user id; each request restores the person and their memberships. */
+/** Sessions store only the user id; each request restores the person, their memberships and their second factors. */
 @Injectable()
 export class SessionSerializer extends PassportSerializer {
   constructor(
     private readonly users: UsersService,
     private readonly memberships: MembershipsService,
+    private readonly factors: SecondFactors,
   ) {
     super();
   }
@@ -24,8 +26,8 @@ export class SessionSerializer extends PassportSerializer {
     try {
       const user = await this.users.findActive(id);
       if (!user) return done(null, false);
-      const memberships = await this.memberships.summariesFor(user.id);
-      done(null, { id: user.id, email: user.email, name: user.name, isOperator: user.isOperator, memberships });
+      const [memberships, secondFactors] = await Promise.all([this.memberships.summariesFor(user.id), this.factors.methodsOf(user.id)]);
+      done(null, { id: user.id, email: user.email, name: user.name, isOperator: user.isOperator, memberships, secondFactors });
     } catch (error) {
       done(error);
     }

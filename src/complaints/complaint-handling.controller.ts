@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, StepUp } from '../access/access.decorator';
+import { isRuling } from './complaint-states';
 import { Permission } from '../access/permissions';
 import { ComplaintHandling } from './complaint-handling';
 import { detailJson, listedJson } from './complaints.mapper';
@@ -27,6 +28,7 @@ export class ComplaintHandlingController {
 
   /** received → investigating → upheld or dismissed (or decided at once); upholding may suspend or revoke the entry. */
   @Post(':id/status')
+  @StepUp(isRuling)
   @HttpCode(200)
   @OrgAccess(Permission.ComplaintsHandle)
   async changeStatus(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ComplaintStatusDto) {

@@ -1,14 +1,14 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, StepUp } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { FormView } from '../web/form-view.decorator';
 import { setFlash } from '../web/page-locals.middleware';
 import { categoryLabel } from './complaint-categories';
 import { ComplaintHandling } from './complaint-handling';
-import { STATUS_LABELS } from './complaint-states';
+import { isRuling, STATUS_LABELS } from './complaint-states';
 import { ComplaintListPageModel, ComplaintPageModel } from './complaint.page';
 import { ComplaintListQueryDto } from './dto/complaint-list-query.dto';
 import { ComplaintStatusDto } from './dto/complaint-status.dto';
@@ -54,6 +54,7 @@ export class ComplaintHandlingPagesController {
   }
 
   @Post(':id/status')
+  @StepUp(isRuling)
   @OrgAccess(Permission.ComplaintsHandle)
   @FormView('complaints/show', ComplaintPageModel)
   @Redirect()

@@ -22,3 +22,8 @@ export const STATUS_LABELS: Record<ComplaintStatus, string> = {
 export function isClosed(status: ComplaintStatus): boolean {
   return CLOSED_STATUSES.includes(status);
 }
+
+/** Whether a posted status change is a ruling (upholding or dismissing), which step-up covers; investigating is not. */
+export function isRuling(body: Record<string, unknown>): boolean {
+  return CLOSED_STATUSES.includes(body.status as ComplaintStatus);
+}

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { AccountAlerts, PasskeyChanged, PasswordResetRequested, SignInSlowed } from '../auth/account-alerts';
+import { AccountAlerts, PasskeyChanged, PasswordResetRequested, RecoveryCodeUsed, SecondFactorChanged, SignInSlowed } from '../auth/account-alerts';
 import { Notifications } from './notifications';
 
 /** UTC to the minute, as people read it in a mail. */
 const minute = (at: Date) => `${at.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+const FACTOR_NAMES = { totp: 'An authenticator app', passkey: 'A passkey' } as const;
 
 /** Tells a person, through the outbox, what happened to their own account. */
 @Injectable()
@@ -100,6 +101,35 @@ export class AccountNotices extends AccountAlerts {
       ].join('\n\n'),
       link: '/account',
       key: `passkey-${notice.change}:${notice.passkeyId}`,
+    });
+  }
+
+  async secondFactorChanged(notice: SecondFactorChanged): Promise<void> {
+    const added = notice.change === 'added';
+    await this.notifications.enqueue({
+      event: added ? 'second_factor_added' : 'second_factor_removed',
+      to: { userIds: [notice.userId] },
+      subject: added ? 'A second factor was added to your Adhere account' : 'A second factor was removed from your Adhere account',
+      text: [
+        `${FACTOR_NAMES[notice.method]} was ${added ? 'added to' : 'removed from'} your Adhere account at ${minute(notice.at)}.`,
+        'If this was you, nothing more is needed. If it was not, someone knows your password: reset it at once from the sign-in page, check the second factors on your account page (below), and tell the owner of your organization.',
+      ].join('\n\n'),
+      link: '/account',
+      key: `second-factor-${notice.change}:${notice.userId}:${notice.method}:${notice.at.toISOString()}`,
+    });
+  }
+
+  async recoveryCodeUsed(notice: RecoveryCodeUsed): Promise<void> {
+    await this.notifications.enqueue({
+      event: 'recovery_code_used',
+      to: { userIds: [notice.userId] },
+      subject: 'A recovery code of your Adhere account was used',
+      text: [
+        `One of the recovery codes of your Adhere account was used at ${minute(notice.at)} in place of your authenticator. It cannot be used again; ${notice.left} ${notice.left === 1 ? 'is' : 'are'} left.`,
+        'If this was you and your authenticator is lost, set up a new one and new recovery codes on your account page (below). If it was not you, someone has your password and a recovery code: reset your password at once and tell the owner of your organization.',
+      ].join('\n\n'),
+      link: '/account',
+      key: `recovery-code-used:${notice.userId}:${notice.at.toISOString()}`,
     });
   }
 }

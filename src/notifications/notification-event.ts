@@ -2,8 +2,8 @@
  * What people are told about, one e-mail per occurrence: what happens to a declaration, to a complaint
  * about a register entry (its monitoring body is told it arrived, its complainant how it went), to a
  * person's own account (repeated wrong passwords slowed its sign-in, a password reset link, a changed
- * password, a suspension by the operator and its end, a passkey added or removed), and to the platform
- * operators, an upload that matched a hash list.
+ * password, a suspension by the operator and its end, a second factor or passkey added or removed, a
+ * recovery code used), and to the platform operators, an upload that matched a hash list.
  */
 export const NOTIFICATION_EVENTS = [
   'submitted',
@@ -26,6 +26,9 @@ export const NOTIFICATION_EVENTS = [
   'account_reactivated',
   'passkey_added',
   'passkey_removed',
+  'second_factor_added',
+  'second_factor_removed',
+  'recovery_code_used',
 ] as const;
 /** Events whose link carries a secret (a reset link's token): only their recipient may ever see it. */
 export const SECRET_LINK_EVENTS: readonly NotificationEvent[] = ['password_reset'];

@@ -15,6 +15,8 @@ export interface MembershipSummary {
   role: Role;
   /** The operator suspended the organization: its routes refuse its members. */
   organizationSuspended: boolean;
+  /** The organization's demands on its members' sign-in (see Organization). */
+  security: { requireMfa: boolean; requireStepUp: boolean };
 }
 
 export interface MemberView {
@@ -43,6 +45,7 @@ export class MembershipsService {
       organization: { id: organization!.id, slug: organization!.slug, name: organization!.name, kind: organization!.kind },
       role,
       organizationSuspended: organization!.suspendedAt !== null,
+      security: { requireMfa: organization!.requireMfa, requireStepUp: organization!.requireStepUp },
     }));
   }
 

@@ -7,6 +7,7 @@ import { nameSkeleton } from '../common/names/name-skeleton';
 import { OrganizationKind } from '../common/request-context';
 import { TenantContext } from '../common/tenant-context';
 import { TransactionHost } from '../database/transaction-host';
+import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { UpdateOrganizationDto } from './dto/update-organization.dto';
 import { Organization } from './entities/organization.entity';
 import { organizationNameLooksTaken, TenancyErrorCode, TenancyException } from './tenancy.exception';
@@ -72,6 +73,9 @@ export class OrganizationsService {
    */
   async update(changes: UpdateOrganizationDto): Promise<Organization> {
     const { version, ...sent } = changes;
+    if (sent.requireStepUp === true && this.context.organization.kind !== 'monitoring_body') {
+      throw new InvalidInputException({ requireStepUp: ['requireStepUp is for monitoring bodies, whose decisions it guards'] });
+    }
     const fields = Object.fromEntries(Object.entries(sent).filter(([, value]) => value !== undefined)) as Partial<Organization>;
     if (typeof fields.country === 'string') fields.country = fields.country.toUpperCase();
     // A name sent unchanged keeps its skeleton, also one kept from before look-alikes were refused.
@@ -94,6 +98,9 @@ export class OrganizationsService {
       );
     }
     await this.audit.record({ action: 'organization.updated', targetType: 'organization', targetId: organization.id, data: { fields: Object.keys(fields) } });
+    const security = Object.fromEntries(Object.entries(fields).filter(([key]) => key === 'requireMfa' || key === 'requireStepUp'));
+    // What the organization demands of its members' sign-in is recorded with its values.
+    if (Object.keys(security).length > 0) await this.audit.record({ action: 'organization.sign_in_policy_changed', targetType: 'organization', targetId: organization.id, data: security });
     return organization;
   }
 

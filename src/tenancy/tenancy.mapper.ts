@@ -12,6 +12,8 @@ export const organizationJson = (organization: Organization) => ({
   kind: organization.kind,
   country: organization.country,
   website: organization.website,
+  requireMfa: organization.requireMfa,
+  requireStepUp: organization.requireStepUp,
   version: organization.version,
 });
 

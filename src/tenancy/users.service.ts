@@ -70,6 +70,12 @@ export class UsersService {
     return this.tx.manager.getRepository(User).existsBy({ isOperator: true });
   }
 
+  /** Whether `password` is the person's current one (before an act that asks for it again). */
+  async checkPassword(userId: string, password: string): Promise<boolean> {
+    const user = await this.tx.manager.getRepository(User).createQueryBuilder('user').addSelect('user.passwordHash').where('user.id = :userId', { userId }).getOne();
+    return user !== null && (await verifyPassword(user.passwordHash, password));
+  }
+
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<boolean> {
     const repository = this.tx.manager.getRepository(User);
     const user = await repository.createQueryBuilder('user').addSelect('user.passwordHash').where('user.id = :userId', { userId }).getOneOrFail();

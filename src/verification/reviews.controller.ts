@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, StepUp } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { PositiveIntPipe } from '../common/validation/positive-int.pipe';
 import { download } from '../evidence/revision-download';
@@ -92,12 +92,14 @@ export class ReviewsController {
   }
 
   @Post(':id/decision')
+  @StepUp()
   @OrgAccess(Permission.ReviewsConduct)
   async propose(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ProposeDecisionDto) {
     return decisionJson(await this.decisions.propose(id, dto));
   }
 
   @Post(':id/decision/approve')
+  @StepUp()
   @HttpCode(200)
   @OrgAccess(Permission.ReviewsConduct)
   async approve(@Param('id', ParseUUIDPipe) id: string) {
@@ -112,6 +114,7 @@ export class ReviewsController {
   }
 
   @Post(':id/suspend')
+  @StepUp()
   @HttpCode(200)
   @OrgAccess(Permission.VerificationsManage)
   async suspend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
@@ -126,6 +129,7 @@ export class ReviewsController {
   }
 
   @Post(':id/revoke')
+  @StepUp()
   @HttpCode(200)
   @OrgAccess(Permission.VerificationsManage)
   async revoke(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Ren
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { words } from '../assessments/assessment-lifecycle';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, StepUp } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { FormView } from '../web/form-view.decorator';
@@ -139,6 +139,7 @@ export class ReviewsPagesController {
   }
 
   @Post('reviews/:id/decision')
+  @StepUp()
   @OrgAccess(Permission.ReviewsConduct)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()
@@ -152,6 +153,7 @@ export class ReviewsPagesController {
   }
 
   @Post('reviews/:id/decision/approve')
+  @StepUp()
   @OrgAccess(Permission.ReviewsConduct)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()
@@ -178,6 +180,7 @@ export class ReviewsPagesController {
   }
 
   @Post('reviews/:id/suspend')
+  @StepUp()
   @OrgAccess(Permission.VerificationsManage)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()
@@ -198,6 +201,7 @@ export class ReviewsPagesController {
   }
 
   @Post('reviews/:id/revoke')
+  @StepUp()
   @OrgAccess(Permission.VerificationsManage)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()

@@ -21,12 +21,14 @@ import { ErrorBody } from '../common/errors/field-errors';
  * sign-in (401) included, and an expired session, whose form then says to sign in first.
  */
 const FORM_STATUSES = new Set([400, 401, 409, 413, 415, 422, 423, 429]);
+/** Refusals a form can answer itself, so it is shown again too: a consequential act asking for a fresh second factor. */
+const FORM_CODES = new Set(['auth.step_up_required']);
 const UNIQUE_VIOLATION = '23505';
 /** Raised by the database's own guards, e.g. on a published code version; the message is written for people. */
 const NOT_IN_PREREQUISITE_STATE = '55000';
 /** Seconds a client is asked to wait when the database is unavailable: about a restart or a failover. */
 const DATABASE_RETRY_AFTER = '5';
-const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf']);
+const SECRET_FIELDS = new Set(['password', 'currentPassword', 'newPassword', 'confirmPassword', '_csrf', 'code', 'stepUpCode']);
 
 /**
  * One place that turns any error into the answer the caller expects: JSON `{statusCode, code, error,
@@ -61,7 +63,7 @@ export class ExceptionsFilter implements ExceptionFilter {
       response.redirect(303, `/signin?next=${encodeURIComponent(request.originalUrl)}`);
       return;
     }
-    if (request.formView && FORM_STATUSES.has(body.statusCode)) {
+    if (request.formView && (FORM_STATUSES.has(body.statusCode) || FORM_CODES.has(body.code))) {
       const model = await this.formModel(request);
       if (response.headersSent) return;
       response.status(body.statusCode).render(request.formView.view, {

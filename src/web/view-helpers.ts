@@ -13,6 +13,7 @@ export function registerViewHelpers(partialsDirectory: string): void {
   hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
   hbs.registerHelper('and', (...args: unknown[]) => args.slice(0, -1).every(Boolean));
   hbs.registerHelper('not', (value: unknown) => !value);
+  hbs.registerHelper('includes', (list: unknown, value: unknown) => Array.isArray(list) && list.includes(value));
   hbs.registerHelper('lookupErrors', (errors: Record<string, string[]> | undefined, field: string) => errors?.[field]);
   hbs.registerHelper('lookupValue', (values: Record<string, unknown> | undefined, field: string) =>
     field.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), values),

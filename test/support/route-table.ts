@@ -2,12 +2,14 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { ACCESS_RULE, AccessRule } from '../../src/access/access.decorator';
+import { ACCESS_RULE, AccessRule, STEP_UP } from '../../src/access/access.decorator';
 
 export interface Route {
   method: string;
   path: string;
   rule?: AccessRule;
+  /** A consequential act: a fresh second factor where the organization requires step-up. */
+  stepUp?: boolean;
   /** The handler takes a `@Query()` parameter: the route reads filters or options from its query string. */
   readsQuery: boolean;
 }
@@ -30,7 +32,8 @@ export function routeTable(app: INestApplication): Route[] {
       const rule = reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_RULE, [handler as never, wrapper.metatype as never]);
       const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, wrapper.metatype, name) ?? {}) as Record<string, unknown>;
       const readsQuery = Object.keys(args).some((key) => Number(key.split(':')[0]) === RouteParamtypes.QUERY);
-      routes.push({ method: RequestMethod[method], path, rule, readsQuery });
+      const stepUp = Reflect.getMetadata(STEP_UP, handler) !== undefined;
+      routes.push({ method: RequestMethod[method], path, rule, readsQuery, stepUp });
     }
   }
   return routes.sort((x, y) => `${x.path} ${x.method}`.localeCompare(`${y.path} ${y.method}`));
@@ -41,7 +44,7 @@ function normalise(path: string | string[] | undefined): string {
   return (value ?? '').replace(/^\/+|\/+$/g, '');
 }
 
-export function describeRule(rule: AccessRule | undefined): string {
+export function describeRule(rule: AccessRule | undefined, stepUp = false): string {
   if (!rule) return 'NONE';
-  return rule.kind === 'organization' ? `organization:${rule.permission}` : rule.kind;
+  return `${rule.kind === 'organization' ? `organization:${rule.permission}` : rule.kind}${stepUp ? ' + step-up' : ''}`;
 }

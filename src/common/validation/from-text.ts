@@ -16,3 +16,13 @@ export const DateFromText = () => Transform(({ value }: { value: unknown }) => (
  */
 export const QueryNumber = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? (value.trim() === '' ? undefined : Number(value.trim())) : value));
+
+/**
+ * A yes/no from a form: a checkbox comes with a hidden "false" before it, so a ticked box sends both and
+ * the last one counts. JSON booleans pass as sent; anything else is left for the validators to refuse.
+ */
+export const BooleanFromText = () =>
+  Transform(({ value }: { value: unknown }) => {
+    const last = Array.isArray(value) && value.length > 0 ? value[value.length - 1] : value;
+    return last === 'true' ? true : last === 'false' ? false : last;
+  });

@@ -1,5 +1,6 @@
 import { VisibleName } from '../../common/validation/name.decorator';
-import { IsString, Length, ValidateIf } from 'class-validator';
+import { IsBoolean, IsOptional, IsString, Length, ValidateIf } from 'class-validator';
+import { BooleanFromText } from '../../common/validation/from-text';
 import { IsOptionalCountry, IsOptionalWebsite } from './organization-fields.decorators';
 import { IsVersion } from '../../common/validation/version.decorator';
 
@@ -18,6 +19,18 @@ export class UpdateOrganizationDto {
   /** `null` clears it. */
   @IsOptionalWebsite()
   website?: string | null;
+
+  /** Members need a second factor to use the organization (its API tokens excepted). */
+  @BooleanFromText()
+  @IsOptional()
+  @IsBoolean({ message: 'requireMfa must be true or false' })
+  requireMfa?: boolean;
+
+  /** A monitoring body only: decisions, approvals, suspensions, revocations and complaint rulings need a fresh second factor. */
+  @BooleanFromText()
+  @IsOptional()
+  @IsBoolean({ message: 'requireStepUp must be true or false' })
+  requireStepUp?: boolean;
 
   /** The version the change is based on; a different current version means someone else saved first. */
   @IsVersion()

@@ -31,6 +31,13 @@ export class Organization {
 
   @Column({ name: 'suspended_reason', type: 'text', nullable: true })
   suspendedReason: string | null;
+  /** Members must have a second factor to use the organization's routes (API tokens excepted). */
+  @Column({ name: 'require_mfa', type: 'boolean', default: false })
+  requireMfa: boolean;
+
+  /** A monitoring body's consequential acts need a second factor given within the last 15 minutes. */
+  @Column({ name: 'require_step_up', type: 'boolean', default: false })
+  requireStepUp: boolean;
 
   @VersionColumn()
   version: number;

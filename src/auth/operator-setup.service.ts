@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { hashSecretToken, newSecretToken } from '../common/secret-token';
 import type { PendingSetup } from '../common/logging/startup-banner';
+import { passwordWeakness } from '../common/validation/password-strength';
 import { AppConfig } from '../config/app-config.service';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from '../tenancy/entities/user.entity';
@@ -35,6 +36,9 @@ export class OperatorSetupService implements OnApplicationBootstrap {
         await this.lockSetup();
         const existing = await this.users.findByEmail(credentials.email);
         if (!existing) {
+          // Checked here, not with the other settings: only a password that creates the account matters.
+          const weakness = passwordWeakness(credentials.password, [credentials.email]);
+          if (weakness) throw new Error(`OPERATOR_PASSWORD is too easy to guess: ${weakness} Choose a longer one, e.g. several unrelated words.`);
           const user = await this.users.create({ email: credentials.email, name: 'Operator', password: credentials.password, isOperator: true });
           await this.audit.record({ organizationId: null, actorUserId: null, action: 'account.operator_created', targetType: 'user', targetId: user.id });
           this.logger.log(`Created the operator account ${credentials.email}.`);

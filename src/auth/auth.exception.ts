@@ -21,6 +21,11 @@ export enum AuthErrorCode {
   AccessChanged = 'auth.access_changed',
   ResetLinkExpired = 'auth.reset_link_expired',
   TooManyResets = 'auth.too_many_resets',
+  EmailUnverified = 'auth.email_unverified',
+  VerificationLinkExpired = 'auth.verification_link_expired',
+  TooManyVerificationMails = 'auth.too_many_verification_mails',
+  EmailAlreadyVerified = 'auth.email_already_verified',
+  EmailUnchanged = 'auth.email_unchanged',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -44,5 +49,10 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.AccessChanged]: HttpStatus.CONFLICT,
     [AuthErrorCode.ResetLinkExpired]: HttpStatus.GONE,
     [AuthErrorCode.TooManyResets]: HttpStatus.TOO_MANY_REQUESTS,
+    [AuthErrorCode.EmailUnverified]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.VerificationLinkExpired]: HttpStatus.GONE,
+    [AuthErrorCode.TooManyVerificationMails]: HttpStatus.TOO_MANY_REQUESTS,
+    [AuthErrorCode.EmailAlreadyVerified]: HttpStatus.CONFLICT,
+    [AuthErrorCode.EmailUnchanged]: HttpStatus.BAD_REQUEST,
   };
 }

@@ -4,6 +4,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
 import { TenancyModule } from '../tenancy/tenancy.module';
 import { AccessGuard } from './access.guard';
+import { AccountPageModel } from './account.page';
 import { AccountService } from './account.service';
 import { ApiToken } from './entities/api-token.entity';
 import { ApiTokensController } from './api-tokens.controller';
@@ -11,6 +12,11 @@ import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthPagesController } from './auth.pages.controller';
 import { CredentialHold } from './credential-hold';
+import { EmailChangeService } from './email-change.service';
+import { EmailVerificationController } from './email-verification.controller';
+import { EmailVerificationLimits } from './email-verification-limits';
+import { EmailVerificationPagesController } from './email-verification.pages.controller';
+import { EmailVerificationService } from './email-verification.service';
 import { InvitationAcceptanceController } from './invitation-acceptance.controller';
 import { OperatorSetupService } from './operator-setup.service';
 import { PasswordResetController } from './password-reset.controller';
@@ -28,7 +34,7 @@ import { UserSessions } from './user-sessions';
 
 @Module({
   imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
-  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController],
+  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, EmailVerificationController, EmailVerificationPagesController],
   providers: [
     AccessGuard,
     ApiTokensService,
@@ -44,6 +50,10 @@ import { UserSessions } from './user-sessions';
     CredentialHold,
     PasswordResetService,
     PasswordResetLimits,
+    EmailVerificationService,
+    EmailVerificationLimits,
+    EmailChangeService,
+    AccountPageModel,
   ],
   exports: [ApiTokensService, AccessGuard],
 })

@@ -6,6 +6,7 @@ import { setFlash } from '../web/page-locals.middleware';
 import { WithoutTransaction } from '../database/without-transaction.decorator';
 import { InvitationsService } from '../tenancy/invitations.service';
 import { Public, SignedIn } from '../access/access.decorator';
+import { AccountPageModel } from './account.page';
 import { AccountService } from './account.service';
 import { AcceptInvitationDto } from './dto/accept-invitation.dto';
 import { ChangePasswordDto } from './dto/change-password.dto';
@@ -33,6 +34,7 @@ export class AuthPagesController {
     private readonly accounts: AccountService,
     private readonly invitations: InvitationsService,
     private readonly setup: OperatorSetupService,
+    private readonly accountPage: AccountPageModel,
   ) {}
 
   @Get('signup')
@@ -104,13 +106,13 @@ export class AuthPagesController {
   @Get('account')
   @SignedIn()
   @Render('auth/account')
-  account() {
-    return { title: 'Your account' };
+  account(@Req() request: Request) {
+    return this.accountPage.locals(request);
   }
 
   @Post('account/password')
   @SignedIn()
-  @FormView('auth/account')
+  @FormView('auth/account', AccountPageModel)
   @Redirect('/account', 303)
   async changePassword(@Body() dto: ChangePasswordDto, @Req() request: Request) {
     await this.accounts.changePassword((request.user as SessionUser).id, dto.currentPassword, dto.newPassword, request.sessionID);

@@ -6,5 +6,7 @@ export interface SessionUser {
   email: string;
   name: string;
   isOperator: boolean;
+  /** The account's address was proven; until it is, acts that bind an organization are refused. */
+  emailVerified: boolean;
   memberships: MembershipSummary[];
 }

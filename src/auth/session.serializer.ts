@@ -25,7 +25,7 @@ export class SessionSerializer extends PassportSerializer {
       const user = await this.users.findActive(id);
       if (!user) return done(null, false);
       const memberships = await this.memberships.summariesFor(user.id);
-      done(null, { id: user.id, email: user.email, name: user.name, isOperator: user.isOperator, memberships });
+      done(null, { id: user.id, email: user.email, name: user.name, isOperator: user.isOperator, emailVerified: user.emailVerifiedAt !== null, memberships });
     } catch (error) {
       done(error);
     }

@@ -1,7 +1,7 @@
 /**
  * What people are told about, one e-mail per occurrence: what happens to a declaration, to a complaint
  * about a register entry (its monitoring body is told it arrived, its complainant how it went), to a
- * person's own account (repeated wrong passwords slowed its sign-in, a password reset link, a changed password), and to the platform operators, an
+ * person's own account (repeated wrong passwords slowed its sign-in, a password reset link, a changed password, a link that proves an address, a changed address), and to the platform operators, an
  * upload that matched a hash list.
  */
 export const NOTIFICATION_EVENTS = [
@@ -21,7 +21,9 @@ export const NOTIFICATION_EVENTS = [
   'upload_incident',
   'password_reset',
   'password_changed',
+  'email_verification',
+  'email_changed',
 ] as const;
-/** Events whose link carries a secret (a reset link's token): only their recipient may ever see it. */
-export const SECRET_LINK_EVENTS: readonly NotificationEvent[] = ['password_reset'];
+/** Events whose link carries a secret (a reset or verification link's token): only their recipient may ever see it. */
+export const SECRET_LINK_EVENTS: readonly NotificationEvent[] = ['password_reset', 'email_verification'];
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, VERIFIED_EMAIL } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { PositiveIntPipe } from '../common/validation/positive-int.pipe';
 import { download } from '../evidence/revision-download';
@@ -92,14 +92,14 @@ export class ReviewsController {
   }
 
   @Post(':id/decision')
-  @OrgAccess(Permission.ReviewsConduct)
+  @OrgAccess(Permission.ReviewsConduct, VERIFIED_EMAIL)
   async propose(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ProposeDecisionDto) {
     return decisionJson(await this.decisions.propose(id, dto));
   }
 
   @Post(':id/decision/approve')
   @HttpCode(200)
-  @OrgAccess(Permission.ReviewsConduct)
+  @OrgAccess(Permission.ReviewsConduct, VERIFIED_EMAIL)
   async approve(@Param('id', ParseUUIDPipe) id: string) {
     return decisionJson(await this.decisions.approve(id));
   }
@@ -113,21 +113,21 @@ export class ReviewsController {
 
   @Post(':id/suspend')
   @HttpCode(200)
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   async suspend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
     return registerEntryJson(await this.status.change(id, 'suspend', dto.reason));
   }
 
   @Post(':id/reinstate')
   @HttpCode(200)
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   async reinstate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: OptionalReasonDto) {
     return registerEntryJson(await this.status.change(id, 'reinstate', dto.reason ?? null));
   }
 
   @Post(':id/revoke')
   @HttpCode(200)
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   async revoke(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
     return registerEntryJson(await this.status.change(id, 'revoke', dto.reason));
   }

@@ -17,6 +17,10 @@ export class User {
   @Column({ name: 'is_operator', type: 'boolean', default: false })
   isOperator: boolean;
 
+  /** When the current address was proven (a mailed link, an accepted invitation); null while it is not. */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @Column({ name: 'password_changed_at', type: 'timestamptz' })
   passwordChangedAt: Date;
 

@@ -236,6 +236,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /signin':                                       { as: 'newVisitor', valid: [form((s) => ({ email: s.walkIn.email, password: PASSWORD }))] },
   'PUT /api/v1/auth/password':                          { as: 'newSession', valid: [json(() => ({ currentPassword: PASSWORD, newPassword: `${PASSWORD} renewed` }))] },
   'POST /account/password':                             { as: 'newSession', valid: [form(() => ({ currentPassword: PASSWORD, newPassword: `${PASSWORD} renewed` }))] },
+  'POST /api/v1/auth/verify-email/:token':             { as: 'newVisitor', valid: [json()] },
+  'POST /verify-email/:token':                          { as: 'newVisitor', valid: [form()] },
+  'POST /api/v1/auth/verify-email':                     { as: 'newSession', valid: [json()] },
+  'POST /account/verify-email':                         { as: 'newSession', valid: [form()] },
+  'PUT /api/v1/auth/email':                             { as: 'newSession', valid: [json(() => ({ email: 'probe-moving@example.org', password: PASSWORD }))] },
+  'POST /account/email':                                { as: 'newSession', valid: [form(() => ({ email: 'probe-moving@example.org', password: PASSWORD }))] },
   'POST /api/v1/auth/logout':                           { as: 'newSession', valid: [json()] },
   'POST /signout':                                      { as: 'newSession', valid: [form()] },
 };
@@ -273,7 +279,7 @@ interface Seed {
   complaint: { id: string; reference: string; secret: string; version: number };
   setupToken: string;
   /** A person of their own who asked for a password reset, and a live link of theirs. */
-  forgetful: { email: string; resetToken: string };
+  forgetful: { email: string; resetToken: string; verificationToken: string };
   /** A hash list the operator loaded, and an open upload incident of the walk-in organization. */
   hashListId: string;
   incident: { id: string; version: number };
@@ -318,6 +324,8 @@ async function seed(t: TestApp): Promise<Seed> {
   const forgetful = await t.signUp({ organization: 'Forgetful' });
   const reset = newSecretToken();
   await t.sql(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '30 minutes')`, [forgetful.user.id, reset.hash]);
+  const verification = newSecretToken();
+  await t.sql(`INSERT INTO email_verifications (user_id, email, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [forgetful.user.id, forgetful.user.email, verification.hash]);
   const visitor = request.agent(t.server);
   const signInPage = await visitor.get('/signin').expect(200);
   const list = await operator.agent.post('/api/v1/operator/hash-lists?name=seeded').set('X-CSRF-Token', operator.csrf).set('Content-Type', 'text/plain').send(`${'c'.repeat(64)}\n`).expect(201);
@@ -349,7 +357,7 @@ async function seed(t: TestApp): Promise<Seed> {
     attestation: attestation.body.attestation,
     complaint: { id: complaint, reference: filed.reference, secret: filed.secret, version: complaintRow.version },
     setupToken: setup.token,
-    forgetful: { email: forgetful.user.email, resetToken: reset.token },
+    forgetful: { email: forgetful.user.email, resetToken: reset.token, verificationToken: verification.token },
     hashListId: list.body.id,
     incident: { id: incident.id, version: incident.version },
   };
@@ -370,7 +378,11 @@ function paramFor(path: string, name: string, s: Seed): string {
     requirementKey: () => (mb ? s.inReview.requirementKey : s.draft.requirementKey),
     sectionKey: () => s.inReview.sectionKey,
     section: () => s.draft.section,
-    token: () => (path.startsWith('/setup/') ? s.setupToken : /reset-password|password-reset/.test(path) ? s.forgetful.resetToken : s.invitationToken),
+    token: () => {
+      if (path.startsWith('/setup/')) return s.setupToken;
+      if (/reset-password|password-reset/.test(path)) return s.forgetful.resetToken;
+      return path.includes('verify-email/') ? s.forgetful.verificationToken : s.invitationToken;
+    },
     id: () => {
       if (path.includes('/hash-lists/:id')) return s.hashListId;
       if (path.includes('incidents/:id')) return s.incident.id;

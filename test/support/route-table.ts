@@ -43,5 +43,6 @@ function normalise(path: string | string[] | undefined): string {
 
 export function describeRule(rule: AccessRule | undefined): string {
   if (!rule) return 'NONE';
-  return rule.kind === 'organization' ? `organization:${rule.permission}` : rule.kind;
+  if (rule.kind !== 'organization') return rule.kind;
+  return `organization:${rule.permission}${rule.verifiedEmail ? ' +verified-email' : ''}`;
 }

@@ -13,6 +13,9 @@ const list = (values: string[]) => values.map((value) => `'${value}'`).join(', '
  *   address it proves (the account's own, or the new one it asked to change to), valid until
  *   `expires_at`; `used_at` is set once, by a conditional UPDATE, so two uses race to one winner.
  *
+ * - `notifications_account_audience`: a notice about a person's own account may also go to exactly one
+ *   address and nobody else: the new address a verification link proves, or the old one a change warns.
+ *
  * An identity-level table, read before any organization is known, like `password_resets`: the
  * application role is granted it without row policies.
  */
@@ -33,10 +36,19 @@ export class EmailVerification1795822600000 implements MigrationInterface {
     await queryRunner.query(`GRANT SELECT, INSERT, UPDATE ON email_verifications TO adhere_app`);
 
     await this.setEvents(queryRunner, (events) => [...events, ...EVENTS]);
+    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_account_audience`);
+    await queryRunner.query(`
+      ALTER TABLE notifications ADD CONSTRAINT notifications_account_audience
+        CHECK (organization_id IS NOT NULL OR (cardinality(roles) = 0 AND (
+          (cardinality(user_ids) > 0 AND cardinality(emails) = 0) OR (cardinality(user_ids) = 0 AND cardinality(emails) = 1))))`);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM notifications WHERE event = ANY ($1)`, [EVENTS]);
+    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_account_audience`);
+    await queryRunner.query(`
+      ALTER TABLE notifications ADD CONSTRAINT notifications_account_audience
+        CHECK (organization_id IS NOT NULL OR (cardinality(user_ids) > 0 AND cardinality(roles) = 0 AND cardinality(emails) = 0))`);
     await this.setEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
     await queryRunner.query(`DROP TABLE email_verifications`);
     await queryRunner.query(`ALTER TABLE users DROP COLUMN email_verified_at`);

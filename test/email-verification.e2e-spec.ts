@@ -118,6 +118,11 @@ describe('e-mail verification', () => {
     expect((await verify(token).expect(410)).body.code).toBe('auth.verification_link_expired');
     expect((await verify('not-a-link-we-sent').expect(410)).body.code).toBe('auth.verification_link_expired');
     expect(await session(person)).toMatchObject({ emailVerified: false });
+    // The operator's view of the outbox shows that a link went out, never the link itself.
+    const outbox = await open((await t.signIn(OPERATOR.email, OPERATOR.password)).agent, '/operator/notifications');
+    expect(outbox).toContain(VERIFY_SUBJECT);
+    expect(outbox).toContain('/verify-email/…');
+    expect(outbox).not.toContain(token);
   });
 
   it(`sends a new link on request, at most ${VERIFICATION_MAILS_PER_HOUR} an hour, and none once the address is confirmed`, async () => {

@@ -232,11 +232,13 @@ describe('e-mail verification', () => {
     await postForm(browser, '/account/email', { _csrf: csrfFrom(after), email: newAddress, password: PASSWORD }).expect(303);
     const waiting = await open(browser, '/account');
     expect(textOf(waiting)).toContain(`A link to confirm ${newAddress} was mailed to it; your account keeps ${email} until it is opened.`);
-    // Opened in a browser that is signed out: the change is made, and the page leads to sign-in.
+    // Opened in a browser that is signed out: the change is made, and the account page asks to sign in first.
     const elsewhere: TestAgent = request.agent(t.server);
     const link = (await linkIn(newAddress)).path;
     const done = await postForm(elsewhere, link, { _csrf: csrfFrom(await open(elsewhere, link)) }).expect(303);
-    expect(done.headers.location).toBe('/signin');
-    expect(flashOf(await open(elsewhere, '/signin'))).toBe(`Your account now uses ${newAddress}; the old address was told.`);
+    expect(done.headers.location).toBe('/account');
+    const signIn = (await elsewhere.get('/account').redirects(0).expect(303)).headers.location;
+    expect(signIn).toBe('/signin?next=%2Faccount');
+    expect(flashOf(await open(elsewhere, signIn))).toBe(`Your account now uses ${newAddress}; the old address was told.`);
   });
 });

@@ -29,14 +29,13 @@ export class EmailVerificationPagesController {
     return { title: 'Confirm your e-mail address', description: 'Confirm the e-mail address of your Adhere account.', token, email };
   }
 
+  /** Then to the account page, which first asks a signed-out person to sign in (the message waits for them). */
   @Post('verify-email/:token')
   @Public()
   @FormView('auth/verify-email')
-  @Redirect()
+  @Redirect('/account', 303)
   async confirm(@Param('token') token: string, @Req() request: Request) {
-    const verified = await this.verifications.verify(token);
-    setFlash(request, 'success', verifiedMessage(verified));
-    return { url: request.user ? '/account' : '/signin', statusCode: 303 };
+    setFlash(request, 'success', verifiedMessage(await this.verifications.verify(token)));
   }
 
   @Post('account/verify-email')

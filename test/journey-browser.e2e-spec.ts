@@ -200,6 +200,7 @@ describe('the whole journey in a browser', () => {
     await click(who, 'button', 'Confirm my address', 'the account page, address confirmed');
     expect(await flash(who)).toBe(`${who.email} is confirmed as your address.`);
     expect(await unconfirmed.count()).toBe(0);
+    await visit(who, `/app/${slug}`, `${organization}'s overview`);
     return slug;
   }
 

@@ -279,7 +279,7 @@ interface Seed {
   complaint: { id: string; reference: string; secret: string; version: number };
   setupToken: string;
   /** A person of their own who asked for a password reset, and a live link of theirs. */
-  forgetful: { email: string; resetToken: string; verificationToken: string };
+  forgetful: { email: string; resetToken: string; verificationTokens: { api: string; page: string } };
   /** A hash list the operator loaded, and an open upload incident of the walk-in organization. */
   hashListId: string;
   incident: { id: string; version: number };
@@ -324,8 +324,11 @@ async function seed(t: TestApp): Promise<Seed> {
   const forgetful = await t.signUp({ organization: 'Forgetful' });
   const reset = newSecretToken();
   await t.sql(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '30 minutes')`, [forgetful.user.id, reset.hash]);
-  const verification = newSecretToken();
-  await t.sql(`INSERT INTO email_verifications (user_id, email, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [forgetful.user.id, forgetful.user.email, verification.hash]);
+  // Two links, of two people (using one spends the other links for its address): one for the API's route, one for the page's.
+  const verifications = [newSecretToken(), newSecretToken()];
+  for (const [index, person] of [forgetful, walkIn].entries()) {
+    await t.sql(`INSERT INTO email_verifications (user_id, email, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [person.user.id, person.user.email, verifications[index].hash]);
+  }
   const visitor = request.agent(t.server);
   const signInPage = await visitor.get('/signin').expect(200);
   const list = await operator.agent.post('/api/v1/operator/hash-lists?name=seeded').set('X-CSRF-Token', operator.csrf).set('Content-Type', 'text/plain').send(`${'c'.repeat(64)}\n`).expect(201);
@@ -357,7 +360,7 @@ async function seed(t: TestApp): Promise<Seed> {
     attestation: attestation.body.attestation,
     complaint: { id: complaint, reference: filed.reference, secret: filed.secret, version: complaintRow.version },
     setupToken: setup.token,
-    forgetful: { email: forgetful.user.email, resetToken: reset.token, verificationToken: verification.token },
+    forgetful: { email: forgetful.user.email, resetToken: reset.token, verificationTokens: { api: verifications[0].token, page: verifications[1].token } },
     hashListId: list.body.id,
     incident: { id: incident.id, version: incident.version },
   };
@@ -381,7 +384,8 @@ function paramFor(path: string, name: string, s: Seed): string {
     token: () => {
       if (path.startsWith('/setup/')) return s.setupToken;
       if (/reset-password|password-reset/.test(path)) return s.forgetful.resetToken;
-      return path.includes('verify-email/') ? s.forgetful.verificationToken : s.invitationToken;
+      if (path.includes('verify-email/')) return path.startsWith('/api/') ? s.forgetful.verificationTokens.api : s.forgetful.verificationTokens.page;
+      return s.invitationToken;
     },
     id: () => {
       if (path.includes('/hash-lists/:id')) return s.hashListId;

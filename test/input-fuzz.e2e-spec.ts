@@ -278,6 +278,12 @@ const EXPECTATIONS: Record<string, Expectation> = {
   'POST /api/v1/auth/step-up/passkey':                  { as: 'owner', valid: [json(() => ({ response: UNSIGNED_ASSERTION }))] },
   'POST /api/v1/auth/login/passkey/options':            { as: 'visitor', valid: [json()] },
   'POST /api/v1/auth/login/passkey':                    { as: 'newVisitor', valid: [json(() => ({ response: UNSIGNED_ASSERTION }))] },
+  'POST /api/v1/auth/verify-email/:token':             { as: 'newVisitor', valid: [json()] },
+  'POST /verify-email/:token':                          { as: 'newVisitor', valid: [form()] },
+  'POST /api/v1/auth/verify-email':                     { as: 'newSession', valid: [json()] },
+  'POST /account/verify-email':                         { as: 'newSession', valid: [form()] },
+  'PUT /api/v1/auth/email':                             { as: 'newSession', valid: [json(() => ({ email: 'probe-moving@example.org', password: PASSWORD }))] },
+  'POST /account/email':                                { as: 'newSession', valid: [form(() => ({ email: 'probe-moving@example.org', password: PASSWORD }))] },
   'POST /api/v1/auth/logout':                           { as: 'newSession', valid: [json()] },
   'POST /signout':                                      { as: 'newSession', valid: [form()] },
   'POST /api/v1/auth/sessions/end-others':              { as: 'newSession', valid: [json()] },
@@ -333,10 +339,10 @@ interface Seed {
   attestation: string;
   complaint: { id: string; reference: string; secret: string; version: number };
   setupToken: string;
-  /** A person of their own who asked for a password reset, and a live link of theirs. */
-  forgetful: { email: string; resetToken: string };
   /** A person and an organization of their own, for the operator to suspend, help and reactivate. */
   suspendable: { userId: string; organizationId: string };
+  /** A person of their own who asked for a password reset and to confirm addresses, with live links of theirs. */
+  forgetful: { email: string; resetToken: string; verificationTokens: { api: string; page: string } };
   /** A hash list the operator loaded, and an open upload incident of the walk-in organization. */
   hashListId: string;
   incident: { id: string; version: number };
@@ -385,6 +391,11 @@ async function seed(t: TestApp): Promise<Seed> {
   const suspendable = await t.signUp({ organization: 'Suspendable' });
   const reset = newSecretToken();
   await t.sql(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '30 minutes')`, [forgetful.user.id, reset.hash]);
+  // Two links, of two people (using one spends the other links for its address): one for the API's route, one for the page's.
+  const verifications = [newSecretToken(), newSecretToken()];
+  for (const [index, person] of [forgetful, walkIn].entries()) {
+    await t.sql(`INSERT INTO email_verifications (user_id, email, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [person.user.id, person.user.email, verifications[index].hash]);
+  }
   const visitor = request.agent(t.server);
   const signInPage = await visitor.get('/signin').expect(200);
   const list = await operator.agent.post('/api/v1/operator/hash-lists?name=seeded').set('X-CSRF-Token', operator.csrf).set('Content-Type', 'text/plain').send(`${'c'.repeat(64)}\n`).expect(201);
@@ -418,7 +429,7 @@ async function seed(t: TestApp): Promise<Seed> {
     attestation: attestation.body.attestation,
     complaint: { id: complaint, reference: filed.reference, secret: filed.secret, version: complaintRow.version },
     setupToken: setup.token,
-    forgetful: { email: forgetful.user.email, resetToken: reset.token },
+    forgetful: { email: forgetful.user.email, resetToken: reset.token, verificationTokens: { api: verifications[0].token, page: verifications[1].token } },
     hashListId: list.body.id,
     incident: { id: incident.id, version: incident.version },
   };
@@ -441,7 +452,12 @@ function paramFor(path: string, name: string, s: Seed): string {
     section: () => s.draft.section,
     // No organization claims it: deciding it is refused (404), which is what the fuzz may reach.
     domain: () => 'probe.example',
-    token: () => (path.startsWith('/setup/') ? s.setupToken : /reset-password|password-reset/.test(path) ? s.forgetful.resetToken : s.invitationToken),
+    token: () => {
+      if (path.startsWith('/setup/')) return s.setupToken;
+      if (/reset-password|password-reset/.test(path)) return s.forgetful.resetToken;
+      if (path.includes('verify-email/')) return path.startsWith('/api/') ? s.forgetful.verificationTokens.api : s.forgetful.verificationTokens.page;
+      return s.invitationToken;
+    },
     id: () => {
       if (path.includes('/hash-lists/:id')) return s.hashListId;
       if (path.includes('/admin/users/:id')) return s.suspendable.userId;

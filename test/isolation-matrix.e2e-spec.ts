@@ -515,6 +515,15 @@ const EXPECTED: Record<string, RouteSpec> = {
   'POST /api/v1/auth/mfa/recovery-codes':                 { expect: [401, 409, 409, 409, 403, 401, 401], body: () => ({ json: { code: '123456' } }) },
   'POST /account/mfa/recovery-codes':                     { expect: [401, 409, 409, 409, 403, 401, 401], body: () => ({ form: [['code', '123456']] }) },
   'POST /api/v1/auth/step-up':                            { expect: [401, 409, 409, 409, 403, 401, 401], body: () => ({ json: { code: '123456' } }) },
+  // ── e-mail verification: A's owner's link is expired, so it is gone for everyone; the actors' own addresses
+  //    are verified already (409), and each may ask to change their own address (a link to the new one). ──
+  'GET /verify-email/:token':                             { expect: [410, 410, 410, 410, 410, 303, 303] },
+  'POST /verify-email/:token':                            { expect: [410, 410, 410, 410, 410, 401, 401], body: () => ({ form: [] }) },
+  'POST /api/v1/auth/verify-email/:token':                { expect: [410, 410, 410, 410, 410, 401, 401], body: NO_BODY },
+  'POST /api/v1/auth/verify-email':                       { expect: [401, 409, 409, 409, 403, 401, 401], body: NO_BODY },
+  'POST /account/verify-email':                           { expect: [401, 409, 409, 409, 403, 401, 401], body: () => ({ form: [] }) },
+  'PUT /api/v1/auth/email':                               { expect: [401, 202, 202, 202, 403, 401, 401], body: (c) => ({ json: { email: `moving-${c.n}@example.org`, password: c.person.password } }) },
+  'POST /account/email':                                  { expect: [401, 303, 303, 303, 403, 401, 401], body: (c) => ({ form: [['email', `moving-${c.n}@example.org`], ['password', c.person.password]] }) },
 
   // ── first-run setup: a real, unused setup link, but an operator exists, so it is unusable for everyone ──
   'GET /setup/:token':                                    { expect: [404, 404, 404, 404, 404, 303, 303] },
@@ -675,6 +684,7 @@ interface Seed {
   setupToken: string;
   /** A password reset link of A's owner, expired. */
   resetToken: string;
+  verificationToken: string;
   /** A hash list, and a resolved upload incident of A (resolved, so A's uploads are not paused). */
   hashListId: string;
   incidentId: string;
@@ -907,6 +917,13 @@ describe('tenant isolation matrix', () => {
     // A real password reset link of A's owner, expired: nobody may set a password with it.
     const expiredReset = newSecretToken();
     await t.sql(`INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, now() - interval '1 hour', now() - interval '30 minutes')`, [owner.user.id, expiredReset.hash]);
+    // A real e-mail verification link of A's owner, expired: nobody may confirm an address with it.
+    const expiredVerification = newSecretToken();
+    await t.sql(`INSERT INTO email_verifications (user_id, email, token_hash, created_at, expires_at) VALUES ($1, $2, $3, now() - interval '2 days', now() - interval '1 day')`, [
+      owner.user.id,
+      owner.user.email,
+      expiredVerification.hash,
+    ]);
     const [hashList] = await t.sql<{ id: string }>(`INSERT INTO hash_lists (name, source, entries, content_sha256) VALUES ('probe-seeded', 'file', 0, $1) RETURNING id`, ['0'.repeat(64)]);
     const [incident] = await t.sql<{ id: string }>(
       `INSERT INTO upload_incidents (organization_id, user_id, list_name, algorithm, digest, resolved_at, resolution_note)
@@ -963,6 +980,7 @@ describe('tenant isolation matrix', () => {
       accreditationId: accreditation.body.id,
       setupToken: setup.token,
       resetToken: expiredReset.token,
+      verificationToken: expiredVerification.token,
       hashListId: hashList.id,
       incidentId: incident.id,
       acceptLinks,
@@ -1033,6 +1051,7 @@ describe('tenant isolation matrix', () => {
       case 'token':
         if (path.startsWith('/setup/')) return s.setupToken;
         if (path.includes('reset-password/:token') || path.includes('password-reset/:token')) return s.resetToken;
+        if (path.includes('verify-email/:token')) return s.verificationToken;
         if (path.includes('/invitations/:token')) return method === 'GET' ? s.invitation.token : s.acceptLinks.get(`${key} ${actor}`)?.token;
         return undefined;
       default:

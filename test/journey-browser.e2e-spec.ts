@@ -163,7 +163,10 @@ describe('the whole journey in a browser', () => {
     }
   }
 
-  /** Signs up with the page's form: a person and the organization they found. */
+  /**
+   * Signs up with the page's form: a person and the organization they found; then confirms the address
+   * with the link mailed to it, on the link's page, as the acts ahead (submitting, deciding, inviting) need.
+   */
   async function signUp(who: Person, organization: string, kind: 'provider' | 'monitoring body'): Promise<string> {
     await visit(who, '/', 'the home page, signed out');
     await click(who, 'button', 'Create an account', 'the sign-up form');
@@ -176,7 +179,19 @@ describe('the whole journey in a browser', () => {
     await click(who, 'button', 'Create account', `${organization}'s overview`);
     expect(await flash(who)).toBe(`Welcome to Adhere. ${organization} is ready.`);
     expect(await heading(who)).toBe(organization);
-    return new URL(who.page.url()).pathname.split('/')[2];
+    const slug = new URL(who.page.url()).pathname.split('/')[2];
+    const unconfirmed = who.page.locator('#email-unverified');
+    expect(await unconfirmed.innerText()).toContain(`Confirm your e-mail address: open the link we mailed to ${who.email}`);
+
+    const mail = await mailTo(who.email, /^Confirm your e-mail address for Adhere$/);
+    expect(mail.text).toContain(`An Adhere account was created with ${who.email}.`);
+    await visit(who, mail.link, 'the e-mail confirmation page');
+    expect(await heading(who)).toBe('Confirm your e-mail address');
+    await click(who, 'button', 'Confirm my address', 'the account page, address confirmed');
+    expect(await flash(who)).toBe(`${who.email} is confirmed as your address.`);
+    expect(await unconfirmed.count()).toBe(0);
+    await visit(who, `/app/${slug}`, `${organization}'s overview`);
+    return slug;
   }
 
   /** An owner or admin invites someone, who accepts with the link the page shows and creates an account. */

@@ -32,6 +32,7 @@ describe('public pages', () => {
   let entryId: string;
   let invitationToken: string;
   let resetToken: string;
+  let verificationToken: string;
 
   beforeAll(async () => {
     t = await createTestApp({ ...OPERATOR_ENV, NOTIFICATION_POLL_SECONDS: '0', EXPIRY_JOB_SECONDS: '0' });
@@ -44,6 +45,10 @@ describe('public pages', () => {
     const reset = newSecretToken();
     await t.sql(`INSERT INTO password_resets (user_id, token_hash, expires_at) VALUES ($1, $2, now() + interval '30 minutes')`, [provider.user.id, reset.hash]);
     resetToken = reset.token;
+    // A live e-mail verification link, likewise.
+    const verification = newSecretToken();
+    await t.sql(`INSERT INTO email_verifications (user_id, email, token_hash, expires_at) VALUES ($1, $2, $3, now() + interval '1 day')`, [provider.user.id, provider.user.email, verification.hash]);
+    verificationToken = verification.token;
     // A code with two published versions, for the page of what changed between them.
     const operator = await t.signIn(OPERATOR_ENV.OPERATOR_EMAIL, OPERATOR_ENV.OPERATOR_PASSWORD);
     for (const version of ['1.0.0', '1.1.0']) {
@@ -97,7 +102,7 @@ describe('public pages', () => {
         .replace(':id', entryId)
         .replace(':code', CODE)
         .replace(':version', VERSION)
-        .replace(':token', path.startsWith('/reset-password/') ? resetToken : invitationToken);
+        .replace(':token', path.startsWith('/reset-password/') ? resetToken : path.startsWith('/verify-email/') ? verificationToken : invitationToken);
 
     it('gives every public page a description of its own, and the redirects lead to such pages', async () => {
       const paths = publicPages();

@@ -10,13 +10,22 @@ export const ACCESS_RULE = 'adhere:access-rule';
  * - `signed-in`: a person with a session (not an API token);
  * - `operator`: a signed-in platform operator (never an API token: tokens act for an organization);
  * - `organization`: a member of the organization named by the route's `:org` (or one of its API tokens)
- *   whose role (or token scope) grants `permission`.
+ *   whose role (or token scope) grants `permission`; with `verifiedEmail`, a person whose address is
+ *   verified too (VERIFIED_EMAIL).
  */
 export type AccessRule =
   | { kind: 'public' }
   | { kind: 'signed-in' }
   | { kind: 'operator' }
-  | { kind: 'organization'; permission: Permission };
+  | { kind: 'organization'; permission: Permission; verifiedEmail?: true };
+
+/**
+ * For acts that bind an organization or speak for it to others (submitting a declaration, deciding on
+ * one, inviting people, minting API tokens): a person does them only once their address is proven, so
+ * that nobody acts in the name of an address that is not theirs. Permissions are too coarse for it
+ * (inviting is one act of `members.manage`), so the route says it: `@OrgAccess(permission, VERIFIED_EMAIL)`.
+ */
+export const VERIFIED_EMAIL = { verifiedEmail: true } as const;
 
 export const Public = () => SetMetadata(ACCESS_RULE, { kind: 'public' } satisfies AccessRule);
 
@@ -26,9 +35,9 @@ export const SignedIn = () =>
 export const Operator = () =>
   applyDecorators(SetMetadata(ACCESS_RULE, { kind: 'operator' } satisfies AccessRule), ApiCookieAuth('session'));
 
-export const OrgAccess = (permission: Permission) =>
+export const OrgAccess = (permission: Permission, options?: typeof VERIFIED_EMAIL) =>
   applyDecorators(
-    SetMetadata(ACCESS_RULE, { kind: 'organization', permission } satisfies AccessRule),
+    SetMetadata(ACCESS_RULE, { kind: 'organization', permission, ...options } satisfies AccessRule),
     ApiBearerAuth('token'),
     ApiCookieAuth('session'),
   );

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, VERIFIED_EMAIL } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { InvalidInputException } from '../common/validation/invalid-input.exception';
 import { AnswerSaving } from './answer-saving';
@@ -65,7 +65,7 @@ export class AssessmentsController {
 
   @Post(':id/submit')
   @HttpCode(200)
-  @OrgAccess(Permission.AssessmentsSign)
+  @OrgAccess(Permission.AssessmentsSign, VERIFIED_EMAIL)
   async submit(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SubmitAssessmentDto) {
     return assessmentJson(await this.signing.submit(id, dto));
   }

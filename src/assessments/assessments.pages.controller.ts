@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Redirect, Render, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, VERIFIED_EMAIL } from '../access/access.decorator';
 import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { validateInput } from '../common/validation/validation.pipe';
@@ -109,7 +109,7 @@ export class AssessmentsPagesController {
   }
 
   @Post(':id/submit')
-  @OrgAccess(Permission.AssessmentsSign)
+  @OrgAccess(Permission.AssessmentsSign, VERIFIED_EMAIL)
   @FormView('assessments/submit', SubmitFormModel)
   @Redirect()
   async submit(@Param('id', ParseUUIDPipe) id: string, @Body() dto: SubmitAssessmentDto, @Req() request: Request) {

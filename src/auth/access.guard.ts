@@ -70,6 +70,7 @@ export class AccessGuard implements CanActivate {
         return true;
       case 'organization':
         await this.authorizeInOrganization(request, caller, rule.permission, this.reflector.get<StepUpWhen | undefined>(STEP_UP, execution.getHandler()));
+        if (rule.verifiedEmail) this.requireVerifiedEmail(request);
         return true;
     }
   }
@@ -134,6 +135,17 @@ export class AccessGuard implements CanActivate {
   private requireSession(caller: Caller | undefined): void {
     if (!caller) throw new AuthException(AuthErrorCode.NotSignedIn, 'Sign in first.');
     if (!caller.userId) throw new AuthException(AuthErrorCode.SessionRequired, 'API tokens act for an organization; this needs a signed-in person.');
+  }
+
+  /** After the organization's checks, so that another organization's route still answers 404 alone. */
+  private requireVerifiedEmail(request: Request): void {
+    // API tokens never reach such a route: every act it guards is a named person's (TOKEN_REQUIREMENT).
+    const user = request.user as SessionUser | undefined;
+    if (!user || user.emailVerified) return;
+    throw new AuthException(
+      AuthErrorCode.EmailUnverified,
+      `Confirm your e-mail address first: open the link mailed to ${user.email}, or send a new one from your account page (/account).`,
+    );
   }
 
   private async authorizeInOrganization(request: Request, caller: Caller | undefined, permission: Permission, stepUp: StepUpWhen | undefined): Promise<void> {

@@ -44,6 +44,26 @@ export interface RecoveryCodeUsed {
   at: Date;
 }
 
+/** A link that proves an address: the account's own, or the new one it asked to change to. */
+export interface EmailVerificationRequested {
+  verificationId: string;
+  /** The address the link proves, and the only one it is sent to. */
+  email: string;
+  /** The link's secret, which is stored nowhere but in the mail. */
+  token: string;
+  hours: number;
+  /** The address is a new one for an account that has another: the mail says the change waits for it. */
+  change: boolean;
+}
+
+/** The account's address was changed, once the new one was proven; the old address is told. */
+export interface EmailChanged {
+  userId: string;
+  oldEmail: string;
+  newEmail: string;
+  at: Date;
+}
+
 /**
  * What the owner of an account is told about it. Sign-in needs it, and e-mail comes after it in the
  * layers: src/notifications provides it (a global provider), so auth depends on nothing above itself.
@@ -65,4 +85,8 @@ export abstract class AccountAlerts {
   abstract secondFactorChanged(notice: SecondFactorChanged): Promise<void>;
   /** Tells the owner a recovery code was used, and how many are left; in the transaction that spent it. */
   abstract recoveryCodeUsed(notice: RecoveryCodeUsed): Promise<void>;
+  /** Sends the link that proves an address; called in the transaction that stores the link's hash. */
+  abstract emailVerificationRequested(notice: EmailVerificationRequested): Promise<void>;
+  /** Tells the old address that the account now uses another one, in case it was not its owner's doing. */
+  abstract emailChanged(notice: EmailChanged): Promise<void>;
 }

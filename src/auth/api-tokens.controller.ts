@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, VERIFIED_EMAIL } from '../access/access.decorator';
 import { ApiToken } from './entities/api-token.entity';
 import { ApiTokensService } from './api-tokens.service';
 import { CreateTokenDto } from './dto/create-token.dto';
@@ -30,7 +30,7 @@ export class ApiTokensController {
 
   /** The token itself is in this answer only; it is stored as a hash. */
   @Post()
-  @OrgAccess(Permission.TokensManage)
+  @OrgAccess(Permission.TokensManage, VERIFIED_EMAIL)
   async create(@Body() dto: CreateTokenDto) {
     const { apiToken, token } = await this.tokens.create(dto.name, dto.scopes, dto.expiresAt);
     return { ...apiTokenView(apiToken), token };

@@ -32,6 +32,11 @@ export enum AuthErrorCode {
   MfaAlreadyEnrolled = 'auth.mfa_already_enrolled',
   EnrolmentNotStarted = 'auth.enrolment_not_started',
   NoSecondFactor = 'auth.no_second_factor',
+  EmailUnverified = 'auth.email_unverified',
+  VerificationLinkExpired = 'auth.verification_link_expired',
+  TooManyVerificationMails = 'auth.too_many_verification_mails',
+  EmailAlreadyVerified = 'auth.email_already_verified',
+  EmailUnchanged = 'auth.email_unchanged',
 }
 
 export class AuthException extends DomainException<AuthErrorCode> {
@@ -66,6 +71,11 @@ export class AuthException extends DomainException<AuthErrorCode> {
     [AuthErrorCode.MfaAlreadyEnrolled]: HttpStatus.CONFLICT,
     [AuthErrorCode.EnrolmentNotStarted]: HttpStatus.CONFLICT,
     [AuthErrorCode.NoSecondFactor]: HttpStatus.CONFLICT,
+    [AuthErrorCode.EmailUnverified]: HttpStatus.FORBIDDEN,
+    [AuthErrorCode.VerificationLinkExpired]: HttpStatus.GONE,
+    [AuthErrorCode.TooManyVerificationMails]: HttpStatus.TOO_MANY_REQUESTS,
+    [AuthErrorCode.EmailAlreadyVerified]: HttpStatus.CONFLICT,
+    [AuthErrorCode.EmailUnchanged]: HttpStatus.BAD_REQUEST,
   };
 }
 

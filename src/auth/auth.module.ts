@@ -12,6 +12,11 @@ import { ApiTokensService } from './api-tokens.service';
 import { AuthController } from './auth.controller';
 import { AuthPagesController } from './auth.pages.controller';
 import { CredentialHold } from './credential-hold';
+import { EmailChangeService } from './email-change.service';
+import { EmailVerificationController } from './email-verification.controller';
+import { EmailVerificationLimits } from './email-verification-limits';
+import { EmailVerificationPagesController } from './email-verification.pages.controller';
+import { EmailVerificationService } from './email-verification.service';
 import { InvitationAcceptanceController } from './invitation-acceptance.controller';
 import { OperatorSetupService } from './operator-setup.service';
 import { PasskeyAssertions } from './passkeys/passkey-assertions';
@@ -50,7 +55,7 @@ import { SecondFactorPolicy } from './second-factor-policy';
 
 @Module({
   imports: [PassportModule.register({ session: true }), TypeOrmModule.forFeature([ApiToken]), TenancyModule, AuditModule],
-  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, SessionsController, SessionsPagesController, PasskeysController, PasskeySignInController, MfaController, MfaPagesController],
+  controllers: [AuthController, InvitationAcceptanceController, ApiTokensController, AuthPagesController, TokensPagesController, PasswordResetController, PasswordResetPagesController, SessionsController, SessionsPagesController, PasskeysController, PasskeySignInController, MfaController, MfaPagesController, EmailVerificationController, EmailVerificationPagesController],
   providers: [
     AccessGuard,
     ApiTokensService,
@@ -82,6 +87,9 @@ import { SecondFactorPolicy } from './second-factor-policy';
     SecondFactorPolicy,
     MfaEnrolment,
     MfaSetupPageModel,
+    EmailVerificationService,
+    EmailVerificationLimits,
+    EmailChangeService,
   ],
   exports: [ApiTokensService, AccessGuard, UserSessions, PasswordResetService, SignInThrottle, PasskeysService, SecondFactorPolicy],
 })

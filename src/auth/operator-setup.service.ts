@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
 import { hashSecretToken, newSecretToken } from '../common/secret-token';
 import type { PendingSetup } from '../common/logging/startup-banner';
+import { passwordWeakness } from '../common/validation/password-strength';
 import { AppConfig } from '../config/app-config.service';
 import { TransactionHost } from '../database/transaction-host';
 import { User } from '../tenancy/entities/user.entity';
@@ -35,13 +36,18 @@ export class OperatorSetupService implements OnApplicationBootstrap {
         await this.lockSetup();
         const existing = await this.users.findByEmail(credentials.email);
         if (!existing) {
-          const user = await this.users.create({ email: credentials.email, name: 'Operator', password: credentials.password, isOperator: true });
+          // Checked here, not with the other settings: only a password that creates the account matters.
+          const weakness = passwordWeakness(credentials.password, [credentials.email]);
+          if (weakness) throw new Error(`OPERATOR_PASSWORD is too easy to guess: ${weakness} Choose a longer one, e.g. several unrelated words.`);
+          // The installation's own settings name the address: it is the operator's by definition.
+          const user = await this.users.create({ email: credentials.email, name: 'Operator', password: credentials.password, isOperator: true, emailVerified: true });
           await this.audit.record({ organizationId: null, actorUserId: null, action: 'account.operator_created', targetType: 'user', targetId: user.id });
           this.logger.log(`Created the operator account ${credentials.email}.`);
         } else if (!existing.isOperator) {
           await this.users.makeOperator(existing.id);
           this.logger.log(`Made ${credentials.email} an operator.`);
         }
+        if (existing) await this.users.markEmailVerified(existing.id, credentials.email);
       });
       return;
     }
@@ -80,7 +86,8 @@ export class OperatorSetupService implements OnApplicationBootstrap {
     return this.tx.runScoped({}, async () => {
       await this.lockSetup();
       await this.checkLink(token);
-      const user = await this.users.create({ ...input, isOperator: true });
+      // Whoever holds the link printed in the server's log is the installation's owner, whose word the address is.
+      const user = await this.users.create({ ...input, isOperator: true, emailVerified: true });
       // The use itself, conditional like the check: the link is used once, and only while it is valid.
       const [used] = (await this.tx.manager.query(`UPDATE setup_tokens SET used_at = now() WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now() RETURNING 1`, [
         hashSecretToken(token),

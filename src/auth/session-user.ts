@@ -7,6 +7,8 @@ export interface SessionUser {
   email: string;
   name: string;
   isOperator: boolean;
+  /** The account's address was proven; until it is, acts that bind an organization are refused. */
+  emailVerified: boolean;
   memberships: MembershipSummary[];
   /** The second factors the person has enrolled (SecondFactors.methodsOf). */
   secondFactors: SecondFactorMethod[];

@@ -27,7 +27,7 @@ export class SessionSerializer extends PassportSerializer {
       const user = await this.users.findActive(id);
       if (!user) return done(null, false);
       const [memberships, secondFactors] = await Promise.all([this.memberships.summariesFor(user.id), this.factors.methodsOf(user.id)]);
-      done(null, { id: user.id, email: user.email, name: user.name, isOperator: user.isOperator, memberships, secondFactors });
+      done(null, { id: user.id, email: user.email, name: user.name, isOperator: user.isOperator, emailVerified: user.emailVerifiedAt !== null, memberships, secondFactors });
     } catch (error) {
       done(error);
     }

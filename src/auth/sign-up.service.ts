@@ -7,6 +7,7 @@ import { FoundingService } from '../tenancy/founding.service';
 import { NewOrganization } from '../tenancy/organizations.service';
 import { organizationNameLooksTaken, TenancyErrorCode, TenancyException } from '../tenancy/tenancy.exception';
 import { UsersService } from '../tenancy/users.service';
+import { EmailVerificationService } from './email-verification.service';
 
 export interface SignUp {
   email: string;
@@ -15,7 +16,7 @@ export interface SignUp {
   organization: NewOrganization;
 }
 
-/** Creates a person's account and the organization they found, in one transaction. */
+/** Creates a person's account and the organization they found, and mails the link that proves the address, in one transaction. */
 @Injectable()
 export class SignUpService {
   constructor(
@@ -23,6 +24,7 @@ export class SignUpService {
     private readonly context: TenantContext,
     private readonly users: UsersService,
     private readonly founding: FoundingService,
+    private readonly verifications: EmailVerificationService,
   ) {}
 
   signUp(input: SignUp): Promise<{ user: User; organization: Organization }> {
@@ -33,6 +35,8 @@ export class SignUpService {
         // The sign-up form has the organization's name under `organization`.
         throw error instanceof TenancyException && error.code === TenancyErrorCode.NameLooksTaken ? organizationNameLooksTaken('organization.name') : error;
       });
+      // The account works at once; what binds the organization or speaks for it waits for the address's proof.
+      await this.verifications.send(user.id, user.email);
       return { user, organization };
     });
   }

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { TenantContext } from '../common/tenant-context';
 import { FormView } from '../web/form-view.decorator';
 import { setFlash } from '../web/page-locals.middleware';
-import { OrgAccess } from '../access/access.decorator';
+import { OrgAccess, VERIFIED_EMAIL } from '../access/access.decorator';
 import { apiTokenView } from './api-tokens.controller';
 import { ApiTokensService } from './api-tokens.service';
 import { CreateTokenDto } from './dto/create-token.dto';
@@ -33,7 +33,7 @@ export class TokensPagesController {
   }
 
   @Post()
-  @OrgAccess(Permission.TokensManage)
+  @OrgAccess(Permission.TokensManage, VERIFIED_EMAIL)
   @FormView('auth/tokens-new')
   @HttpCode(200)
   @Render('auth/tokens-created')

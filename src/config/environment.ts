@@ -9,6 +9,7 @@ import {
   IsUrl,
   Matches,
   Max,
+  MaxLength,
   MinLength,
   Min,
   ValidateIf,
@@ -76,6 +77,7 @@ export class Environment {
   @ValidateIf((env: Environment) => env.OPERATOR_EMAIL !== undefined || env.OPERATOR_PASSWORD !== undefined)
   @IsString({ message: 'OPERATOR_PASSWORD is required when OPERATOR_EMAIL is set' })
   @MinLength(12, { message: 'OPERATOR_PASSWORD must be at least 12 characters long' })
+  @MaxLength(256, { message: 'OPERATOR_PASSWORD must be at most 256 characters long' })
   OPERATOR_PASSWORD?: string;
 
   /** Which proxies may tell the client's address and protocol (Express "trust proxy"). */

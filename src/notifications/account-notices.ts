@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AccountAlerts, PasskeyChanged, PasswordResetRequested, RecoveryCodeUsed, SecondFactorChanged, SignInSlowed } from '../auth/account-alerts';
+import { AccountAlerts, EmailChanged, EmailVerificationRequested, PasskeyChanged, PasswordResetRequested, RecoveryCodeUsed, SecondFactorChanged, SignInSlowed } from '../auth/account-alerts';
 import { Notifications } from './notifications';
 
 /** UTC to the minute, as people read it in a mail. */
@@ -130,6 +130,38 @@ export class AccountNotices extends AccountAlerts {
       ].join('\n\n'),
       link: '/account',
       key: `recovery-code-used:${notice.userId}:${notice.at.toISOString()}`,
+    });
+  }
+
+  async emailVerificationRequested(notice: EmailVerificationRequested): Promise<void> {
+    const why = notice.change
+      ? `Someone asked to use ${notice.email} as the address of their Adhere account. The account keeps its old address until this one is confirmed with the link below.`
+      : `An Adhere account was created with ${notice.email}. To confirm that this address is yours, open the link below and press the button on the page.`;
+    await this.notifications.enqueue({
+      event: 'email_verification',
+      // To the address being proven, whatever the account's address is meanwhile.
+      to: { emails: [notice.email] },
+      subject: 'Confirm your e-mail address for Adhere',
+      text: [
+        why,
+        `The link works once, within ${notice.hours} hours. If you did not ask for it, ignore this e-mail: nothing changes without it.`,
+      ].join('\n\n'),
+      link: `/verify-email/${notice.token}`,
+      key: `email-verification:${notice.verificationId}`,
+    });
+  }
+
+  async emailChanged(notice: EmailChanged): Promise<void> {
+    await this.notifications.enqueue({
+      event: 'email_changed',
+      to: { emails: [notice.oldEmail] },
+      subject: 'Your Adhere account uses a new e-mail address',
+      text: [
+        `At ${minute(notice.at)}, the address of your Adhere account was changed from ${notice.oldEmail} to ${notice.newEmail}, which was confirmed with a link mailed to it. Mail about the account now goes there.`,
+        'If this was you, nothing more is needed. If it was not, someone who knows your password changed it: ask for a password reset link from the page below at once, and tell the owner of your organization.',
+      ].join('\n\n'),
+      link: '/forgot-password',
+      key: `email-changed:${notice.userId}:${notice.at.toISOString()}`,
     });
   }
 }

@@ -2,8 +2,9 @@
  * What people are told about, one e-mail per occurrence: what happens to a declaration, to a complaint
  * about a register entry (its monitoring body is told it arrived, its complainant how it went), to a
  * person's own account (repeated wrong passwords slowed its sign-in, a password reset link, a changed
- * password, a suspension by the operator and its end, a second factor or passkey added or removed, a
- * recovery code used), and to the platform operators, an upload that matched a hash list.
+ * password, a link that proves an address, a changed address, a suspension by the operator and its end,
+ * a second factor or passkey added or removed, a recovery code used), and to the platform operators, an
+ * upload that matched a hash list.
  */
 export const NOTIFICATION_EVENTS = [
   'submitted',
@@ -29,7 +30,9 @@ export const NOTIFICATION_EVENTS = [
   'second_factor_added',
   'second_factor_removed',
   'recovery_code_used',
+  'email_verification',
+  'email_changed',
 ] as const;
-/** Events whose link carries a secret (a reset link's token): only their recipient may ever see it. */
-export const SECRET_LINK_EVENTS: readonly NotificationEvent[] = ['password_reset'];
+/** Events whose link carries a secret (a reset or verification link's token): only their recipient may ever see it. */
+export const SECRET_LINK_EVENTS: readonly NotificationEvent[] = ['password_reset', 'email_verification'];
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];

@@ -19,10 +19,16 @@ describe('notificationInputProblems', () => {
     expect(notificationInputProblems({ ...VALID, to: { emails: ['someone.without.account@example.net'] } })).toEqual([]);
   });
 
-  it('accepts a notice about a person’s own account, with no organization, when it names users only', () => {
+  it('accepts a notice about a person’s own account, with no organization, when it names users only or the one address being proven', () => {
     const notice = { ...VALID, event: 'account_locked', organizationId: undefined, to: { userIds: VALID.to.userIds } } as NotificationInput;
     expect(notificationInputProblems(notice)).toEqual([]);
-    for (const to of [{ roles: ['owner'] }, { userIds: VALID.to.userIds, emails: ['someone@example.net'] }, {}]) {
+    expect(notificationInputProblems({ ...notice, event: 'email_verification', to: { emails: ['new.address@example.net'] } })).toEqual([]);
+    for (const to of [
+      { roles: ['owner'] },
+      { userIds: VALID.to.userIds, emails: ['someone@example.net'] },
+      { emails: ['one@example.net', 'two@example.net'] },
+      {},
+    ]) {
       const problems = notificationInputProblems({ ...notice, to } as NotificationInput);
       expect(problems.some((problem) => problem.startsWith('to must name users only'))).toBe(true);
     }

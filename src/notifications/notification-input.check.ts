@@ -24,6 +24,15 @@ function isText(value: unknown, max: number): value is string {
   return typeof value === 'string' && value.trim().length > 0 && value.length <= max && !value.includes('\u0000');
 }
 
+/**
+ * A notice about a person's own account goes to that person's users, or to the one address the account
+ * asks to prove, which is nobody's yet (a new address waiting for its verification link).
+ */
+function aboutOwnAccount(userIds: unknown, roles: unknown, emails: unknown): boolean {
+  if (!Array.isArray(userIds) || !Array.isArray(roles) || !Array.isArray(emails) || roles.length > 0) return false;
+  return (userIds.length > 0 && emails.length === 0) || (userIds.length === 0 && emails.length === 1);
+}
+
 /** What is wrong with a notification, field by field; empty when it may be enqueued. */
 export function notificationInputProblems(input: NotificationInput): string[] {
   const problems: string[] = [];
@@ -32,8 +41,8 @@ export function notificationInputProblems(input: NotificationInput): string[] {
   const userIds: unknown = input.to?.userIds ?? [];
   const roles: unknown = input.to?.roles ?? [];
   const emails: unknown = input.to?.emails ?? [];
-  if (input.organizationId === undefined && (!Array.isArray(userIds) || userIds.length === 0 || !Array.isArray(roles) || roles.length > 0 || !Array.isArray(emails) || emails.length > 0)) {
-    problems.push('to must name users only, for a notice about a person’s own account (no organization)');
+  if (input.organizationId === undefined && !aboutOwnAccount(userIds, roles, emails)) {
+    problems.push('to must name users only, or one address being proven, for a notice about a person’s own account (no organization)');
   }
   if (!Array.isArray(userIds) || userIds.length > NOTIFICATION_LIMITS.userIds || !userIds.every((id) => typeof id === 'string' && UUID.test(id))) {
     problems.push(`to.userIds must be a list of at most ${NOTIFICATION_LIMITS.userIds} UUIDs`);

@@ -106,6 +106,8 @@ export class InvitationsService {
       await this.tx.changeScope({ organizationId: organization.id, userId: user.id });
       this.context.setOrganization({ id: organization.id, slug: organization.slug, name: organization.name, kind: organization.kind });
       await this.memberships.add(organization, user.id, invitation.role);
+      // The link reached the invited address (the account's, as both ways in require): that proves it.
+      await this.users.markEmailVerified(user.id, invitation.email);
       // The use itself, in one conditional statement: a revocation that came while the account was made
       // (hashing a password takes a while) wins, and nothing of this acceptance is kept.
       const [accepted] = (await this.tx.manager.query(

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { OrgAccess, SignedIn } from '../access/access.decorator';
+import { OrgAccess, VERIFIED_EMAIL, SignedIn } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { ChangeRoleDto } from './dto/change-role.dto';
@@ -69,7 +69,7 @@ export class OrganizationsController {
   }
 
   @Post(':org/invitations')
-  @OrgAccess(Permission.MembersManage)
+  @OrgAccess(Permission.MembersManage, VERIFIED_EMAIL)
   async invite(@Body() dto: CreateInvitationDto) {
     const { invitation, token } = await this.invitations.create(dto.email, dto.role);
     return { ...invitationJson(invitation), token };

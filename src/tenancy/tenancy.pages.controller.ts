@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Redirect, Render, Req } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
-import { OrgAccess, SignedIn } from '../access/access.decorator';
+import { OrgAccess, VERIFIED_EMAIL, SignedIn } from '../access/access.decorator';
 import { Permission, roleAllows } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { AppConfig } from '../config/app-config.service';
@@ -115,7 +115,7 @@ export class TenancyPagesController {
   }
 
   @Post('app/:org/invitations')
-  @OrgAccess(Permission.MembersManage)
+  @OrgAccess(Permission.MembersManage, VERIFIED_EMAIL)
   @FormView('tenancy/invite')
   @HttpCode(200)
   @Render('tenancy/invitation-created')

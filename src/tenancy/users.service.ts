@@ -12,6 +12,8 @@ export interface NewUser {
   name: string;
   password: string;
   isOperator?: boolean;
+  /** The address is known to be the person's already (the operator's, from the installation's settings). */
+  emailVerified?: boolean;
 }
 
 @Injectable()
@@ -25,6 +27,11 @@ export class UsersService {
   /** Reads a user before any transaction exists (session restore); a suspended person is nobody. */
   findActive(id: string): Promise<User | null> {
     return this.directory.findOneBy({ id, suspendedAt: IsNull() });
+  }
+
+  /** The account of a signed-in person, in the request's transaction. */
+  findById(id: string): Promise<User> {
+    return this.tx.manager.getRepository(User).findOneByOrFail({ id });
   }
 
   /** People's names by id, e.g. to say who last changed something. */
@@ -57,9 +64,43 @@ export class UsersService {
       name: input.name.trim(),
       passwordHash: await hashPassword(input.password),
       isOperator: input.isOperator ?? false,
+      emailVerifiedAt: input.emailVerified ? new Date() : null,
       passwordChangedAt: new Date(),
     });
     return repository.save(user);
+  }
+
+  /** Records that the account's address was proven, if `email` is still its address; answers whether it is now verified. */
+  async markEmailVerified(userId: string, email: string): Promise<boolean> {
+    const rows = (await this.tx.manager.query(
+      `UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1 AND lower(email) = lower($2) RETURNING id`,
+      [userId, email.trim()],
+    )) as [unknown[], number];
+    return rows[0].length > 0;
+  }
+
+  /**
+   * Gives the account a new address, proven already, unless another account has it: 409, as at sign-up.
+   * The unique index on lower(email) stands behind the check when two changes race.
+   */
+  async changeEmail(userId: string, newEmail: string): Promise<{ oldEmail: string }> {
+    await this.assertEmailAvailable(userId, newEmail);
+    const [rows] = (await this.tx.manager.query(
+      `UPDATE users u SET email = $2, email_verified_at = now() FROM users old WHERE u.id = $1 AND old.id = u.id RETURNING old.email AS "oldEmail"`,
+      [userId, newEmail.trim()],
+    )) as [Array<{ oldEmail: string }>, number];
+    await this.audit.record({ organizationId: null, actorUserId: userId, action: 'account.email_changed', targetType: 'user', targetId: userId, data: { from: rows[0].oldEmail, to: newEmail.trim() } });
+    return rows[0];
+  }
+
+  /** Refuses (409) an address that an account other than `userId` already has. */
+  async assertEmailAvailable(userId: string, email: string): Promise<void> {
+    const holder = await this.findByEmail(email);
+    if (holder && holder.id !== userId) {
+      throw new TenancyException(TenancyErrorCode.EmailTaken, `Another Adhere account uses ${email.trim()}; choose another address.`, {
+        email: ['Another account uses this address'],
+      });
+    }
   }
 
   async anyExists(): Promise<boolean> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { OrgAccess, StepUp } from '../access/access.decorator';
+import { OrgAccess, StepUp, VERIFIED_EMAIL } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { PositiveIntPipe } from '../common/validation/positive-int.pipe';
 import { download } from '../evidence/revision-download';
@@ -93,7 +93,7 @@ export class ReviewsController {
 
   @Post(':id/decision')
   @StepUp()
-  @OrgAccess(Permission.ReviewsConduct)
+  @OrgAccess(Permission.ReviewsConduct, VERIFIED_EMAIL)
   async propose(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ProposeDecisionDto) {
     return decisionJson(await this.decisions.propose(id, dto));
   }
@@ -101,7 +101,7 @@ export class ReviewsController {
   @Post(':id/decision/approve')
   @StepUp()
   @HttpCode(200)
-  @OrgAccess(Permission.ReviewsConduct)
+  @OrgAccess(Permission.ReviewsConduct, VERIFIED_EMAIL)
   async approve(@Param('id', ParseUUIDPipe) id: string) {
     return decisionJson(await this.decisions.approve(id));
   }
@@ -116,14 +116,14 @@ export class ReviewsController {
   @Post(':id/suspend')
   @StepUp()
   @HttpCode(200)
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   async suspend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
     return registerEntryJson(await this.status.change(id, 'suspend', dto.reason));
   }
 
   @Post(':id/reinstate')
   @HttpCode(200)
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   async reinstate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: OptionalReasonDto) {
     return registerEntryJson(await this.status.change(id, 'reinstate', dto.reason ?? null));
   }
@@ -131,7 +131,7 @@ export class ReviewsController {
   @Post(':id/revoke')
   @StepUp()
   @HttpCode(200)
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   async revoke(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto) {
     return registerEntryJson(await this.status.change(id, 'revoke', dto.reason));
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Redirect, Ren
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { words } from '../assessments/assessment-lifecycle';
-import { OrgAccess, StepUp } from '../access/access.decorator';
+import { OrgAccess, StepUp, VERIFIED_EMAIL } from '../access/access.decorator';
 import { Permission } from '../access/permissions';
 import { TenantContext } from '../common/tenant-context';
 import { FormView } from '../web/form-view.decorator';
@@ -140,7 +140,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/decision')
   @StepUp()
-  @OrgAccess(Permission.ReviewsConduct)
+  @OrgAccess(Permission.ReviewsConduct, VERIFIED_EMAIL)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async propose(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ProposeDecisionDto, @Req() request: Request) {
@@ -154,7 +154,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/decision/approve')
   @StepUp()
-  @OrgAccess(Permission.ReviewsConduct)
+  @OrgAccess(Permission.ReviewsConduct, VERIFIED_EMAIL)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async approve(@Param('id', ParseUUIDPipe) id: string, @Req() request: Request) {
@@ -181,7 +181,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/suspend')
   @StepUp()
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async suspend(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @Req() request: Request) {
@@ -191,7 +191,7 @@ export class ReviewsPagesController {
   }
 
   @Post('reviews/:id/reinstate')
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async reinstate(@Param('id', ParseUUIDPipe) id: string, @Body() dto: OptionalReasonDto, @Req() request: Request) {
@@ -202,7 +202,7 @@ export class ReviewsPagesController {
 
   @Post('reviews/:id/revoke')
   @StepUp()
-  @OrgAccess(Permission.VerificationsManage)
+  @OrgAccess(Permission.VerificationsManage, VERIFIED_EMAIL)
   @FormView('verification/review', ReviewPageModel)
   @Redirect()
   async revoke(@Param('id', ParseUUIDPipe) id: string, @Body() dto: ReasonDto, @Req() request: Request) {

@@ -199,7 +199,7 @@ async function main(): Promise<number> {
     header.push(`PostgreSQL 15 (private cluster on 127.0.0.1:${cluster.port}), server pid ${server.pid}, ${REGISTER_ENTRIES} register entries`);
 
     await seed(server, await prepareRegister(server), 0, REGISTER_ENTRIES);
-    workspace = await seedWorkspace(server.port);
+    workspace = await seedWorkspace(server.port, server.databaseUrl!);
     log(`workspace seeded: ${workspace.answers.length} answered requirements, ${workspace.evidenceIds.length} evidence links`);
     const groups = [registerGroup(REGISTER_ENTRIES, REGISTER_CONNECTIONS), workspaceGroup(workspace, WORKSPACE_CONNECTIONS)];
     const routeChecks = await tryEachRoute(server.port, groups);

@@ -1,6 +1,7 @@
 import { codeYaml } from '../bench/code-yaml';
 import { Client } from '../bench/http-client';
 import { OPERATOR } from '../bench/server';
+import { sql } from './database';
 
 /** 3 sections × 12 requirements: "a few dozen", every one applying to any service. */
 export const CODE = { slug: 'load-code', sections: 3, perSection: 12 };
@@ -34,12 +35,14 @@ export interface Workspace {
 
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 
-async function signUp(port: number, kind: 'provider' | 'monitoring_body', name: string): Promise<{ client: Client; slug: string; id: string; cookie: string }> {
+async function signUp(port: number, databaseUrl: string, kind: 'provider' | 'monitoring_body', name: string): Promise<{ client: Client; slug: string; id: string; cookie: string }> {
   const client = new Client(port);
   const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   const response = await client.expect(201, 'POST', '/api/v1/auth/signup', {
     body: { email: `${kind}-${unique}@example.org`, password: PASSWORD, name: `Load ${kind}`, organization: { name: `${name} ${unique}`, kind } },
   });
+  // The address counts as confirmed, as if the mailed link had been opened: submitting and tokens need it.
+  await sql(databaseUrl, `UPDATE users SET email_verified_at = now() WHERE id = $1`, [response.body.user.id]);
   const session = await client.expect(200, 'GET', '/api/v1/auth/session');
   client.csrf = session.body.csrfToken;
   const cookie = (session.headers['set-cookie'] ?? response.headers['set-cookie'] ?? [])
@@ -65,18 +68,18 @@ export function fullAnswers(answers: readonly AnswerState[], evidenceIds: readon
  * a provider signs up, creates an API token, a service, evidence links and an assessment, and
  * answers every requirement.
  */
-export async function seedWorkspace(port: number): Promise<Workspace> {
+export async function seedWorkspace(port: number, databaseUrl: string): Promise<Workspace> {
   const operator = new Client(port);
   try {
     await operator.expect(200, 'POST', '/api/v1/auth/login', { body: OPERATOR });
     operator.csrf = (await operator.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
     await operator.expect(201, 'POST', '/api/v1/codes', { body: codeYaml(CODE.slug, CODE.sections, CODE.perSection), headers: { 'Content-Type': 'application/yaml' } });
     await operator.expect(200, 'POST', `/api/v1/codes/${CODE.slug}/versions/1.0.0/publish`);
-    const monitor = await signUp(port, 'monitoring_body', 'Load Monitoring Body');
+    const monitor = await signUp(port, databaseUrl, 'monitoring_body', 'Load Monitoring Body');
     monitor.client.close();
     await operator.expect(201, 'POST', `/api/v1/codes/${CODE.slug}/accreditations`, { body: { organization: monitor.slug, validFrom: day(-1), validUntil: day(365) } });
 
-    const provider = await signUp(port, 'provider', 'Load Provider');
+    const provider = await signUp(port, databaseUrl, 'provider', 'Load Provider');
     const base = `/api/v1/orgs/${provider.slug}`;
     const api = new Client(port);
     const token = (await provider.client.expect(201, 'POST', `${base}/tokens`, { body: { name: 'load', scopes: ['read', 'write'] } })).body.token;

@@ -46,5 +46,6 @@ function normalise(path: string | string[] | undefined): string {
 
 export function describeRule(rule: AccessRule | undefined, stepUp = false): string {
   if (!rule) return 'NONE';
-  return `${rule.kind === 'organization' ? `organization:${rule.permission}` : rule.kind}${stepUp ? ' + step-up' : ''}`;
+  const base = rule.kind === 'organization' ? `organization:${rule.permission}${rule.verifiedEmail ? ' +verified-email' : ''}` : rule.kind;
+  return `${base}${stepUp ? ' + step-up' : ''}`;
 }

@@ -31,7 +31,11 @@ export interface TestApp {
   server: ReturnType<INestApplication['getHttpServer']>;
   /** Runs SQL as the database owner, outside row-level security. */
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
-  signUp(options?: { email?: string; name?: string; organization?: string; kind?: 'provider' | 'monitoring_body' }): Promise<Actor>;
+  /**
+   * Signs a person up with an organization. The address counts as verified unless `verified: false`
+   * (marked in the database: the mailed link itself is what test/email-verification.e2e-spec.ts tries).
+   */
+  signUp(options?: { email?: string; name?: string; organization?: string; kind?: 'provider' | 'monitoring_body'; verified?: boolean }): Promise<Actor>;
   signIn(email: string, password?: string): Promise<Omit<Actor, 'organization' | 'user'>>;
   /** Adds a member with `role` to the inviter's organization: an invitation, accepted by a newcomer. */
   addMember(inviter: Actor, role: string): Promise<Member>;
@@ -106,6 +110,7 @@ export function httpTestClient(server: TestApp['server'], sql: TestApp['sql']): 
           organization: { name: options.organization ?? `Organization ${unique}`, kind: options.kind ?? 'provider' },
         })
         .expect(201);
+      if (options.verified !== false) await sql('UPDATE users SET email_verified_at = now() WHERE id = $1', [response.body.user.id]);
       const session = await agent.get('/api/v1/auth/session').expect(200);
       return { agent, csrf: session.body.csrfToken, user: response.body.user, organization: response.body.organization };
     },

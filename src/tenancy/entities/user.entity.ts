@@ -24,6 +24,10 @@ export class User {
   @Column({ name: 'suspended_reason', type: 'text', nullable: true })
   suspendedReason: string | null;
 
+  /** When the current address was proven (a mailed link, an accepted invitation); null while it is not. */
+  @Column({ name: 'email_verified_at', type: 'timestamptz', nullable: true })
+  emailVerifiedAt: Date | null;
+
   @Column({ name: 'password_changed_at', type: 'timestamptz' })
   passwordChangedAt: Date;
 

@@ -18,7 +18,7 @@ export class EmailChangeService {
 
   async request(userId: string, newEmail: string, password: string): Promise<void> {
     const user = await this.users.findById(userId);
-    if (!(await this.users.passwordMatches(userId, password))) {
+    if (!(await this.users.checkPassword(userId, password))) {
       throw new AuthException(AuthErrorCode.WrongPassword, 'The password is wrong.', { password: ['The password is wrong'] });
     }
     if (user.email.toLowerCase() === newEmail.trim().toLowerCase()) {

@@ -41,7 +41,9 @@ export class SsoAccounts {
         throw new SsoException(SsoErrorCode.SignInFailed, 'This account cannot sign in at present. Ask your organization or the operator of this service.');
       }
       // A new account has no password anyone knows: a random one, hashed and forgotten at once.
-      const user = existing ?? (await this.users.create({ email: person.email, name: person.name, password: randomBytes(32).toString('base64url') }));
+      // The identity provider vouched for the address, in a domain the operator confirmed is the organization's.
+      const user = existing ?? (await this.users.create({ email: person.email, name: person.name, password: randomBytes(32).toString('base64url'), emailVerified: true }));
+      if (existing && !existing.emailVerifiedAt) await this.users.markEmailVerified(existing.id, person.email);
       await this.tx.changeScope({ organizationId, userId: user.id });
       this.context.setCaller({ userId: user.id, isOperator: user.isOperator });
       if (!existing) await this.audit.record({ action: 'sso.account_created', targetType: 'user', targetId: user.id, data: { email: user.email, subject: person.subject } });

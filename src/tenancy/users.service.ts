@@ -126,12 +126,6 @@ export class UsersService {
     return true;
   }
 
-  /** Whether `password` is the person's, for acts that ask for it again (removing a second factor). */
-  async passwordMatches(userId: string, password: string): Promise<boolean> {
-    const user = await this.tx.manager.getRepository(User).createQueryBuilder('user').addSelect('user.passwordHash').where('user.id = :userId', { userId }).getOne();
-    return user ? verifyPassword(user.passwordHash, password) : false;
-  }
-
   /** Sets a new password without the old one, which a reset link stands in for. */
   async resetPassword(userId: string, newPassword: string): Promise<void> {
     await this.tx.manager.getRepository(User).update(userId, { passwordHash: await hashPassword(newPassword), passwordChangedAt: new Date() });

@@ -98,7 +98,7 @@ export class PasskeysService {
   async remove(request: Request, userId: string, id: string, password: string, factor: FactorProof): Promise<void> {
     const passkey = isUuid(id) ? await this.rows.ofUserById(userId, id) : undefined;
     if (!passkey) throw new PasskeyException(PasskeyErrorCode.NotFound, 'No such passkey on your account.');
-    if (!(await this.users.passwordMatches(userId, password))) {
+    if (!(await this.users.checkPassword(userId, password))) {
       throw new AuthException(AuthErrorCode.WrongPassword, 'The password is wrong.', { password: ['The password is wrong'] });
     }
     await this.proof.prove(request, userId, factor);

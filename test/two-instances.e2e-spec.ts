@@ -11,6 +11,7 @@ import { AppProcess, buildApplication } from './support/app-process';
 import { asCaller, call, createService, createToken, day, OPERATOR_ENV, orgPath, pdf, sha256, startAssessment, type Caller } from './support/assessment-fixtures';
 import { COMPLAINT, fileRequest, newClient } from './support/complaint-fixtures';
 import { csrfFrom, textOf } from './support/html';
+import { enrolTotp } from './support/mfa-fixtures';
 import { monitoringBody, onReview, verifiedAssessment, type Team } from './support/review-fixtures';
 import { startS3TestServer, type S3TestServer } from './support/s3-test-server';
 import { startSmtpTestServer, type SmtpTestServer } from './support/smtp-test-server';
@@ -108,7 +109,10 @@ withServer('two instances on one database', () => {
     viaTwo = clientOf(two);
     provider = await viaOne.signUp({ organization: 'Two Instance Tools' });
     token = await createToken(provider, ['write']);
-    team = await monitoringBody(viaTwo, 'Two Instance Monitor');
+    // In production the operator gives a second factor before any operator action.
+    const operator = await viaTwo.signIn(OPERATOR_ENV.OPERATOR_EMAIL, OPERATOR_ENV.OPERATOR_PASSWORD);
+    await enrolTotp(operator);
+    team = await monitoringBody(viaTwo, 'Two Instance Monitor', operator);
   }, 120_000);
 
   afterAll(async () => {

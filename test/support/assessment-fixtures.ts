@@ -72,9 +72,13 @@ export async function createToken(actor: Actor, scopes: string[]): Promise<strin
   return response.body.token;
 }
 
-/** Signs the operator in and accredits the monitoring body for the bundled code, from yesterday for a year. */
-export async function accredit(t: TestApp, monitor: Actor, code = CODE): Promise<void> {
-  const operator = await t.signIn(OPERATOR.email, OPERATOR.password);
+/**
+ * Accredits the monitoring body for the bundled code, from yesterday for a year, as the operator: signed
+ * in with the password, or the `operator` session given (one that has given a second factor, which an
+ * operator needs in production).
+ */
+export async function accredit(t: TestApp, monitor: Actor, code = CODE, operator?: { agent: TestAgent; csrf: string }): Promise<void> {
+  operator ??= await t.signIn(OPERATOR.email, OPERATOR.password);
   await operator.agent
     .post(`/api/v1/codes/${code}/accreditations`)
     .set('X-CSRF-Token', operator.csrf)

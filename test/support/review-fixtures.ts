@@ -17,9 +17,9 @@ export interface Team {
   second: Member;
 }
 
-export async function monitoringBody(t: TestApp, name: string): Promise<Team> {
+export async function monitoringBody(t: TestApp, name: string, operator?: Parameters<typeof accredit>[3]): Promise<Team> {
   const monitor = await t.signUp({ organization: name, kind: 'monitoring_body' });
-  await accredit(t, monitor);
+  await accredit(t, monitor, undefined, operator);
   const { lead, second } = await reviewTeam(t, monitor);
   return { monitor, admin: asCaller(monitor), lead, second };
 }

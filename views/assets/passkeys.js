@@ -101,6 +101,29 @@
     });
   });
 
+  // A consequential act refused for want of a fresh factor: the passkey proves it on this session, and
+  // the act's form, as the person filled it in, is sent again (without a code, which is not needed now).
+  var stepUp = root.querySelector('button[data-passkey-step-up]');
+  if (stepUp) {
+    stepUp.addEventListener('click', function () {
+      var form = stepUp.closest('form');
+      ceremony(
+        stepUp,
+        function () {
+          return answer(webauthn.startAuthentication, '/api/v1/auth/step-up/passkey/options', function (response) {
+            return api('POST', '/api/v1/auth/step-up/passkey', { response: response });
+          });
+        },
+        function () {
+          say('Confirmed with your passkey.');
+          var code = form.querySelector('input[name="stepUpCode"]');
+          if (code) code.remove();
+          HTMLFormElement.prototype.submit.call(form);
+        },
+      );
+    });
+  }
+
   var signIn = root.querySelector('button[data-passkey-sign-in]');
   if (signIn) {
     signIn.addEventListener('click', function () {

@@ -13,7 +13,7 @@ import { SessionUser } from './session-user';
 export const STEP_UP_WINDOW_MS = 15 * 60_000;
 /** The field a page form (or an API body) may carry to give the second factor with the act itself. */
 export const STEP_UP_FIELD = 'stepUpCode';
-const ENROL = 'Set up an authenticator app on your account page, /account (the enrolment routes under /api/v1/auth/mfa stay open to you), then try again.';
+const ENROL = 'Set up an authenticator app or a passkey on your account page, /account (the enrolment routes under /api/v1/auth/mfa and /api/v1/auth/passkeys stay open to you), then try again.';
 
 /**
  * What organizations and the platform demand of a signed-in person's second factor, applied by

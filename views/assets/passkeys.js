@@ -57,6 +57,15 @@
       .then(send);
   }
 
+  // A passkey's answer to a challenge from `optionsPath`, sent to `path`.
+  function assertion(optionsPath, path) {
+    return function () {
+      return answer(webauthn.startAuthentication, optionsPath, function (response) {
+        return api('POST', path, { response: response });
+      });
+    };
+  }
+
   root.querySelectorAll('[data-passkey-only]').forEach(function (part) {
     part.hidden = false;
   });
@@ -109,11 +118,7 @@
       var form = stepUp.closest('form');
       ceremony(
         stepUp,
-        function () {
-          return answer(webauthn.startAuthentication, '/api/v1/auth/step-up/passkey/options', function (response) {
-            return api('POST', '/api/v1/auth/step-up/passkey', { response: response });
-          });
-        },
+        assertion('/api/v1/auth/step-up/passkey/options', '/api/v1/auth/step-up/passkey'),
         function () {
           say('Confirmed with your passkey.');
           var code = form.querySelector('input[name="stepUpCode"]');
@@ -129,11 +134,7 @@
     signIn.addEventListener('click', function () {
       ceremony(
         signIn,
-        function () {
-          return answer(webauthn.startAuthentication, '/api/v1/auth/login/passkey/options', function (response) {
-            return api('POST', '/api/v1/auth/login/passkey', { response: response });
-          });
-        },
+        assertion('/api/v1/auth/login/passkey/options', '/api/v1/auth/login/passkey'),
         function () {
           say('Signed in.');
           window.location.assign(signIn.getAttribute('data-next') || '/');

@@ -1,7 +1,11 @@
 import type { Browser, CDPSession, Page } from 'playwright-core';
 import { AccessibilityAudit, freePort, goBy, launchChromium, newBrowserContext, step } from './support/browser';
+import { accredit, asCaller, OPERATOR_ENV } from './support/assessment-fixtures';
+import { aMinuteLater, passwordStep, totpCode } from './support/mfa-fixtures';
+import { onReview, openReview, recordFindings, registerEntryOfService, type Team } from './support/review-fixtures';
 import { startSmtpTestServer, type SmtpTestServer } from './support/smtp-test-server';
-import { createTestApp, TestApp } from './support/test-app';
+import { Actor, createTestApp, PASSWORD as MEMBER_PASSWORD, TestApp } from './support/test-app';
+import { reviewTeam, submittedAssessment, type Submitted } from './support/verification-fixtures';
 
 const PASSWORD = 'a long passphrase nobody guesses';
 /** A platform authenticator that verifies its user, as a laptop's fingerprint reader does (CTAP2, resident keys). */
@@ -18,10 +22,15 @@ interface Person {
 }
 
 /**
- * Identity in a real browser, through the pages only: a reviewer of a monitoring body signs up, enrols a
+ * Identity in a real browser, through the pages: a reviewer of a monitoring body signs up, enrols a
  * passkey on the account page with the browser's platform authenticator (Chromium's virtual one, which
  * verifies the user as a fingerprint reader would), signs out, and signs in again with the passkey
- * alone. Each step builds on the one before; later identity steps join the list in the same way.
+ * alone; she adds an authenticator app (its codes computed here from the key the page shows) and signs
+ * in with the password and either factor. Her monitoring body then requires a second factor and
+ * step-up: a reviewer without a factor is refused until he adds a passkey, approves a decision by
+ * confirming it with his passkey, and she suspends the verification with a fresh code. The review
+ * itself is set up through the API; every step of identity goes through the pages. Each step builds on
+ * the one before.
  */
 describe('identity in a browser', () => {
   let t: TestApp;
@@ -35,6 +44,11 @@ describe('identity in a browser', () => {
 
   const reviewer = { name: 'Rosa Reviewer', email: 'rosa@northern-monitoring.example', organization: 'Northern Monitoring Body' };
   let rosa: Person;
+  /** The key of Rosa's authenticator app, as the set-up page shows it. */
+  let secret: string;
+  /** The monitoring body's review, set up through the API, whose decision waits for the second reviewer. */
+  let review: { slug: string; team: Team; submitted: Submitted };
+  let sam: Person;
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -42,7 +56,7 @@ describe('identity in a browser', () => {
     const port = await freePort();
     // `localhost`, not an IP address: a passkey's relying party id must be a domain name.
     baseUrl = `http://localhost:${port}`;
-    t = await createTestApp({ PUBLIC_URL: baseUrl, SMTP_URL: smtp.url, NOTIFICATION_POLL_SECONDS: '1', EXPIRY_JOB_SECONDS: '0' });
+    t = await createTestApp({ ...OPERATOR_ENV, PUBLIC_URL: baseUrl, SMTP_URL: smtp.url, NOTIFICATION_POLL_SECONDS: '1', EXPIRY_JOB_SECONDS: '0' });
     await t.app.listen(port, '127.0.0.1');
   }, 120_000);
 
@@ -184,6 +198,118 @@ describe('identity in a browser', () => {
     await switchAuthenticator(rosa);
     await rosa.devtools.send('WebAuthn.addCredential', { authenticatorId: rosa.authenticatorId, credential: laptop[0] });
   });
+
+  identityStep('she adds an authenticator app, typing the first code it shows', async () => {
+    await click(rosa, 'button', 'Set up an authenticator app', 'the authenticator set-up page');
+    expect(await heading(rosa)).toBe('Set up an authenticator app');
+    secret = (await rosa.page.locator('figcaption code').innerText()).replace(/\s+/g, '');
+    await rosa.page.getByLabel('Code from the app').fill(totpCode(secret));
+    await click(rosa, 'button', 'Turn on the authenticator', 'the recovery codes');
+    expect(await heading(rosa)).toBe('Your recovery codes');
+    await expect(rosa.page.locator('#recovery-codes li').count()).resolves.toBe(10);
+    expect(await mailTo(rosa.email, /A second factor was added/)).toMatch(/authenticator app was added to your Adhere account/i);
+  });
+
+  identityStep('she signs out and back in with her password and a code from the app', async () => {
+    await click(rosa, 'button', 'Sign out', 'the home page, signed out');
+    await signInWithPassword(rosa, PASSWORD, 'the sign-in’s second page, with a code and a passkey');
+    expect(await heading(rosa)).toBe('Enter your code');
+    await expect(rosa.page.getByRole('button', { name: 'Confirm with a passkey' }).isVisible()).resolves.toBe(true);
+    await rosa.page.getByLabel('Code from your authenticator app, or a recovery code').fill(totpCode(secret, 1));
+    await click(rosa, 'button', 'Sign in', 'the home page, signed in');
+    await expect(rosa.page.getByRole('link', { name: rosa.name }).count()).resolves.toBe(1);
+  });
+
+  identityStep('she signs out and back in with her password and her passkey', async () => {
+    await click(rosa, 'button', 'Sign out', 'the home page, signed out');
+    await signInWithPassword(rosa, PASSWORD, 'the sign-in’s second page, with a code and a passkey');
+    await click(rosa, 'button', 'Confirm with a passkey', 'the home page, signed in');
+    await expect(rosa.page.getByRole('link', { name: rosa.name }).count()).resolves.toBe(1);
+  });
+
+  identityStep('her monitoring body gets a review whose decision waits for approval (set up through the API)', async () => {
+    const [organization] = await t.sql<Actor['organization']>(`SELECT id, slug, name, kind FROM organizations WHERE name = $1`, [reviewer.organization]);
+    const [user] = await t.sql<Actor['user']>(`SELECT id, email, name FROM users WHERE email = $1`, [rosa.email]);
+    // Her own codes, on another client: the step the browser used is let go, as a minute later.
+    await aMinuteLater(t, user.id);
+    const { agent } = await passwordStep(t, rosa.email, PASSWORD);
+    await agent.post('/api/v1/auth/login/mfa').send({ code: totpCode(secret) }).expect(200);
+    const monitor: Actor = { agent, csrf: (await agent.get('/api/v1/auth/session').expect(200)).body.csrfToken, user, organization };
+    await accredit(t, monitor);
+    const team: Team = { monitor, admin: asCaller(monitor), ...(await reviewTeam(t, monitor)) };
+    const submitted = await submittedAssessment(t, await t.signUp(), monitor);
+    const id = submitted.assessment.id;
+    await openReview(t, team, id);
+    await recordFindings(t, team, id);
+    await onReview(t, team, asCaller(team.lead), 'post', `/${id}/decision`).send({ outcome: 'verified', publicSummary: 'Meets the code.' }).expect(201);
+    review = { slug: organization.slug, team, submitted };
+  });
+
+  identityStep('she requires a second factor of every member, and a fresh one before each decision, on the settings page', async () => {
+    await visit(rosa, `/app/${review.slug}/settings`, 'the organization settings');
+    await rosa.page.getByRole('switch', { name: 'Require a second factor of every member' }).check();
+    await rosa.page.getByRole('switch', { name: 'Ask for a fresh code before each decision' }).check();
+    await click(rosa, 'button', 'Save', 'the organization settings');
+    expect(await flash(rosa)).toBe('The organization details were saved.');
+    await expect(rosa.page.getByRole('switch', { name: 'Require a second factor of every member' }).isChecked()).resolves.toBe(true);
+    await expect(rosa.page.getByRole('switch', { name: 'Ask for a fresh code before each decision' }).isChecked()).resolves.toBe(true);
+  });
+
+  identityStep('the second reviewer, without a factor, is refused and told to set one up', async () => {
+    sam = await newPerson('Sam Second', review.team.second.email);
+    await visit(sam, '/signin', 'the sign-in page');
+    await sam.page.getByLabel('Email address').fill(sam.email);
+    await sam.page.getByLabel('Password').fill(MEMBER_PASSWORD);
+    await click(sam, 'button', 'Sign in', 'the home page, signed in');
+    const refused = await sam.page.goto(`/app/${review.slug}`);
+    await arrived(sam, 'the refusal for want of a second factor');
+    expect(refused?.status()).toBe(403);
+    await expect(sam.page.getByText(/requires a second factor of its members/).count()).resolves.toBeGreaterThan(0);
+    await expect(sam.page.getByText(/auth\.mfa_required/).count()).resolves.toBeGreaterThan(0);
+  });
+
+  identityStep('he adds a passkey, and the organization lets him in', async () => {
+    await visit(sam, '/account', 'the account page, without a passkey');
+    await sam.page.getByLabel('Name of the new passkey').fill('Sam’s laptop');
+    await follow(sam, () => sam.page.getByRole('button', { name: 'Add a passkey' }).click(), 'the account page, with a passkey');
+    const opened = await sam.page.goto(`/app/${review.slug}/reviews/${review.submitted.assessment.id}`);
+    await arrived(sam, 'the review, waiting for approval');
+    expect(opened?.status()).toBe(200);
+  });
+
+  identityStep('he approves the decision: the page asks for a fresh factor, he confirms with his passkey, and it carries on', async () => {
+    await click(sam, 'button', 'Approve the decision', 'the review, asking for a fresh factor');
+    await expect(sam.page.getByText('Confirm this act with your passkey').count()).resolves.toBe(1);
+    // He has no authenticator app: no code is asked of him.
+    await expect(sam.page.getByLabel(/Code from your authenticator app/).count()).resolves.toBe(0);
+    expect(await registerEntryOfService(t, review.submitted.serviceId)).toBeUndefined();
+    await click(sam, 'button', 'Confirm with a passkey', 'the review, approved');
+    expect(await flash(sam)).toMatch(/^Approved: verification \S+, level \d, valid until .+, is in the public register\.$/);
+    expect(await registerEntryOfService(t, review.submitted.serviceId)).toMatchObject({ status: 'verified' });
+  });
+
+  identityStep('a quarter of an hour later, she suspends the verification with a fresh code from her app', async () => {
+    // As if 15 minutes had passed since her sign-in's second factor, and her last code.
+    const [{ id }] = await t.sql<{ id: string }>(`SELECT id FROM users WHERE email = $1`, [rosa.email]);
+    await t.sql(`UPDATE sessions SET sess = (sess::jsonb || jsonb_build_object('secondFactorAt', 0))::json WHERE sess -> 'passport' ->> 'user' = $1`, [id]);
+    await aMinuteLater(t, id);
+    await visit(rosa, `/app/${review.slug}/reviews/${review.submitted.assessment.id}`, 'the review, verified');
+    await rosa.page.getByLabel('Reason').first().fill('The provider stopped vetting its customers.');
+    await click(rosa, 'button', 'Suspend the verification', 'the review, asking for a fresh code');
+    expect(await registerEntryOfService(t, review.submitted.serviceId)).toMatchObject({ status: 'verified' });
+    await rosa.page.getByLabel(/Code from your authenticator app/).fill(totpCode(secret, 1));
+    await click(rosa, 'button', 'Suspend the verification', 'the review, suspended');
+    expect(await flash(rosa)).toMatch(/is suspended; the register shows it with your reason\.$/);
+    expect(await registerEntryOfService(t, review.submitted.serviceId)).toMatchObject({ status: 'suspended' });
+  });
+
+  /** The sign-in page's first step: the address and the password, then the page that asks for a factor. */
+  async function signInWithPassword(who: Person, password: string, pageName: string): Promise<void> {
+    await click(who, 'link', 'Sign in', 'the sign-in page');
+    await who.page.getByLabel('Email address').fill(who.email);
+    await who.page.getByLabel('Password').fill(password);
+    await click(who, 'button', 'Sign in', pageName);
+  }
 
   async function expectText(who: Person, text: string): Promise<void> {
     await expect(who.page.getByText(text, { exact: true }).count()).resolves.toBe(1);

@@ -2,6 +2,7 @@ import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 import { NotificationDelivery } from '../src/notifications/notification-delivery';
 import { open } from './support/html';
+import { enrolTotp, passwordStep, totpCode } from './support/mfa-fixtures';
 import { startSmtpTestServer, type SmtpTestServer } from './support/smtp-test-server';
 import { SoftwareAuthenticator } from './support/software-authenticator';
 import { Actor, createTestApp, PASSWORD, TestApp } from './support/test-app';
@@ -152,13 +153,11 @@ describe('passkeys', () => {
   it('completes a sign-in whose password was right as its second factor, with that person’s passkey only', async () => {
     const alice = await withPasskey();
     const bob = await withPasskey();
-    // A browser whose password sign-in waits for its second factor, as awaitSecondFactor leaves its session.
-    const agent = request.agent(t.server);
-    const page = await agent.get('/signin').expect(200);
-    const sid = decodeURIComponent(/adhere\.sid=s:([^.;]+)/.exec(decodeURIComponent(String(page.headers['set-cookie'])))![1]);
-    const pending = { userId: alice.actor.user.id, methods: ['passkey'], since: Date.now() };
-    await t.sql(`UPDATE sessions SET sess = (sess::jsonb || jsonb_build_object('pendingSignIn', $2::jsonb))::json WHERE sid = $1`, [sid, JSON.stringify(pending)]);
+    // The password alone signs nobody in: the answer names the passkey as the factor still owed.
+    const { agent, body } = await passwordStep(t, alice.actor.user.email);
+    expect(body).toEqual({ mfaRequired: true, methods: ['passkey'] });
     await agent.get('/api/v1/auth/session').expect(401);
+    const before = Date.now();
 
     const options = await agent.post('/api/v1/auth/login/passkey/options').expect(200);
     expect(options.body.allowCredentials).toEqual([{ id: alice.authenticator.credentials[0].id.toString('base64url'), type: 'public-key', transports: ['internal'] }]);
@@ -166,6 +165,8 @@ describe('passkeys', () => {
     const bobs = await agent.post('/api/v1/auth/login/passkey').send({ response: bob.authenticator.get({ ...options.body, allowCredentials: [] }) }).expect(401);
     expect(bobs.body).toMatchObject({ code: 'passkey.unknown_credential', message: 'This passkey is not one of the passkeys of your account.' });
     await agent.get('/api/v1/auth/session').expect(401);
+    // A code is no factor of hers: she has no authenticator app.
+    expect((await agent.post('/api/v1/auth/login/mfa').send({ code: '123456' }).expect(401)).body.code).toBe('auth.wrong_code');
 
     const again = await agent.post('/api/v1/auth/login/passkey/options').expect(200);
     const signedIn = await agent.post('/api/v1/auth/login/passkey').send({ response: alice.authenticator.get(again.body) }).expect(200);
@@ -173,9 +174,30 @@ describe('passkeys', () => {
     expect((await agent.get('/api/v1/auth/session').expect(200)).body.user.id).toBe(alice.actor.user.id);
     const [session] = await t.sql<{ sess: { pendingSignIn?: unknown; secondFactorAt?: number } }>(`SELECT sess FROM sessions WHERE sess -> 'passport' ->> 'user' = $1 ORDER BY expire DESC LIMIT 1`, [alice.actor.user.id]);
     expect(session.sess.pendingSignIn).toBeUndefined();
-    expect(session.sess.secondFactorAt).toBeGreaterThan(pending.since - 1);
-    const audit = await t.sql<{ data: Record<string, unknown> }>(`SELECT data FROM audit_events WHERE action = 'account.signed_in' AND target_id = $1`, [alice.actor.user.id]);
+    expect(session.sess.secondFactorAt).toBeGreaterThanOrEqual(before);
+    const audit = await t.sql<{ data: Record<string, unknown> }>(`SELECT data FROM audit_events WHERE action = 'account.signed_in' AND target_id = $1 AND data ->> 'method' = 'passkey'`, [alice.actor.user.id]);
     expect(audit).toEqual([{ data: { method: 'passkey', passkeyId: alice.passkeyId, secondFactor: true } }]);
+  });
+
+  it('lets a person with an authenticator app and a passkey complete a sign-in with either', async () => {
+    const { actor, authenticator } = await withPasskey();
+    const { secret } = await enrolTotp(actor);
+    expect((await passwordStep(t, actor.user.email)).body).toEqual({ mfaRequired: true, methods: ['totp', 'passkey', 'recovery_code'] });
+
+    const withCode = await passwordStep(t, actor.user.email);
+    await withCode.agent.post('/api/v1/auth/login/mfa').send({ code: totpCode(secret, 1) }).expect(200);
+    expect((await withCode.agent.get('/api/v1/auth/session').expect(200)).body.user.id).toBe(actor.user.id);
+
+    const byPasskey = await passwordStep(t, actor.user.email);
+    const options = await byPasskey.agent.post('/api/v1/auth/login/passkey/options').expect(200);
+    await byPasskey.agent.post('/api/v1/auth/login/passkey').send({ response: authenticator.get(options.body) }).expect(200);
+    expect((await byPasskey.agent.get('/api/v1/auth/session').expect(200)).body.user.id).toBe(actor.user.id);
+
+    // The sign-in's second page offers both.
+    const page = await open((await passwordStep(t, actor.user.email)).agent, '/signin/mfa');
+    expect(page).toContain('Code from your authenticator app, or a recovery code');
+    expect(page).toContain('Confirm with a passkey');
+    expect(page).toContain('<script src="/assets/passkeys.js" defer></script>');
   });
 
   it('proves a passkey again for a step-up, with the person’s own passkeys only', async () => {
@@ -211,7 +233,9 @@ describe('passkeys', () => {
     const wrongPassword = await remove(alice.actor, alice.passkeyId, { password: 'not the password', response: await stepUpAnswer(alice.actor, alice.authenticator) }).expect(400);
     expect(wrongPassword.body).toMatchObject({ code: 'auth.wrong_password', details: { password: ['The password is wrong'] } });
     const noFactor = await remove(alice.actor, alice.passkeyId, { password: PASSWORD }).expect(400);
-    expect(noFactor.body.details).toEqual({ response: ['response is required'] });
+    expect(noFactor.body).toMatchObject({ code: 'request.invalid', details: { code: [expect.stringContaining('Give one second factor')], response: [expect.stringContaining('Give one second factor')] } });
+    const both = await remove(alice.actor, alice.passkeyId, { password: PASSWORD, code: '123456', response: await stepUpAnswer(alice.actor, alice.authenticator) }).expect(400);
+    expect(both.body.details.code).toEqual(['Give either a code or a passkey’s answer, not both']);
     // An answer given earlier, whose challenge is gone, is no factor now.
     const stale = await stepUpAnswer(alice.actor, alice.authenticator);
     await post(alice.actor, '/api/v1/auth/step-up/passkey', { response: stale }).expect(204);
@@ -226,6 +250,25 @@ describe('passkeys', () => {
     expect(mail.text).toContain('“Phone” was removed');
     const audit = await t.sql(`SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id`, [alice.passkeyId]);
     expect(audit).toEqual([{ action: 'account.passkey_added' }, { action: 'account.passkey_removed' }]);
+  });
+
+  it('removes a passkey with the password and a code from the authenticator app, and the app with a passkey', async () => {
+    const { actor, authenticator, passkeyId } = await withPasskey('Old phone');
+    const { secret } = await enrolTotp(actor);
+    const wrong = await actor.agent.delete(`/api/v1/auth/passkeys/${passkeyId}`).set('X-CSRF-Token', actor.csrf).send({ password: PASSWORD, code: '000000' }).expect(401);
+    expect(wrong.body).toMatchObject({ code: 'auth.wrong_code', details: { code: ['The code is wrong or was used already'] } });
+    expect((await actor.agent.get('/api/v1/auth/passkeys').expect(200)).body.passkeys).toHaveLength(1);
+    await actor.agent.delete(`/api/v1/auth/passkeys/${passkeyId}`).set('X-CSRF-Token', actor.csrf).send({ password: PASSWORD, code: totpCode(secret, 1) }).expect(204);
+    expect((await actor.agent.get('/api/v1/auth/passkeys').expect(200)).body.passkeys).toEqual([]);
+    const audit = await t.sql(`SELECT action FROM audit_events WHERE target_id = $1 ORDER BY id`, [passkeyId]);
+    expect(audit).toEqual([{ action: 'account.passkey_added' }, { action: 'account.passkey_removed' }]);
+
+    // The other way round: a new passkey proves the removal of the authenticator app.
+    const options = await post(actor, '/api/v1/auth/passkeys/registration-options').expect(200);
+    await post(actor, '/api/v1/auth/passkeys', { name: 'New phone', response: authenticator.create(options.body) }).expect(201);
+    const stepUp = await post(actor, '/api/v1/auth/step-up/passkey/options').expect(200);
+    await actor.agent.delete('/api/v1/auth/mfa/totp').set('X-CSRF-Token', actor.csrf).send({ password: PASSWORD, response: authenticator.get(stepUp.body) }).expect(204);
+    expect((await passwordStep(t, actor.user.email)).body).toEqual({ mfaRequired: true, methods: ['passkey'] });
   });
 
   it('shows the passkeys on the account page and offers a passkey on the sign-in page, with the browser half served alongside', async () => {

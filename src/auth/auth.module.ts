@@ -45,6 +45,7 @@ import { SessionsPagesController } from './sessions.pages.controller';
 import { MfaController } from './mfa.controller';
 import { MfaPagesController } from './mfa.pages.controller';
 import { MfaSetupPageModel } from './mfa-setup.page';
+import { SignInMfaPageModel } from './signin-mfa.page';
 import { MfaEnrolment } from './mfa/mfa-enrolment';
 import { RecoveryCodes } from './mfa/recovery-codes';
 import { SecondFactorCheck } from './mfa/second-factor-check';
@@ -90,6 +91,7 @@ import { SecondFactorPolicy } from './second-factor-policy';
     EmailVerificationService,
     EmailVerificationLimits,
     EmailChangeService,
+    SignInMfaPageModel,
   ],
   exports: [ApiTokensService, AccessGuard, UserSessions, PasswordResetService, SignInThrottle, PasskeysService, SecondFactorPolicy],
 })

@@ -61,7 +61,7 @@ export class MfaController {
   @SignedIn()
   @WithoutTransaction()
   async remove(@Body() dto: RemoveSecondFactorDto, @Req() request: Request) {
-    await this.enrolment.removeTotp((request.user as SessionUser).id, dto.password, dto.code);
+    await this.enrolment.removeTotp(request, (request.user as SessionUser).id, dto.password, { code: dto.code, response: dto.response });
   }
 
   @Post('mfa/recovery-codes')

@@ -14,6 +14,7 @@ import { SecondFactorCheck } from './mfa/second-factor-check';
 import { mfaSetupPage, MfaSetupPageModel } from './mfa-setup.page';
 import { completeSignIn, markSecondFactor, pendingSignIn } from './second-factor-session';
 import { safeNext } from './safe-next';
+import { signInMfaPage, SignInMfaPageModel } from './signin-mfa.page';
 import { SessionUser } from './session-user';
 
 const CODES_TITLE = 'Your recovery codes';
@@ -32,13 +33,13 @@ export class MfaPagesController {
   @Public()
   @Render('auth/signin-mfa')
   codeForm(@Query('next') next: string | undefined, @Req() request: Request) {
-    return { title: 'Enter your code', description: 'The second step of signing in to Adhere.', pending: pendingSignIn(request) !== undefined, values: { next: safeNext(next) } };
+    return { ...signInMfaPage(request), values: { next: safeNext(next) } };
   }
 
   @Post('signin/mfa')
   @Public()
   @WithoutTransaction()
-  @FormView('auth/signin-mfa')
+  @FormView('auth/signin-mfa', SignInMfaPageModel)
   @Redirect()
   async signIn(@Body() dto: SecondFactorCodeFormDto, @Req() request: Request) {
     const pending = pendingSignIn(request);
@@ -79,7 +80,7 @@ export class MfaPagesController {
   @FormView('auth/account')
   @Redirect('/account', 303)
   async remove(@Body() dto: RemoveSecondFactorDto, @Req() request: Request) {
-    await this.enrolment.removeTotp((request.user as SessionUser).id, dto.password, dto.code);
+    await this.enrolment.removeTotp(request, (request.user as SessionUser).id, dto.password, { code: dto.code, response: dto.response });
     setFlash(request, 'success', 'The authenticator app was removed from your account, and its recovery codes with it. Signing in now takes your password only.');
   }
 

@@ -13,7 +13,7 @@ import { SessionUser } from './session-user';
 export const STEP_UP_WINDOW_MS = 15 * 60_000;
 /** The field a page form (or an API body) may carry to give the second factor with the act itself. */
 export const STEP_UP_FIELD = 'stepUpCode';
-const ENROL = 'Set up an authenticator app on your account page, /account (the enrolment routes under /api/v1/auth/mfa stay open to you), then try again.';
+const ENROL = 'Set up an authenticator app or a passkey on your account page, /account (the enrolment routes under /api/v1/auth/mfa and /api/v1/auth/passkeys stay open to you), then try again.';
 
 /**
  * What organizations and the platform demand of a signed-in person's second factor, applied by
@@ -59,10 +59,15 @@ export class SecondFactorPolicy {
       markSecondFactor(request);
       return;
     }
+    const hasApp = user.secondFactors.includes('totp');
+    const ways = [
+      hasApp ? `enter a code from your authenticator app (on the page, or as "${STEP_UP_FIELD}" with the request, or first through POST /api/v1/auth/step-up)` : '',
+      user.secondFactors.includes('passkey') ? 'confirm with a passkey (on the page, or first through POST /api/v1/auth/step-up/passkey)' : '',
+    ].filter(Boolean);
     throw new AuthException(
       AuthErrorCode.StepUpRequired,
-      `${membership.organization.name} requires a second factor given within the last 15 minutes for this act. Enter a code from your authenticator app (on the page, or as "${STEP_UP_FIELD}" with the request, or first through POST /api/v1/auth/step-up).`,
-      { [STEP_UP_FIELD]: ['Enter the six-digit code from your authenticator app to confirm this act'] },
+      `${membership.organization.name} requires a second factor given within the last 15 minutes for this act: ${ways.join(', or ')}.`,
+      { [STEP_UP_FIELD]: [hasApp ? 'Enter the six-digit code from your authenticator app to confirm this act' : 'Confirm this act with your passkey'] },
     );
   }
 }

@@ -57,6 +57,15 @@
       .then(send);
   }
 
+  // A passkey's answer to a challenge from `optionsPath`, sent to `path`.
+  function assertion(optionsPath, path) {
+    return function () {
+      return answer(webauthn.startAuthentication, optionsPath, function (response) {
+        return api('POST', path, { response: response });
+      });
+    };
+  }
+
   root.querySelectorAll('[data-passkey-only]').forEach(function (part) {
     part.hidden = false;
   });
@@ -101,16 +110,31 @@
     });
   });
 
+  // A consequential act refused for want of a fresh factor: the passkey proves it on this session, and
+  // the act's form, as the person filled it in, is sent again (without a code, which is not needed now).
+  var stepUp = root.querySelector('button[data-passkey-step-up]');
+  if (stepUp) {
+    stepUp.addEventListener('click', function () {
+      var form = stepUp.closest('form');
+      ceremony(
+        stepUp,
+        assertion('/api/v1/auth/step-up/passkey/options', '/api/v1/auth/step-up/passkey'),
+        function () {
+          say('Confirmed with your passkey.');
+          var code = form.querySelector('input[name="stepUpCode"]');
+          if (code) code.remove();
+          HTMLFormElement.prototype.submit.call(form);
+        },
+      );
+    });
+  }
+
   var signIn = root.querySelector('button[data-passkey-sign-in]');
   if (signIn) {
     signIn.addEventListener('click', function () {
       ceremony(
         signIn,
-        function () {
-          return answer(webauthn.startAuthentication, '/api/v1/auth/login/passkey/options', function (response) {
-            return api('POST', '/api/v1/auth/login/passkey', { response: response });
-          });
-        },
+        assertion('/api/v1/auth/login/passkey/options', '/api/v1/auth/login/passkey'),
         function () {
           say('Signed in.');
           window.location.assign(signIn.getAttribute('data-next') || '/');

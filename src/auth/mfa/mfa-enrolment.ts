@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import { AuditService } from '../../audit/audit.service';
 import { TransactionHost } from '../../database/transaction-host';
 import { UsersService } from '../../tenancy/users.service';
 import { AccountAlerts } from '../account-alerts';
 import { AuthErrorCode, AuthException } from '../auth.exception';
+import { SecondFactorProof, type FactorProof } from '../passkeys/second-factor-proof';
 import { RecoveryCodes } from './recovery-codes';
 import { SecondFactorCheck } from './second-factor-check';
 import { TotpFactors } from './totp-factors';
@@ -22,6 +24,7 @@ export class MfaEnrolment {
     private readonly totp: TotpFactors,
     private readonly recovery: RecoveryCodes,
     private readonly check: SecondFactorCheck,
+    private readonly proof: SecondFactorProof,
     private readonly audit: AuditService,
     private readonly alerts: AccountAlerts,
   ) {}
@@ -52,8 +55,11 @@ export class MfaEnrolment {
     return codes;
   }
 
-  /** Removes the authenticator, with the password and a factor; the recovery codes go with the last factor. */
-  async removeTotp(userId: string, password: string, code: string): Promise<void> {
+  /**
+   * Removes the authenticator, with the password and any factor (a code, or a passkey's answer); its
+   * recovery codes go with it, as they stand in for the app.
+   */
+  async removeTotp(request: Request, userId: string, password: string, factor: FactorProof): Promise<void> {
     const enrolled = await this.tx.runScoped({ userId }, async () => {
       if (!(await this.users.checkPassword(userId, password))) {
         throw new AuthException(AuthErrorCode.WrongPassword, 'The password is wrong.', { password: ['The password is wrong'] });
@@ -61,7 +67,7 @@ export class MfaEnrolment {
       return this.totp.isConfirmed(userId);
     });
     if (!enrolled) throw new AuthException(AuthErrorCode.NoSecondFactor, 'Your account has no authenticator app to remove.');
-    await this.check.prove(userId, code);
+    await this.proof.prove(request, userId, factor);
     await this.tx.runScoped({ userId }, async () => {
       if (!(await this.totp.remove(userId))) return;
       await this.recovery.clear(userId);

@@ -50,6 +50,7 @@ export class PasskeySignInController {
   @Post('step-up/passkey')
   @HttpCode(204)
   @SignedIn()
+  @WithoutTransaction()
   async stepUp(@Body() dto: PasskeyAssertionDto, @Req() request: Request) {
     await this.proof.prove(request, (request.user as SessionUser).id, { response: dto.response });
   }

@@ -3,7 +3,9 @@ import { ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { SignedIn } from '../../access/access.decorator';
 import { SessionUser } from '../session-user';
-import { EnrolPasskeyDto, RemovePasskeyDto } from './dto/passkey.dto';
+import { WithoutTransaction } from '../../database/without-transaction.decorator';
+import { RemoveSecondFactorDto } from '../dto/second-factor.dto';
+import { EnrolPasskeyDto } from './dto/passkey.dto';
 import { passkeyJson } from './passkeys.mapper';
 import { PasskeysService } from './passkeys.service';
 
@@ -34,10 +36,12 @@ export class PasskeysController {
     return { passkeys: (await this.passkeys.list(caller(request).id)).map(passkeyJson) };
   }
 
+  /** With the password and any factor proved now: a passkey's answer to a step-up challenge, or a code. */
   @Delete(':id')
   @HttpCode(204)
   @SignedIn()
-  async remove(@Param('id') id: string, @Body() dto: RemovePasskeyDto, @Req() request: Request) {
-    await this.passkeys.remove(request, caller(request).id, id, dto.password, { response: dto.response });
+  @WithoutTransaction()
+  async remove(@Param('id') id: string, @Body() dto: RemoveSecondFactorDto, @Req() request: Request) {
+    await this.passkeys.remove(request, caller(request).id, id, dto.password, { code: dto.code, response: dto.response });
   }
 }

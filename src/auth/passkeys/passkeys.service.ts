@@ -4,6 +4,7 @@ import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON }
 import type { Request } from 'express';
 import { AuditService } from '../../audit/audit.service';
 import { isUuid } from '../../common/validation/uuid';
+import { TransactionHost } from '../../database/transaction-host';
 import { UsersService } from '../../tenancy/users.service';
 import { AccountAlerts } from '../account-alerts';
 import { AuthErrorCode, AuthException } from '../auth.exception';
@@ -24,6 +25,7 @@ export const MAX_PASSKEYS = 20;
 @Injectable()
 export class PasskeysService {
   constructor(
+    private readonly tx: TransactionHost,
     private readonly rows: PasskeyRows,
     private readonly rp: RelyingParty,
     private readonly users: UsersService,
@@ -94,16 +96,25 @@ export class PasskeysService {
     return passkey;
   }
 
-  /** Removes one of the person's passkeys: another's, or none, is a 404; then the password, then a factor. */
+  /**
+   * Removes one of the person's passkeys: another's, or none, is a 404; then the password, then any
+   * factor (a passkey or a code). Three units of work, outside the request's: a wrong code is counted
+   * by the factor's check even though the removal is refused.
+   */
   async remove(request: Request, userId: string, id: string, password: string, factor: FactorProof): Promise<void> {
-    const passkey = isUuid(id) ? await this.rows.ofUserById(userId, id) : undefined;
-    if (!passkey) throw new PasskeyException(PasskeyErrorCode.NotFound, 'No such passkey on your account.');
-    if (!(await this.users.checkPassword(userId, password))) {
-      throw new AuthException(AuthErrorCode.WrongPassword, 'The password is wrong.', { password: ['The password is wrong'] });
-    }
+    const passkey = await this.tx.runScoped({ userId }, async () => {
+      const found = isUuid(id) ? await this.rows.ofUserById(userId, id) : undefined;
+      if (!found) throw new PasskeyException(PasskeyErrorCode.NotFound, 'No such passkey on your account.');
+      if (!(await this.users.checkPassword(userId, password))) {
+        throw new AuthException(AuthErrorCode.WrongPassword, 'The password is wrong.', { password: ['The password is wrong'] });
+      }
+      return found;
+    });
     await this.proof.prove(request, userId, factor);
-    await this.rows.delete(passkey.id);
-    await this.audit.record({ organizationId: null, actorUserId: userId, action: 'account.passkey_removed', targetType: 'passkey', targetId: passkey.id, data: { name: passkey.name } });
-    await this.alerts.passkeyChanged({ userId, passkeyId: passkey.id, name: passkey.name, change: 'removed', at: new Date() });
+    await this.tx.runScoped({ userId }, async () => {
+      await this.rows.delete(passkey.id);
+      await this.audit.record({ organizationId: null, actorUserId: userId, action: 'account.passkey_removed', targetType: 'passkey', targetId: passkey.id, data: { name: passkey.name } });
+      await this.alerts.passkeyChanged({ userId, passkeyId: passkey.id, name: passkey.name, change: 'removed', at: new Date() });
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsNotEmptyObject, IsString, Length, MinLength, ValidateNested } from 'class-validator';
+import { IsNotEmptyObject, IsString, Length, ValidateNested } from 'class-validator';
 import { VisibleName } from '../../../common/validation/name.decorator';
 import { AuthenticationResponseDto, RegistrationResponseDto } from './webauthn-response.dto';
 
@@ -21,14 +21,4 @@ export class PasskeyAssertionDto {
   @ValidateNested()
   @Type(() => AuthenticationResponseDto)
   response: AuthenticationResponseDto;
-}
-
-/**
- * Removing a factor: the password and a factor proved now. A passkey's answer to a step-up challenge
- * is the factor for now; other factors join the one function that checks it (SecondFactorProof).
- */
-export class RemovePasskeyDto extends PasskeyAssertionDto {
-  @IsString()
-  @MinLength(1, { message: 'password is required' })
-  password: string;
 }

@@ -149,6 +149,15 @@ describe('identity in a browser', () => {
     expect(await flash(rosa)).toBe(`Welcome to Adhere. ${reviewer.organization} is ready.`);
   });
 
+  identityStep('she confirms her address from the link mailed to her', async () => {
+    const text = await mailTo(rosa.email, /^Confirm your e-mail address for Adhere$/);
+    const link = /^(https?:\/\/\S+\/verify-email\/\S+)$/m.exec(text);
+    expect(link).not.toBeNull();
+    await visit(rosa, link![1], 'the e-mail confirmation page');
+    await click(rosa, 'button', 'Confirm my address', 'the account page, address confirmed');
+    expect(await flash(rosa)).toBe(`${rosa.email} is confirmed as your address.`);
+  });
+
   identityStep('she enrols a passkey on the account page', async () => {
     await click(rosa, 'link', rosa.name, 'the account page, without a passkey');
     expect(await heading(rosa)).toBe('Your account');

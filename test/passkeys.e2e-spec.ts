@@ -125,6 +125,19 @@ describe('passkeys', () => {
     expect(audit).toEqual([{ data: { method: 'passkey', passkeyId, secondFactor: false } }]);
   });
 
+  it('answers a suspended person’s passkey as an unknown one, records no sign-in, and lets it in again once reactivated', async () => {
+    const { actor, authenticator } = await withPasskey();
+    await t.sql(`UPDATE users SET suspended_at = now(), suspended_reason = 'a test' WHERE id = $1`, [actor.user.id]);
+    const refused = await signInWith(authenticator);
+    expect(refused.answer.status).toBe(401);
+    expect(refused.answer.body.code).toBe('passkey.unknown_credential');
+    await refused.agent.get('/api/v1/auth/session').expect(401);
+    expect(await t.sql(`SELECT 1 FROM audit_events WHERE action = 'account.signed_in' AND target_id = $1`, [actor.user.id])).toEqual([]);
+
+    await t.sql(`UPDATE users SET suspended_at = NULL, suspended_reason = NULL WHERE id = $1`, [actor.user.id]);
+    expect((await signInWith(authenticator)).answer.status).toBe(200);
+  });
+
   it('refuses an answer from another origin, without user verification, from an unknown passkey, or with a counter gone backwards', async () => {
     const { authenticator } = await withPasskey();
     const wrongOrigin = await signInWith(authenticator, { origin: 'https://phish.example' });

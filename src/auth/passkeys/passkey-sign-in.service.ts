@@ -35,8 +35,8 @@ export class PasskeySignIn {
     return this.tx.runScoped({ userId: pending?.userId }, async () => {
       const { userId, passkeyId } = await this.assertions.verify(request, 'sign-in', response, pending?.userId);
       // A suspended person's passkey answers as an unknown one, as their password answers as a wrong one.
-      const user = await this.users.findActive(userId);
-      if (!user) throw new PasskeyException(PasskeyErrorCode.UnknownCredential, 'This passkey is not known to Adhere: it was removed, or it belongs to another site.');
+      const user = await this.users.findById(userId);
+      if (user.suspendedAt) throw new PasskeyException(PasskeyErrorCode.UnknownCredential, 'This passkey is not known to Adhere: it was removed, or it belongs to another site.');
       await this.audit.record({
         organizationId: null,
         actorUserId: userId,

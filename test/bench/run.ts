@@ -21,10 +21,11 @@ import { codeYaml } from './code-yaml';
 import { registerFigureRows, registerFigures, registerRows, type RegisterFigures } from './register-figures';
 import { Client } from './http-client';
 import { Mailbox } from './mailbox';
+import { signInOperator } from './operator';
 import type { Statement } from './query-counter';
 import { openDatabase, replay } from './raw-sql';
 import { figureTable, sqlReference, times, type FigureRow } from './report';
-import { BenchServer, Mode, NODE_ENV, OPERATOR, projectRoot } from './server';
+import { BenchServer, Mode, NODE_ENV, projectRoot } from './server';
 import { mib, ms, summarize, Summary } from './stats';
 
 const GiB = 1024 ** 3;
@@ -167,10 +168,8 @@ async function benchMode(root: string, mode: Mode, uploadFile: () => string): Pr
     log(`${mode}: two people signed up and confirmed their addresses; server restarted with its jobs off (pid ${server.pid})`);
     const setup: ModeFigures['setup'] = {};
     // The operator imports and publishes both codes.
-    const operator = new Client(server.port);
+    const operator = await signInOperator(server.port);
     clients.push(operator);
-    await operator.expect(200, 'POST', '/api/v1/auth/login', { body: OPERATOR });
-    operator.csrf = (await operator.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
     for (const code of [LARGE, SMALL]) {
       const imported = await once(server, () => operator.expect(201, 'POST', '/api/v1/codes', { body: codeYaml(code.slug, code.sections, code.perSection), headers: { 'Content-Type': 'application/yaml' } }));
       const published = await once(server, () => operator.expect(200, 'POST', `/api/v1/codes/${code.slug}/versions/1.0.0/publish`));

@@ -5,7 +5,8 @@ import { Client } from './http-client';
 import { openDatabase, replay, type RecordedRequest } from './raw-sql';
 import { sqlReference, times, type FigureRow } from './report';
 import { SEARCH_FILTERS, SEARCHES, seedStatements, WARM_UP_SEARCHES, type SeedContext } from './register-seed';
-import { BenchServer, OPERATOR } from './server';
+import { signInOperator } from './operator';
+import { BenchServer } from './server';
 import { mib, ms, summarize, type Summary } from './stats';
 
 const CODE = { slug: 'bench-register', sections: 1, perSection: 10 };
@@ -106,10 +107,8 @@ async function load(port: number, label: string, path: string, seconds: number):
 /** Figure 5: the public register under load, searched, and downloaded whole. */
 /** The operator publishes a small code, for the entries to be verified against. */
 export async function prepareRegister(server: BenchServer): Promise<SeedContext> {
-  const operator = new Client(server.port);
+  const operator = await signInOperator(server.port);
   try {
-    await operator.expect(200, 'POST', '/api/v1/auth/login', { body: OPERATOR });
-    operator.csrf = (await operator.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
     await operator.expect(201, 'POST', '/api/v1/codes', { body: codeYaml(CODE.slug, CODE.sections, CODE.perSection), headers: { 'Content-Type': 'application/yaml' } });
     await operator.expect(200, 'POST', `/api/v1/codes/${CODE.slug}/versions/1.0.0/publish`);
   } finally {

@@ -20,10 +20,12 @@ import { Readable } from 'node:stream';
 import { codeYaml } from './code-yaml';
 import { registerFigureRows, registerFigures, registerRows, type RegisterFigures } from './register-figures';
 import { Client } from './http-client';
+import { Mailbox } from './mailbox';
+import { signInOperator } from './operator';
 import type { Statement } from './query-counter';
 import { openDatabase, replay } from './raw-sql';
 import { figureTable, sqlReference, times, type FigureRow } from './report';
-import { BenchServer, Mode, NODE_ENV, OPERATOR, projectRoot } from './server';
+import { BenchServer, Mode, NODE_ENV, projectRoot } from './server';
 import { mib, ms, summarize, Summary } from './stats';
 
 const GiB = 1024 ** 3;
@@ -40,6 +42,11 @@ const PASSWORD = 'bench password of some length';
  * measured request's, in its figures and in the SQL replayed as its reference.
  */
 const WITHOUT_JOBS = { NOTIFICATION_POLL_SECONDS: '0', EXPIRY_JOB_SECONDS: '0' };
+/**
+ * While the people sign up: mail delivered every second to the bench's own SMTP server, for them to
+ * confirm their addresses with the link mailed to them (submitting, deciding and tokens need it).
+ */
+const DELIVERING_MAIL = (mailbox: Mailbox) => ({ SMTP_URL: mailbox.url, NOTIFICATION_POLL_SECONDS: '1', EXPIRY_JOB_SECONDS: '0' });
 
 interface PageFigure extends Measured {
   label: string;
@@ -79,13 +86,17 @@ interface UploadFigure {
 const day = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const log = (line: string) => process.stderr.write(`  … ${line}\n`);
 
-async function signUp(port: number, kind: 'provider' | 'monitoring_body', name: string): Promise<{ client: Client; slug: string }> {
+/** A person signs up with an organization, then confirms the address with the link mailed to it. */
+async function signUp(port: number, mailbox: Mailbox, kind: 'provider' | 'monitoring_body', name: string): Promise<{ client: Client; slug: string }> {
   const client = new Client(port);
   const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+  const email = `${kind}-${unique}@example.org`;
   const response = await client.expect(201, 'POST', '/api/v1/auth/signup', {
-    body: { email: `${kind}-${unique}@example.org`, password: PASSWORD, name: `Bench ${kind}`, organization: { name: `${name} ${unique}`, kind } },
+    body: { email, password: PASSWORD, name: `Bench ${kind}`, organization: { name: `${name} ${unique}`, kind } },
   });
   client.csrf = (await client.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
+  const [, token] = await mailbox.link(email, /^\/verify-email\/([A-Za-z0-9_-]+)$/);
+  await client.expect(200, 'POST', `/api/v1/auth/verify-email/${token}`);
   return { client, slug: response.body.organization.slug };
 }
 
@@ -135,32 +146,40 @@ async function once<T>(server: BenchServer, work: () => Promise<{ ms: number; bo
 }
 
 async function benchMode(root: string, mode: Mode, uploadFile: () => string): Promise<ModeFigures> {
+  const mailbox = await Mailbox.open();
   const started = performance.now();
-  const server = await BenchServer.start(root, mode, process.env.BENCH_DATABASE_URL, WITHOUT_JOBS);
+  const server = await BenchServer.start(root, mode, process.env.BENCH_DATABASE_URL, DELIVERING_MAIL(mailbox)).catch(async (error: unknown) => {
+    await mailbox.close();
+    throw error;
+  });
   const startupMs = performance.now() - started;
   log(`${mode}: server pid ${server.pid} ready on port ${server.port} in ${(startupMs / 1000).toFixed(1)} s (${server.databaseName})`);
   const clients: Client[] = [];
   try {
+    // A monitoring body and a provider: each a person who signs up and confirms the mailed link.
+    const monitor = await signUp(server.port, mailbox, 'monitoring_body', 'Bench Monitoring Body');
+    const provider = await signUp(server.port, mailbox, 'provider', 'Bench Provider');
+    clients.push(monitor.client, provider.client);
+    // Then the server starts again with its jobs off and no mail, as the figures need it, before anything
+    // is timed; the sessions are kept in the database and outlive the restart.
+    await server.pause();
+    await mailbox.close();
+    await server.resume({ ...WITHOUT_JOBS, SMTP_URL: '' });
+    log(`${mode}: two people signed up and confirmed their addresses; server restarted with its jobs off (pid ${server.pid})`);
     const setup: ModeFigures['setup'] = {};
     // The operator imports and publishes both codes.
-    const operator = new Client(server.port);
+    const operator = await signInOperator(server.port);
     clients.push(operator);
-    await operator.expect(200, 'POST', '/api/v1/auth/login', { body: OPERATOR });
-    operator.csrf = (await operator.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
     for (const code of [LARGE, SMALL]) {
       const imported = await once(server, () => operator.expect(201, 'POST', '/api/v1/codes', { body: codeYaml(code.slug, code.sections, code.perSection), headers: { 'Content-Type': 'application/yaml' } }));
       const published = await once(server, () => operator.expect(200, 'POST', `/api/v1/codes/${code.slug}/versions/1.0.0/publish`));
       if (code === LARGE) Object.assign(setup, { 'import the 300-requirement code': imported, 'publish it': published });
     }
-    // A monitoring body, accredited for both.
-    const monitor = await signUp(server.port, 'monitoring_body', 'Bench Monitoring Body');
-    clients.push(monitor.client);
+    // The monitoring body, accredited for both.
     for (const code of [LARGE, SMALL]) {
       await operator.expect(201, 'POST', `/api/v1/codes/${code.slug}/accreditations`, { body: { organization: monitor.slug, validFrom: day(-1), validUntil: day(365) } });
     }
-    // A provider: a person with a session (pages) and an API token (API calls).
-    const provider = await signUp(server.port, 'provider', 'Bench Provider');
-    clients.push(provider.client);
+    // The provider: a person with a session (pages) and an API token (API calls).
     const api = new Client(server.port);
     clients.push(api);
     api.token = (await provider.client.expect(201, 'POST', `/api/v1/orgs/${provider.slug}/tokens`, { body: { name: 'bench', scopes: ['read', 'write'] } })).body.token;
@@ -324,6 +343,7 @@ async function benchMode(root: string, mode: Mode, uploadFile: () => string): Pr
   } finally {
     for (const client of clients) client.close();
     await server.stop();
+    await mailbox.close();
   }
 }
 

@@ -72,7 +72,7 @@ export class BenchServer {
     readonly port: number,
     readonly dataDir: string,
     private readonly root: string,
-    private readonly env: NodeJS.ProcessEnv,
+    private env: NodeJS.ProcessEnv,
     private readonly database?: { name: string; url: string; drop: () => Promise<void> },
   ) {}
 
@@ -213,8 +213,9 @@ export class BenchServer {
     clearTimeout(timer);
   }
 
-  /** Starts the process again on the same database, port and DATA_DIR. */
-  async resume(): Promise<void> {
+  /** Starts the process again on the same database, port and DATA_DIR; `environment` changes its settings. */
+  async resume(environment: Record<string, string> = {}): Promise<void> {
+    this.env = { ...this.env, ...environment };
     this.spawn();
     await this.waitUntilReady();
   }

@@ -1,6 +1,6 @@
 import { codeYaml } from '../bench/code-yaml';
 import { Client } from '../bench/http-client';
-import { OPERATOR } from '../bench/server';
+import { signInOperator } from '../bench/operator';
 import { sql } from './database';
 
 /** 3 sections × 12 requirements: "a few dozen", every one applying to any service. */
@@ -69,10 +69,8 @@ export function fullAnswers(answers: readonly AnswerState[], evidenceIds: readon
  * answers every requirement.
  */
 export async function seedWorkspace(port: number, databaseUrl: string): Promise<Workspace> {
-  const operator = new Client(port);
+  const operator = await signInOperator(port);
   try {
-    await operator.expect(200, 'POST', '/api/v1/auth/login', { body: OPERATOR });
-    operator.csrf = (await operator.expect(200, 'GET', '/api/v1/auth/session')).body.csrfToken;
     await operator.expect(201, 'POST', '/api/v1/codes', { body: codeYaml(CODE.slug, CODE.sections, CODE.perSection), headers: { 'Content-Type': 'application/yaml' } });
     await operator.expect(200, 'POST', `/api/v1/codes/${CODE.slug}/versions/1.0.0/publish`);
     const monitor = await signUp(port, databaseUrl, 'monitoring_body', 'Load Monitoring Body');

@@ -41,7 +41,8 @@ describe('formulas in the CSV files', () => {
     await recordFindings(t, team, submitted.assessment.id);
     await decide(t, team, submitted.assessment.id, { conditions: `-${PAYLOAD}`, publicSummary: `@${PAYLOAD}` });
     realId = (await registerEntryOfService(t, submitted.serviceId))!.id;
-  });
+    // A whole verification through the API: longer than Jest's default on the embedded database.
+  }, 90_000);
 
   afterAll(async () => {
     await t?.close();

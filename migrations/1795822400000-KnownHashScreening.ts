@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { changeNotificationEvents } from './support/notification-events';
 
 const EVENT = 'upload_incident';
 const list = (values: string[]) => values.map((value) => `'${value}'`).join(', ');
@@ -82,30 +83,17 @@ export class KnownHashScreening1795822400000 implements MigrationInterface {
       await queryRunner.query(`GRANT EXECUTE ON FUNCTION ${fn} TO adhere_app`);
     }
 
-    await this.setEvents(queryRunner, (events) => [...events, EVENT]);
+    await changeNotificationEvents(queryRunner, (events) => [...events, EVENT]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM notifications WHERE event = $1`, [EVENT]);
-    await this.setEvents(queryRunner, (events) => events.filter((event) => event !== EVENT));
+    await changeNotificationEvents(queryRunner, (events) => events.filter((event) => event !== EVENT));
     await queryRunner.query(`DROP TABLE IF EXISTS upload_incidents`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS uploads_paused_since(uuid)`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS current_user_is_operator()`);
     await queryRunner.query(`DROP FUNCTION IF EXISTS hash_list_matches(text[])`);
     await queryRunner.query(`DROP TABLE IF EXISTS hash_list_entries`);
     await queryRunner.query(`DROP TABLE IF EXISTS hash_lists`);
-  }
-
-  /**
-   * Changes the events the outbox takes, from the ones it takes now: other features add events of their
-   * own, and this one must neither know nor drop them.
-   */
-  private async setEvents(queryRunner: QueryRunner, change: (events: string[]) => string[]): Promise<void> {
-    const [{ definition }] = (await queryRunner.query(
-      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND conname = 'notifications_event_check'`,
-    )) as Array<{ definition: string }>;
-    const events = [...new Set(change([...definition.matchAll(/'([a-z_]+)'/g)].map((match) => match[1])))];
-    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
-    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(events)}))`);
   }
 }

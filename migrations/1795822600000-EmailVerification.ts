@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { changeNotificationEvents } from './support/notification-events';
 
 const EVENTS = ['email_verification', 'email_changed'];
-const list = (values: string[]) => values.map((value) => `'${value}'`).join(', ');
 
 /**
  * E-mail verification.
@@ -35,7 +35,7 @@ export class EmailVerification1795822600000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX email_verifications_user ON email_verifications (user_id, created_at)`);
     await queryRunner.query(`GRANT SELECT, INSERT, UPDATE ON email_verifications TO adhere_app`);
 
-    await this.setEvents(queryRunner, (events) => [...events, ...EVENTS]);
+    await changeNotificationEvents(queryRunner, (events) => [...events, ...EVENTS]);
     await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_account_audience`);
     await queryRunner.query(`
       ALTER TABLE notifications ADD CONSTRAINT notifications_account_audience
@@ -49,18 +49,8 @@ export class EmailVerification1795822600000 implements MigrationInterface {
     await queryRunner.query(`
       ALTER TABLE notifications ADD CONSTRAINT notifications_account_audience
         CHECK (organization_id IS NOT NULL OR (cardinality(user_ids) > 0 AND cardinality(roles) = 0 AND cardinality(emails) = 0))`);
-    await this.setEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
+    await changeNotificationEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
     await queryRunner.query(`DROP TABLE email_verifications`);
     await queryRunner.query(`ALTER TABLE users DROP COLUMN email_verified_at`);
-  }
-
-  /** Changes the events the outbox takes from the ones it takes now, which other features extend too. */
-  private async setEvents(queryRunner: QueryRunner, change: (events: string[]) => string[]): Promise<void> {
-    const [{ definition }] = (await queryRunner.query(
-      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND conname = 'notifications_event_check'`,
-    )) as Array<{ definition: string }>;
-    const events = [...new Set(change([...definition.matchAll(/'([a-z_]+)'/g)].map((match) => match[1])))];
-    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
-    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(events)}))`);
   }
 }

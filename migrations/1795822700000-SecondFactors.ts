@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { changeNotificationEvents } from './support/notification-events';
 
 const EVENTS = ['second_factor_added', 'second_factor_removed', 'recovery_code_used'];
-const list = (values: string[]) => values.map((value) => `'${value}'`).join(', ');
 
 /**
  * Second factors: authenticator apps (TOTP) and recovery codes, and the organizations that require them.
@@ -52,27 +52,17 @@ export class SecondFactors1795822700000 implements MigrationInterface {
     await queryRunner.query(`ALTER TABLE organizations ADD COLUMN require_step_up boolean NOT NULL DEFAULT false`);
     await queryRunner.query(`ALTER TABLE organizations ADD CONSTRAINT organizations_step_up_for_monitoring_bodies CHECK (NOT require_step_up OR kind = 'monitoring_body')`);
 
-    await this.setEvents(queryRunner, (events) => [...events, ...EVENTS]);
+    await changeNotificationEvents(queryRunner, (events) => [...events, ...EVENTS]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM notifications WHERE event = ANY ($1)`, [EVENTS]);
-    await this.setEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
+    await changeNotificationEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
     await queryRunner.query(`ALTER TABLE organizations DROP CONSTRAINT organizations_step_up_for_monitoring_bodies`);
     await queryRunner.query(`ALTER TABLE organizations DROP COLUMN require_step_up`);
     await queryRunner.query(`ALTER TABLE organizations DROP COLUMN require_mfa`);
     await queryRunner.query(`DROP TABLE second_factor_failures`);
     await queryRunner.query(`DROP TABLE recovery_codes`);
     await queryRunner.query(`DROP TABLE totp_factors`);
-  }
-
-  /** Changes the events the outbox takes from the ones it takes now, which other features extend too. */
-  private async setEvents(queryRunner: QueryRunner, change: (events: string[]) => string[]): Promise<void> {
-    const [{ definition }] = (await queryRunner.query(
-      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND conname = 'notifications_event_check'`,
-    )) as Array<{ definition: string }>;
-    const events = [...new Set(change([...definition.matchAll(/'([a-z_]+)'/g)].map((match) => match[1])))];
-    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
-    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(events)}))`);
   }
 }

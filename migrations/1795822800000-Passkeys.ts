@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { changeNotificationEvents } from './support/notification-events';
 
 const EVENTS = ['passkey_added', 'passkey_removed'];
-const list = (values: string[]) => values.map((value) => `'${value}'`).join(', ');
 
 /**
  * Passkeys (WebAuthn credentials): one row per authenticator a person enrolled, with the public key the
@@ -27,22 +27,12 @@ export class Passkeys1795822800000 implements MigrationInterface {
       )`);
     await queryRunner.query(`CREATE INDEX passkeys_user ON passkeys (user_id, created_at)`);
     await queryRunner.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON passkeys TO adhere_app`);
-    await this.setEvents(queryRunner, (events) => [...events, ...EVENTS]);
+    await changeNotificationEvents(queryRunner, (events) => [...events, ...EVENTS]);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`DELETE FROM notifications WHERE event = ANY ($1)`, [EVENTS]);
-    await this.setEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
+    await changeNotificationEvents(queryRunner, (events) => events.filter((event) => !EVENTS.includes(event)));
     await queryRunner.query(`DROP TABLE passkeys`);
-  }
-
-  /** Changes the events the outbox takes from the ones it takes now, which other features extend too. */
-  private async setEvents(queryRunner: QueryRunner, change: (events: string[]) => string[]): Promise<void> {
-    const [{ definition }] = (await queryRunner.query(
-      `SELECT pg_get_constraintdef(oid) AS definition FROM pg_constraint WHERE conrelid = 'notifications'::regclass AND conname = 'notifications_event_check'`,
-    )) as Array<{ definition: string }>;
-    const events = [...new Set(change([...definition.matchAll(/'([a-z_]+)'/g)].map((match) => match[1])))];
-    await queryRunner.query(`ALTER TABLE notifications DROP CONSTRAINT notifications_event_check`);
-    await queryRunner.query(`ALTER TABLE notifications ADD CONSTRAINT notifications_event_check CHECK (event IN (${list(events)}))`);
   }
 }
